@@ -1,0 +1,102 @@
+import {
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  EcsApiError,
+  type EcsApiErrorDetails,
+  NotFoundError,
+  OverLimitError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServerError,
+} from './errors.js';
+import { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader } from './headers.js';
+import { gatewayErrorSchema, huaweiErrorSchema, novaFaultSchema } from './schemas.js';
+
+/** How much of a body an error keeps, for logs and bug reports. */
+export const BODY_EXCERPT_LENGTH = 512;
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
+  407: 'Proxy Authentication Required', 408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** The start of a body, for error reports. */
+export function excerpt(bodyText: string): string {
+  return bodyText.length > BODY_EXCERPT_LENGTH ? `${bodyText.slice(0, BODY_EXCERPT_LENGTH)}…` : bodyText;
+}
+
+interface DecodedFault {
+  code: string | undefined;
+  message: string | undefined;
+  requestId: string | undefined;
+  retryAfter: string | undefined;
+}
+
+/**
+ * Reads whichever of the three fault bodies arrived (spec §6.4, in its order): the API gateway's
+ * `{error_code, error_msg}`, Huawei's (or Keystone's) `{error: {code, message}}`, Nova's
+ * `{faultName: {code, message}}`. Anything else (HTML, empty, plain text) decodes to nothing.
+ */
+export function decodeFaultBody(bodyText: string): DecodedFault {
+  const none: DecodedFault = { code: undefined, message: undefined, requestId: undefined, retryAfter: undefined };
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return none;
+  }
+  const gateway = gatewayErrorSchema.safeParse(body);
+  if (gateway.success) {
+    return { ...none, code: gateway.data.error_code, message: gateway.data.error_msg, requestId: gateway.data.request_id };
+  }
+  const huawei = huaweiErrorSchema.safeParse(body);
+  if (huawei.success) {
+    const { code, message, title } = huawei.data.error;
+    return { ...none, code: String(code), message: message ?? title };
+  }
+  const nova = novaFaultSchema.safeParse(body);
+  if (nova.success) {
+    const [name, fault] = Object.entries(nova.data)[0] as [string, { message: string; retryAfter?: unknown }];
+    const retryAfter = typeof fault.retryAfter === 'string' || typeof fault.retryAfter === 'number' ? String(fault.retryAfter) : undefined;
+    return { ...none, code: name, message: fault.message, retryAfter };
+  }
+  return none;
+}
+
+/**
+ * Turns an error response into the {@link EcsApiError} subclass of its status: 400, 401, 403,
+ * 404, 409, 413, 429 (with `retryAfterMs`), 5xx; any other status gives the base class.
+ * The message falls back to the status text for empty or non-JSON (HTML) bodies.
+ */
+export function decodeErrorResponse(status: number, headers: HeaderSource, bodyText: string, now: number = Date.now()): EcsApiError {
+  const fault = decodeFaultBody(bodyText);
+  const details: EcsApiErrorDetails = {
+    status,
+    code: fault.code,
+    message: fault.message ?? STATUS_TEXT[status] ?? `HTTP status ${status}`,
+    requestId: readRequestIdHeader(headers) ?? fault.requestId,
+    bodyExcerpt: excerpt(bodyText),
+  };
+  switch (status) {
+    case 400:
+      return new BadRequestError(details);
+    case 401:
+      return new AuthenticationError(details);
+    case 403:
+      return new PermissionDeniedError(details);
+    case 404:
+      return new NotFoundError(details);
+    case 409:
+      return new ConflictError(details);
+    case 413:
+      return new OverLimitError(details);
+    case 429:
+      return new RateLimitError({ ...details, retryAfterMs: parseRetryAfter(readHeader(headers, 'Retry-After') ?? fault.retryAfter, now) });
+    default:
+      return status >= 500 && status <= 599 ? new ServerError(details) : new EcsApiError(details);
+  }
+}

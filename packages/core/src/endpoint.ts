@@ -1,0 +1,28 @@
+import { ValidationError } from './errors.js';
+
+/**
+ * Validates an API endpoint (`https://ecs.cn-north-4.myhuaweicloud.com`, `http://127.0.0.1:8774`)
+ * and returns it without a trailing slash, ready for a path to be appended. A base path
+ * (`https://gw.example/compute`) is kept.
+ *
+ * @throws {ValidationError} (`endpoint`) for anything but an absolute http(s) URL without
+ *   credentials, query or fragment.
+ */
+export function normalizeEndpoint(endpoint: string, parameter = 'endpoint'): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch (error) {
+    throw new ValidationError(parameter, `"${endpoint}" is not an absolute URL (e.g. https://ecs.cn-north-4.myhuaweicloud.com)`, { cause: error });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ValidationError(parameter, `scheme must be https or http, got "${url.protocol}"`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ValidationError(parameter, 'must not carry credentials; pass them as auth options');
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new ValidationError(parameter, 'must not have a query string or fragment');
+  }
+  return url.href.replace(/\/+$/u, '');
+}

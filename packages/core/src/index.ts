@@ -1,0 +1,39 @@
+/**
+ * `@ecs-metadata/core`: the wire layer of the ECS / Nova server metadata API. Builds requests
+ * (validated, percent-encoded), interprets responses (typed results and errors), and holds the
+ * retry policy. Performs no I/O.
+ *
+ * @packageDocumentation
+ */
+export * from './errors.js';
+export * from './schemas.js';
+export { encodePathSegment } from './path-segment.js';
+export { normalizeEndpoint } from './endpoint.js';
+export {
+  apiVersionSchema,
+  buildGetServerMetadataRequest,
+  buildHeaders,
+  DEFAULT_API_VERSION,
+  parseWith,
+  serverUrl,
+  type ApiVersion,
+  type EcsRequest,
+  type GetServerMetadataParams,
+  type HttpMethod,
+  type RequestTarget,
+} from './request.js';
+export { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader, REQUEST_ID_HEADERS } from './headers.js';
+export { BODY_EXCERPT_LENGTH, decodeErrorResponse, decodeFaultBody, excerpt } from './decode-error.js';
+export { formatJsonPath, getServerMetadataExpectation, interpretResponse, type ResponseExpectation } from './interpret-response.js';
+export {
+  backoffCeiling,
+  DEFAULT_RETRY_OPTIONS,
+  IDEMPOTENT_METHODS,
+  isRetryable,
+  RETRY_AFTER_STATUSES,
+  RETRYABLE_STATUSES,
+  type AttemptOutcome,
+  type RetryOptions,
+} from './retry-policy.js';
+export { DEFAULT_USER_AGENT, TOOLKIT_VERSION } from './version.js';
+export { EXAMPLE_METADATA, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from './examples.js';

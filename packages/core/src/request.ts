@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { normalizeEndpoint } from './endpoint.js';
+import { ValidationError } from './errors.js';
+import { encodePathSegment } from './path-segment.js';
+import { projectIdSchema, serverIdSchema } from './schemas.js';
+import { DEFAULT_USER_AGENT } from './version.js';
+
+/** The two prefixes of the Nova-compatible API; they behave identically for metadata (spec §11). */
+export const apiVersionSchema = z.enum(['v2', 'v2.1']);
+/** `v2` or `v2.1`. */
+export type ApiVersion = z.infer<typeof apiVersionSchema>;
+/** The toolkit's default prefix (spec §11, project decision). */
+export const DEFAULT_API_VERSION: ApiVersion = 'v2.1';
+
+/** HTTP methods used by the metadata API. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * A request ready to be signed and sent: core's output, the transport's input. Header names are
+ * in their canonical casing; values are validated (no CR/LF).
+ */
+export interface EcsRequest {
+  readonly method: HttpMethod;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The exact body bytes as a string (JSON), or `undefined` for none. */
+  readonly body: string | undefined;
+}
+
+/** Where and as whom a request goes; shared by every request builder. */
+export interface RequestTarget {
+  /** API endpoint, e.g. `https://ecs.cn-north-4.myhuaweicloud.com`. */
+  endpoint: string;
+  /** Path prefix; default `v2.1`. */
+  apiVersion?: ApiVersion;
+  /** The project the credential is scoped to. */
+  projectId: string;
+  /** `User-Agent` header; default `ecs-metadata/<version>`. */
+  userAgent?: string;
+}
+
+/** Parameters of {@link buildGetServerMetadataRequest}. */
+export interface GetServerMetadataParams extends RequestTarget {
+  serverId: string;
+}
+
+/**
+ * Builds "list all metadata" (spec §3.1): `GET /{v}/{project_id}/servers/{server_id}/metadata`.
+ * Pure: validates and percent-encodes every input, sends nothing.
+ *
+ * @throws {ValidationError} naming `endpoint`, `apiVersion`, `projectId`, `serverId` or `userAgent`.
+ */
+export function buildGetServerMetadataRequest(params: GetServerMetadataParams): EcsRequest {
+  return {
+    method: 'GET',
+    url: `${serverUrl(params, params.serverId)}/metadata`,
+    headers: buildHeaders(params),
+    body: undefined,
+  };
+}
+
+/** `{endpoint}/{v}/{project}/servers/{server}`, every part validated and encoded. */
+export function serverUrl(target: RequestTarget, serverId: string): string {
+  const endpoint = normalizeEndpoint(target.endpoint);
+  const version = parseWith(apiVersionSchema, 'apiVersion', target.apiVersion ?? DEFAULT_API_VERSION);
+  const projectId = parseWith(projectIdSchema, 'projectId', target.projectId);
+  parseWith(serverIdSchema, 'serverId', serverId);
+  return `${endpoint}/${version}/${projectId}/servers/${encodePathSegment('serverId', serverId)}`;
+}
+
+/**
+ * The headers of every metadata request. `Content-Type` and `X-Project-Id` are always sent, as the
+ * official SDK does, so an AK/SK signer finds the set it signs (spec §9.2); `Accept` and
+ * `User-Agent` are transport headers that signers leave unsigned.
+ */
+export function buildHeaders(target: RequestTarget): Record<string, string> {
+  const userAgent = target.userAgent ?? DEFAULT_USER_AGENT;
+  if (/[\r\n\0]/u.test(userAgent) || userAgent.trim() === '') {
+    throw new ValidationError('userAgent', 'must be a non-empty single line');
+  }
+  return {
+    Accept: 'application/json',
+    'Content-Type': 'application/json',
+    'User-Agent': userAgent,
+    'X-Project-Id': target.projectId,
+  };
+}
+
+/** Parses `value` with `schema`, turning a failure into a {@link ValidationError} for `parameter`. */
+export function parseWith<T>(schema: z.ZodType<T>, parameter: string, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new ValidationError(parameter, `${issue?.message ?? 'invalid value'}${where} (got ${describe(value)})`, { cause: result.error });
+  }
+  return result.data;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  }
+  return typeof value === 'object' ? (value === null ? 'null' : 'an object') : String(value);
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * Project id as Nova routes it (`[0-9a-f-]{1,64}`); Huawei's are 32 lower-case hex characters.
+ * See DECISIONS "Ids".
+ */
+export const projectIdSchema = z
+  .string()
+  .regex(/^[0-9a-f-]{1,64}$/u, 'must be 1-64 characters of lower-case hex digits and "-" (e.g. 9c53a566cb3443ab910cf0daebca90c4)');
+
+/**
+ * Server id. Usually a UUID, but any path-safe string is sent (Nova answers 404 for others);
+ * path safety is checked by {@link encodePathSegment}.
+ */
+export const serverIdSchema = z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
+
+const codePointLength = (value: string): number => [...value].length;
+
+/** Metadata key under Huawei's rules (spec §4.1): 1-255 of `A-Z a-z 0-9 - _ : .`. */
+export const metadataKeySchema = z
+  .string()
+  .refine((key) => /^[A-Za-z0-9_:.-]+$/u.test(key), 'may contain only A-Z a-z 0-9 - _ : . (spec §4.1)')
+  .refine((key) => codePointLength(key) >= 1 && codePointLength(key) <= 255, 'must be 1-255 characters');
+
+/** Metadata key under upstream Nova's rules (spec §4.1): Huawei's set plus the space. */
+export const novaMetadataKeySchema = z
+  .string()
+  .refine((key) => /^[A-Za-z0-9_:. -]+$/u.test(key), 'may contain only A-Z a-z 0-9 - _ : . and space')
+  .refine((key) => codePointLength(key) >= 1 && codePointLength(key) <= 255, 'must be 1-255 characters');
+
+/** Metadata value: a string of 0-255 characters (spec §4.1). */
+export const metadataValueSchema = z
+  .string()
+  .refine((value) => codePointLength(value) <= 255, 'must be at most 255 characters');
+
+/** Maximum number of metadata items on one server, and in one request (spec §4.1). */
+export const MAX_METADATA_ITEMS = 128;
+
+/** A metadata map as a client may send it: valid keys and values, at most 128 items. */
+export const metadataMapSchema = z
+  .record(metadataKeySchema, metadataValueSchema)
+  .refine((map) => Object.keys(map).length <= MAX_METADATA_ITEMS, `must hold at most ${MAX_METADATA_ITEMS} items`);
+
+/** Metadata as a server returns it: string keys (platform keys included) to string values. */
+export const metadataSchema = z.record(z.string(), z.string());
+
+/** The body of a 200 answer to "list all metadata": `{"metadata": {"wj": "True"}}`. */
+export const metadataResponseSchema = z.object({ metadata: metadataSchema });
+
+/** Nova fault body (spec §6.1): `{"itemNotFound": {"code": 404, "message": "..."}}`. */
+export const novaFaultSchema = z
+  .record(z.string(), z.looseObject({ code: z.number().int(), message: z.string() }))
+  .refine((body) => Object.keys(body).length === 1, 'a Nova fault has exactly one top-level key');
+
+/** Huawei ECS error body (spec §6.2); also Keystone's `{"error": {"code": 401, ...}}`. */
+export const huaweiErrorSchema = z.object({
+  error: z.looseObject({
+    code: z.union([z.string(), z.number()]),
+    message: z.string().optional(),
+    title: z.string().optional(),
+  }),
+});
+
+/** API-gateway error body (spec §6.3): `{"error_code": "APIG.0301", "error_msg": "...", "request_id": "..."}`. */
+export const gatewayErrorSchema = z.object({
+  error_code: z.string(),
+  error_msg: z.string().optional(),
+  request_id: z.string().optional(),
+});
+
+/** A metadata key→value map. */
+export type Metadata = z.infer<typeof metadataSchema>;
+/** The 200 body of "list all metadata". */
+export type MetadataResponse = z.infer<typeof metadataResponseSchema>;
+/** A Nova fault body. */
+export type NovaFault = z.infer<typeof novaFaultSchema>;
+/** A Huawei ECS (or Keystone) error body. */
+export type HuaweiError = z.infer<typeof huaweiErrorSchema>;
+/** An API-gateway error body. */
+export type GatewayError = z.infer<typeof gatewayErrorSchema>;
