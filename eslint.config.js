@@ -36,6 +36,22 @@ export default tseslint.config(
     },
   },
   {
+    // Tests may also start the mock provider: STYLE "tests over real loopback HTTP".
+    files: ['**/*.spec.ts', '**/test-support/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
+            { sourceTag: '*', onlyDependOnLibsWithTags: ['scope:core', 'scope:client', 'scope:mock-provider', 'scope:cli'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

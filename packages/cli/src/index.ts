@@ -1,1 +1,9 @@
-export {};
+/**
+ * `@ecs-metadata/cli`: the `ecs-metadata` command. The bin is `dist/bin.js`; `main` runs it in-process.
+ *
+ * @packageDocumentation
+ */
+export { main, USAGE } from './main.js';
+export { ExitCode, exitCodeFor, UsageError } from './exit-codes.js';
+export { formatMetadata, OUTPUT_FORMATS, type FormatOptions, type OutputFormat } from './output.js';
+export type { CliIo, OutputStream } from './io.js';

@@ -21,7 +21,8 @@ export function normalizeEndpoint(endpoint: string, parameter = 'endpoint'): str
   if (url.username !== '' || url.password !== '') {
     throw new ValidationError(parameter, 'must not carry credentials; pass them as auth options');
   }
-  if (url.search !== '' || url.hash !== '') {
+  // An empty query or fragment (`https://host/?`) leaves search and hash empty but keeps `?`/`#` in href.
+  if (url.search !== '' || url.hash !== '' || /[?#]/u.test(url.href)) {
     throw new ValidationError(parameter, 'must not have a query string or fragment');
   }
   return url.href.replace(/\/+$/u, '');

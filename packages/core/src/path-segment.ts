@@ -25,6 +25,10 @@ export function encodePathSegment(parameter: string, value: string): string {
   if (CONTROL_CHARACTER.test(value)) {
     throw new ValidationError(parameter, 'must not contain control characters (CR, LF, NUL, ...)');
   }
+  if (/[\uD800-\uDFFF]/u.test(value)) {
+    // A lone surrogate has no UTF-8 form: encodeURIComponent would throw a bare URIError.
+    throw new ValidationError(parameter, 'must be well-formed Unicode (contains a lone surrogate)');
+  }
   const decoded = decodeLeniently(value);
   if (decoded === '.' || decoded === '..' || value === '.' || value === '..') {
     throw new ValidationError(parameter, `"${value}" is a relative path segment`);

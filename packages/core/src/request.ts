@@ -75,8 +75,9 @@ export function serverUrl(target: RequestTarget, serverId: string): string {
  */
 export function buildHeaders(target: RequestTarget): Record<string, string> {
   const userAgent = target.userAgent ?? DEFAULT_USER_AGENT;
-  if (/[\r\n\0]/u.test(userAgent) || userAgent.trim() === '') {
-    throw new ValidationError('userAgent', 'must be a non-empty single line');
+  // Refuse what fetch and node:http would reject at send time: CR, LF, NUL, other controls, non-Latin-1.
+  if (/[^\t\x20-\x7e\x80-\xff]/u.test(userAgent) || userAgent.trim() === '') {
+    throw new ValidationError('userAgent', 'must be a non-empty single line of printable Latin-1 characters');
   }
   return {
     Accept: 'application/json',

@@ -1,1 +1,13 @@
-export {};
+/**
+ * `@ecs-metadata/mock-provider`: a real HTTP server that behaves like the Huawei Cloud ECS /
+ * OpenStack Nova server metadata API, with fault injection and an admin API, for tests, demos
+ * (`ecs-metadata demo`) and Pact provider verification.
+ *
+ * @packageDocumentation
+ */
+export { startMockProvider, type MockProvider, type MockProviderOptions } from './server.js';
+export type { MockAdmin } from './admin.js';
+export type { FaultRule } from './faults.js';
+export type { LoggedRequest } from './request-log.js';
+export type { MockServer, ServerInput } from './store.js';
+export { DEFAULT_FIXTURE, DEMO_TOKEN, fixtureSchema, loadFixture, type Fixture } from './fixture.js';

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { main } from './main.js';
+
+const controller = new AbortController();
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) {
+    process.exit(130); // a second Ctrl-C does not wait for clean-up
+  }
+  interrupted = true;
+  controller.abort(new Error('interrupted'));
+});
+process.on('SIGTERM', () => controller.abort(new Error('terminated')));
+
+const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal });
+process.exitCode = interrupted && code !== 0 ? 130 : code;

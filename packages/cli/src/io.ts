@@ -1,0 +1,14 @@
+/** A stream the CLI writes to; `isTTY` decides pretty output. */
+export interface OutputStream {
+  write(chunk: string): boolean;
+  isTTY?: boolean;
+}
+
+/** Everything a command touches outside itself, so tests and the bin hand it in. */
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Fires on SIGINT; commands pass it to every request. */
+  signal: AbortSignal;
+}

@@ -1,0 +1,297 @@
+import {
+  AbortError,
+  type ApiVersion,
+  AuthenticationError,
+  buildGetServerMetadataRequest,
+  ConfigError,
+  DEFAULT_API_VERSION,
+  DEFAULT_RETRY_OPTIONS,
+  EcsApiError,
+  type EcsRequest,
+  EcsMetadataError,
+  getServerMetadataExpectation,
+  interpretResponse,
+  isRetryable,
+  type Metadata,
+  NetworkError,
+  normalizeEndpoint,
+  parseWith,
+  projectIdSchema,
+  type ResponseExpectation,
+  RETRY_AFTER_STATUSES,
+  RETRYABLE_STATUSES,
+  type RetryOptions,
+  TimeoutError,
+  ValidationError,
+  apiVersionSchema,
+  readRequestIdHeader,
+} from '@ecs-metadata/core';
+import ky, { HTTPError, type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
+import type { CredentialProvider, RequestSigner } from './auth.js';
+import type { FetchLike } from './fetch-types.js';
+import { createNodeHttpFetch, type NodeHttpFetch, withBufferedBody } from './node-http-fetch.js';
+
+/** Default per-attempt timeout (headers and body), in ms. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default cap of a response body, in bytes (1 MiB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** Options of {@link EcsMetadataClient}. */
+export interface EcsMetadataClientOptions {
+  /** API endpoint, e.g. `https://ecs.cn-north-4.myhuaweicloud.com` or the mock's URL. */
+  endpoint: string;
+  /** The project the credential is scoped to (32 hex characters on Huawei Cloud). */
+  projectId: string;
+  /** Credentials, e.g. `tokenAuth(token)`. */
+  auth: CredentialProvider;
+  /** `v2` or `v2.1` (default). */
+  apiVersion?: ApiVersion;
+  /** Timeout of each attempt, headers and body together, in ms; default 30000. */
+  timeoutMs?: number;
+  /** Retry tuning (defaults of spec §8), or `false` for a single attempt. */
+  retry?: Partial<RetryOptions> | false;
+  /** `User-Agent`; default `ecs-metadata/<version>`. */
+  userAgent?: string;
+  /** Replaces the built-in node:http transport (bodies are still read under the cap). */
+  fetch?: FetchLike;
+  /** Largest response body accepted, in bytes; default 1 MiB. */
+  maxResponseBytes?: number;
+  /** Observes every response of every attempt (for `--verbose` logs); never sees headers or secrets. */
+  onResponse?: (event: ResponseEvent) => void;
+}
+
+/** One answered attempt, as reported to {@link EcsMetadataClientOptions.onResponse}. */
+export interface ResponseEvent {
+  method: string;
+  url: string;
+  status: number;
+  /** 1 for the first attempt. */
+  attempt: number;
+  requestId: string | undefined;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the call, including retries and backoff sleeps, at once. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The client of the ECS / Nova server metadata API. One instance holds one keep-alive connection
+ * pool; reuse it, and call {@link EcsMetadataClient.close} when done.
+ *
+ * @example
+ * ```ts
+ * const client = new EcsMetadataClient({ endpoint, projectId, auth: tokenAuth(token) });
+ * const metadata = await client.getServerMetadata('998af54b-5762-4041-abc1-f98a2c27b3a2');
+ * ```
+ */
+export class EcsMetadataClient {
+  readonly endpoint: string;
+  readonly projectId: string;
+  readonly apiVersion: ApiVersion;
+  readonly #auth: CredentialProvider;
+  readonly #userAgent: string | undefined;
+  readonly #ky: KyInstance;
+  readonly #transport: NodeHttpFetch | undefined;
+  readonly #onResponse: ((event: ResponseEvent) => void) | undefined;
+  #signer: Promise<RequestSigner> | undefined;
+
+  /** @throws {ConfigError} or {@link ValidationError} naming the option, before any I/O. */
+  constructor(options: EcsMetadataClientOptions) {
+    this.endpoint = normalizeEndpoint(options.endpoint);
+    this.projectId = parseWith(projectIdSchema, 'projectId', options.projectId);
+    this.apiVersion = parseWith(apiVersionSchema, 'apiVersion', options.apiVersion ?? DEFAULT_API_VERSION);
+    if (typeof options.auth !== 'function') {
+      throw new ConfigError('auth', 'auth must be a credential provider, e.g. tokenAuth(token)');
+    }
+    this.#auth = options.auth;
+    this.#userAgent = options.userAgent;
+    this.#onResponse = options.onResponse;
+    const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const maxResponseBytes = positiveInteger('maxResponseBytes', options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+    const retry = resolveRetryOptions(options.retry);
+    this.#transport = options.fetch === undefined ? createNodeHttpFetch({ maxResponseBytes }) : undefined;
+    this.#ky = ky.create({
+      fetch: this.#transport ?? withBufferedBody(options.fetch as FetchLike, maxResponseBytes),
+      timeout: timeoutMs,
+      redirect: 'manual',
+      throwHttpErrors: true,
+      retry: {
+        limit: retry.limit,
+        methods: ['get', 'put', 'delete', 'post'],
+        statusCodes: [...RETRYABLE_STATUSES],
+        afterStatusCodes: [...RETRY_AFTER_STATUSES],
+        maxRetryAfter: retry.maxRetryAfterMs,
+        backoffLimit: retry.maxDelayMs,
+        delay: (retryCount) => retry.baseDelayMs * 2 ** (retryCount - 1),
+        jitter: true,
+        retryOnTimeout: true,
+      },
+    });
+  }
+
+  /**
+   * Lists all metadata of a server (spec §3.1): `GET /{v}/{project_id}/servers/{server_id}/metadata`.
+   *
+   * @returns the metadata map, e.g. `{ wj: 'True' }` (values are always strings).
+   * @throws {ValidationError} for an unsafe or invalid `serverId`, before any request.
+   * @throws {EcsApiError} subclasses: `NotFoundError` (404), `AuthenticationError` (401), `RateLimitError` (429), ...
+   * @throws {ResponseValidationError} when a 200 body breaks the schema; {@link ResponseTooLargeError} over the cap.
+   * @throws {NetworkError} / {@link TimeoutError} when no response arrived after all retries; {@link AbortError}.
+   */
+  async getServerMetadata(serverId: string, options: CallOptions = {}): Promise<Metadata> {
+    const request = buildGetServerMetadataRequest({ ...this.#target(), serverId });
+    return this.#send(request, getServerMetadataExpectation, options);
+  }
+
+  /** Ends the connection pool. Calls after `close()` open new connections. */
+  close(): void {
+    this.#transport?.close();
+  }
+
+  #target(): { endpoint: string; projectId: string; apiVersion: ApiVersion; userAgent?: string } {
+    const target = { endpoint: this.endpoint, projectId: this.projectId, apiVersion: this.apiVersion };
+    return this.#userAgent === undefined ? target : { ...target, userAgent: this.#userAgent };
+  }
+
+  async #send<T>(request: EcsRequest, expectation: ResponseExpectation<T>, options: CallOptions): Promise<T> {
+    const signer = await this.#resolveSigner();
+    try {
+      return await this.#sendSigned(request, expectation, signer, options);
+    } catch (error) {
+      // A 401 earns one credential refresh and one resend (DECISIONS): not a transport retry.
+      if (error instanceof AuthenticationError && signer.refresh !== undefined && (await signer.refresh())) {
+        return this.#sendSigned(request, expectation, signer, options);
+      }
+      throw error;
+    }
+  }
+
+  async #sendSigned<T>(request: EcsRequest, expectation: ResponseExpectation<T>, signer: RequestSigner, options: CallOptions): Promise<T> {
+    const { signal } = options;
+    let attempts = 0;
+    const signedRequest = {
+      method: request.method,
+      url: request.url,
+      headers: signableHeaders(request),
+      body: request.body,
+    };
+    try {
+      signal?.throwIfAborted();
+      const response = await this.#ky(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        ...(signal === undefined ? {} : { signal }),
+        retry: {
+          // Defers to the pure policy of core (spec §8); `undefined` lets ky apply Retry-After.
+          shouldRetry: ({ error }) => (isRetryable(request.method, classifyFailure(error)) ? undefined : false),
+        },
+        hooks: {
+          // ky 1.x runs beforeRequest before every attempt, retries included: each is signed anew.
+          beforeRequest: [
+            async (kyRequest) => {
+              attempts += 1;
+              const added = await signer.sign(signedRequest);
+              for (const [name, value] of Object.entries(added)) {
+                kyRequest.headers.set(name, value);
+              }
+            },
+          ],
+          afterResponse: [
+            (_request, _options, response) => {
+              this.#onResponse?.({ method: request.method, url: request.url, status: response.status, attempt: attempts, requestId: readRequestIdHeader(response.headers) });
+            },
+          ],
+        },
+      });
+      return interpretResponse(response.status, response.headers, await response.text(), expectation);
+    } catch (error) {
+      throw await this.#toToolkitError(error, attempts, signal);
+    }
+  }
+
+  async #toToolkitError(error: unknown, attempts: number, signal: AbortSignal | undefined): Promise<EcsMetadataError> {
+    if (signal?.aborted) {
+      return new AbortError('The request was aborted by the caller', { cause: signal.reason });
+    }
+    if (error instanceof HTTPError) {
+      const bodyText = await error.response.text();
+      try {
+        interpretResponse(error.response.status, error.response.headers, bodyText);
+      } catch (interpreted) {
+        if (interpreted instanceof EcsApiError) {
+          interpreted.attempts = attempts;
+        }
+        return interpreted as EcsMetadataError;
+      }
+    }
+    if (error instanceof EcsMetadataError) {
+      return error;
+    }
+    if (error instanceof KyTimeoutError) {
+      return new TimeoutError(`No complete response within the timeout after ${attempts} attempt(s)`, { cause: error, attempts });
+    }
+    const reason = error instanceof Error ? describeNetworkError(error) : String(error);
+    return new NetworkError(`Network error after ${attempts} attempt(s): ${reason}`, { cause: error, attempts });
+  }
+
+  async #resolveSigner(): Promise<RequestSigner> {
+    this.#signer ??= this.#auth().catch((error: unknown) => {
+      this.#signer = undefined; // a failed credential lookup may succeed next time
+      throw error;
+    });
+    return this.#signer;
+  }
+}
+
+/** The headers a signer is given: all but the transport's `Accept` and `User-Agent`, plus `Host`. */
+function signableHeaders(request: EcsRequest): Record<string, string> {
+  const headers: Record<string, string> = { Host: new URL(request.url).host };
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!/^(accept|user-agent)$/iu.test(name)) {
+      headers[name] = value;
+    }
+  }
+  return headers;
+}
+
+function classifyFailure(error: Error): Parameters<typeof isRetryable>[1] {
+  if (error instanceof HTTPError) {
+    return { kind: 'status', status: error.response.status };
+  }
+  if (error instanceof KyTimeoutError) {
+    return { kind: 'timeout' };
+  }
+  if (error instanceof EcsMetadataError || error.name === 'AbortError') {
+    return { kind: 'other' };
+  }
+  return { kind: 'network' };
+}
+
+function describeNetworkError(error: Error): string {
+  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? `${code} ${error.message}` : error.message;
+}
+
+function positiveInteger(option: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ValidationError(option, `must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function resolveRetryOptions(retry: Partial<RetryOptions> | false | undefined): RetryOptions {
+  if (retry === false) {
+    return { ...DEFAULT_RETRY_OPTIONS, limit: 0 };
+  }
+  const resolved = { ...DEFAULT_RETRY_OPTIONS, ...retry };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new ValidationError(`retry.${name}`, `must be a non-negative integer, got ${String(value)}`);
+    }
+  }
+  return resolved;
+}
+

@@ -1,0 +1,87 @@
+import { FAULT_MESSAGES } from './fault-bodies.js';
+import { faultRuleSchema } from './faults.js';
+import { HttpFault, novaFaultReply, type Reply } from './reply.js';
+import type { Route, RouteContext, RouteHandler } from './router.js';
+import { tokenGrantSchema, type ServerInput } from './store.js';
+import { parseInput } from './validate.js';
+
+/** The first path segment of the admin API; requests under it are never faulted. */
+export const ADMIN_PREFIX = '_admin';
+
+function adminRoute(method: string, path: string, handler: RouteHandler): Route {
+  return { method, pattern: `/${ADMIN_PREFIX}${path}`, family: 'admin', handler };
+}
+
+function serverParams({ params }: RouteContext): [projectId: string, serverId: string] {
+  return [params['projectId'] as string, params['serverId'] as string];
+}
+
+async function putServer(context: RouteContext): Promise<Reply> {
+  const body = await context.readJsonBody();
+  // The store validates the body field by field (strict: unknown fields are refused).
+  return { status: 200, json: context.admin.putServer(...serverParams(context), body as ServerInput) };
+}
+
+function getServer(context: RouteContext): Reply {
+  const [projectId, serverId] = serverParams(context);
+  const server = context.admin.getServer(projectId, serverId);
+  if (server === undefined) {
+    throw new HttpFault(novaFaultReply(404, FAULT_MESSAGES.serverNotFound(serverId)));
+  }
+  return { status: 200, json: server };
+}
+
+function deleteServer(context: RouteContext): Reply {
+  context.admin.deleteServer(...serverParams(context));
+  return { status: 204 };
+}
+
+async function addToken(context: RouteContext): Promise<Reply> {
+  const grant = parseInput(tokenGrantSchema, '', await context.readJsonBody());
+  context.admin.addToken(grant.token, grant.projectId);
+  return { status: 201, json: grant };
+}
+
+async function queueFault(context: RouteContext): Promise<Reply> {
+  const rule = parseInput(faultRuleSchema, '', await context.readJsonBody());
+  context.admin.queueFault(rule);
+  return { status: 201, json: rule };
+}
+
+/**
+ * The admin HTTP API: the mock's own loopback test API, used e.g. by the provider verifier to
+ * arrange Pact provider states. No authentication; JSON in and out; never affected by fault rules
+ * (but logged). Request bodies are capped at 1 MiB (413 `overLimit`), so a fault rule with a larger
+ * `body` can be queued only from code (`MockAdmin.queueFault`).
+ *
+ * | Method and path | Body in | Answer |
+ * |---|---|---|
+ * | `PUT /_admin/projects/{projectId}/servers/{serverId}` | `{metadata, vmState?, locked?}` | 200 the stored server `{projectId, serverId, metadata, vmState, locked}` |
+ * | `GET /_admin/projects/{projectId}/servers/{serverId}` | – | 200 the server, or 404 `itemNotFound` |
+ * | `DELETE /_admin/projects/{projectId}/servers/{serverId}` | – | 204, whether or not it existed |
+ * | `POST /_admin/tokens` | `{token, projectId}` | 201 the grant |
+ * | `POST /_admin/faults` | a `FaultRule` | 201 the rule as queued |
+ * | `DELETE /_admin/faults` | – | 204 |
+ * | `POST /_admin/reset` | – | 204 (back to the fixture; faults and request log cleared) |
+ * | `GET /_admin/requests` | – | 200 `{"requests": [{method, path, headers}, ...]}`, oldest first |
+ *
+ * Errors are Nova faults: 400 `badRequest` naming the failing field (`Invalid metadata.wj: ...`),
+ * or "Malformed request body" for a body that is not JSON; 404 `itemNotFound` for an unknown
+ * path or method; 413 `overLimit`.
+ */
+export const ADMIN_ROUTES: readonly Route[] = [
+  adminRoute('PUT', '/projects/{projectId}/servers/{serverId}', putServer),
+  adminRoute('GET', '/projects/{projectId}/servers/{serverId}', getServer),
+  adminRoute('DELETE', '/projects/{projectId}/servers/{serverId}', deleteServer),
+  adminRoute('POST', '/tokens', addToken),
+  adminRoute('POST', '/faults', queueFault),
+  adminRoute('DELETE', '/faults', ({ admin }) => {
+    admin.clearFaults();
+    return { status: 204 };
+  }),
+  adminRoute('POST', '/reset', ({ admin }) => {
+    admin.reset();
+    return { status: 204 };
+  }),
+  adminRoute('GET', '/requests', ({ log }) => ({ status: 200, json: { requests: log.snapshot() } })),
+];

@@ -1,0 +1,71 @@
+import type { FaultQueue, FaultRule } from './faults.js';
+import type { Fixture } from './fixture.js';
+import type { RequestLog } from './request-log.js';
+import type { MetadataStore, MockServer, ServerInput } from './store.js';
+
+/**
+ * Arranges the mock from code: the programmatic twin of the admin HTTP API (`/_admin/...`, see
+ * `ADMIN_ROUTES`). Changes apply to the next request. Inputs are validated as the HTTP API
+ * validates them.
+ */
+export interface MockAdmin {
+  /**
+   * Creates or replaces a server. `vmState` defaults to `active`, `locked` to `false`.
+   *
+   * @returns the server as stored.
+   * @throws {ValidationError} naming `projectId`, `serverId` or the failing field (`metadata.wj`).
+   */
+  putServer(projectId: string, serverId: string, server: ServerInput): MockServer;
+  /** Removes a server. @returns whether it existed. */
+  deleteServer(projectId: string, serverId: string): boolean;
+  /** A copy of a server, or `undefined`. */
+  getServer(projectId: string, serverId: string): MockServer | undefined;
+  /**
+   * Makes `token` valid for `projectId` (an existing token moves to the new project).
+   *
+   * @throws {ValidationError} naming `token` or `projectId`.
+   */
+  addToken(token: string, projectId: string): void;
+  /**
+   * Appends a fault rule to the FIFO list (see `FaultRule`).
+   *
+   * @throws {ValidationError} naming the failing field as `rule.<path>`.
+   */
+  queueFault(rule: FaultRule): void;
+  /** Drops every queued fault rule. */
+  clearFaults(): void;
+  /** Back to the fixture the mock started with: its servers, tokens and faults; the request log emptied. */
+  reset(): void;
+}
+
+/** The parts of a running mock that the admin operates on. */
+export interface AdminDependencies {
+  readonly store: MetadataStore;
+  readonly faults: FaultQueue;
+  readonly log: RequestLog;
+  readonly fixture: Fixture;
+}
+
+/** Builds the {@link MockAdmin} of one mock. */
+export function createMockAdmin({ store, faults, log, fixture }: AdminDependencies): MockAdmin {
+  return {
+    putServer: (projectId, serverId, server) => store.putServer(projectId, serverId, server),
+    deleteServer: (projectId, serverId) => store.deleteServer(projectId, serverId),
+    getServer: (projectId, serverId) => store.getServer(projectId, serverId),
+    addToken: (token, projectId) => {
+      store.addToken(token, projectId);
+    },
+    queueFault: (rule) => {
+      faults.add(rule);
+    },
+    clearFaults: () => faults.clear(),
+    reset: () => {
+      store.load(fixture.servers, fixture.tokens);
+      faults.clear();
+      for (const rule of fixture.faults ?? []) {
+        faults.add(rule);
+      }
+      log.clear();
+    },
+  };
+}

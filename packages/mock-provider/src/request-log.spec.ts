@@ -1,0 +1,19 @@
+import { describe, expect, it } from '@jest/globals';
+import { flattenHeaders, REQUEST_LOG_LIMIT, RequestLog } from './request-log.js';
+
+describe('RequestLog', () => {
+  it('keeps the newest entries up to its limit', () => {
+    const log = new RequestLog(3);
+    for (let index = 0; index < 5; index += 1) {
+      log.add({ method: 'GET', path: `/${index}`, headers: {} });
+    }
+    expect(log.snapshot().map(({ path }) => path)).toEqual(['/2', '/3', '/4']);
+    log.clear();
+    expect(log.snapshot()).toEqual([]);
+    expect(REQUEST_LOG_LIMIT).toBe(1000);
+  });
+
+  it('flattens repeated headers', () => {
+    expect(flattenHeaders({ a: '1', 'set-cookie': ['x', 'y'], gone: undefined })).toEqual({ a: '1', 'set-cookie': 'x, y' });
+  });
+});

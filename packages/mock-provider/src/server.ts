@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ADMIN_PREFIX, ADMIN_ROUTES } from './admin-api.js';
+import { createMockAdmin, type MockAdmin } from './admin.js';
+import { dispatch, type DispatchEnvironment, errorReply } from './dispatch.js';
+import { faultReply, FaultQueue, type FaultRule, faultTargetOf } from './faults.js';
+import { DEFAULT_FIXTURE, type Fixture, parseFixture } from './fixture.js';
+import { NOVA_ROUTES } from './nova-api.js';
+import { sendReply } from './reply.js';
+import { createRequestIds } from './request-id.js';
+import { flattenHeaders, type LoggedRequest, RequestLog } from './request-log.js';
+import { baseResponseHeaders } from './response-headers.js';
+import { Router, splitRawPath } from './router.js';
+import { MetadataStore } from './store.js';
+
+/** Options of {@link startMockProvider}. */
+export interface MockProviderOptions {
+  /** TCP port; default `0`, an ephemeral port (read it from `url`). */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1` (loopback only: the admin API has no auth). */
+  host?: string;
+  /** The starting world; default {@link DEFAULT_FIXTURE}. */
+  fixture?: Fixture;
+}
+
+/** A running mock provider. */
+export interface MockProvider {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`; use it as the client's endpoint. */
+  readonly url: string;
+  /** Arranges servers, tokens and faults from code (twin of the `/_admin` HTTP API). */
+  readonly admin: MockAdmin;
+  /** A snapshot of the last 1000 requests, API and admin, oldest first. */
+  readonly requestLog: readonly LoggedRequest[];
+  /**
+   * Stops the mock: pending fault delays are cancelled, every connection (keep-alive ones
+   * included) is closed, and the promise resolves when the server has shut down. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+interface ProviderEnvironment extends DispatchEnvironment {
+  readonly faults: FaultQueue;
+  /** One controller per request being answered; aborting it ends the request's fault delay. */
+  readonly inFlight: Set<AbortController>;
+}
+
+/**
+ * Starts a real HTTP server (node:http) that behaves like the ECS / Nova server metadata API:
+ * `GET /{v2|v2.1}/{project_id}/servers/{server_id}/metadata` with `X-Auth-Token` auth, Nova's and
+ * Keystone's exact error bodies and headers (spec §5-§7, §11), fault injection (`FaultRule`) and
+ * an admin API under `/_admin` (`ADMIN_ROUTES`).
+ *
+ * Paths are matched raw: each segment is percent-decoded on its own, nothing is normalised, and
+ * anything that is not exactly a route (`..`, `%2e%2e`, a trailing slash) is a 404.
+ *
+ * @example
+ * ```ts
+ * const mock = await startMockProvider();
+ * const res = await fetch(`${mock.url}/v2.1/${EXAMPLE_PROJECT_ID}/servers/${EXAMPLE_SERVER_ID}/metadata`,
+ *   { headers: { 'X-Auth-Token': DEMO_TOKEN } });   // 200 {"metadata": {"wj": "True"}}
+ * await mock.close();
+ * ```
+ *
+ * @throws {ConfigError} (setting `fixture`) when `fixture` is invalid, naming the JSON path.
+ * @throws the `listen` error (e.g. `EADDRINUSE`) when the port cannot be bound.
+ */
+export async function startMockProvider(options: MockProviderOptions = {}): Promise<MockProvider> {
+  const fixture = parseFixture(options.fixture ?? DEFAULT_FIXTURE);
+  const host = options.host ?? '127.0.0.1';
+  const store = new MetadataStore();
+  const faults = new FaultQueue();
+  const log = new RequestLog();
+  const admin = createMockAdmin({ store, faults, log, fixture });
+  admin.reset();
+
+  const inFlight = new Set<AbortController>();
+  const server = createServer();
+  await listen(server, options.port ?? 0, host);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const env: ProviderEnvironment = { router: new Router([...NOVA_ROUTES, ...ADMIN_ROUTES]), store, admin, log, url, faults, inFlight };
+  // Attached once the URL is known (401s carry it); no request event can fire before this line runs.
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handleRequest(req, res, env).catch(() => res.destroy());
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    admin,
+    get requestLog() {
+      return log.snapshot();
+    },
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        for (const controller of inFlight) {
+          controller.abort();
+        }
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function handleRequest(req: IncomingMessage, res: ServerResponse, env: ProviderEnvironment): Promise<void> {
+  const controller = new AbortController();
+  env.inFlight.add(controller);
+  // 'close' fires when the answer is done or the client went away; either way, stop waiting.
+  res.once('close', () => {
+    controller.abort();
+    env.inFlight.delete(controller);
+  });
+  const method = req.method ?? 'GET';
+  const rawTarget = req.url ?? '/';
+  env.log.add({ method, path: rawTarget, headers: flattenHeaders(req.headers) });
+  const segments = splitRawPath(rawTarget);
+  const headers = baseResponseHeaders(createRequestIds(), segments, rawTarget);
+  try {
+    if (segments?.[0] !== ADMIN_PREFIX) {
+      const rule = env.faults.take(faultTargetOf(method, segments));
+      if (rule !== undefined && (await applyFault(rule, req, res, headers, controller.signal, env.url)) === 'handled') {
+        return;
+      }
+    }
+    sendReply(res, await dispatch(req, segments, env), headers);
+  } catch (error) {
+    sendReply(res, errorReply(error), headers);
+  }
+}
+
+/** Carries out a fault rule; `continue` means "now answer normally" (a pure delay). */
+async function applyFault(
+  rule: FaultRule,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  url: string,
+): Promise<'handled' | 'continue'> {
+  if (rule.delayMs !== undefined && rule.delayMs > 0 && !(await sleep(rule.delayMs, signal))) {
+    return 'handled'; // the client left or the mock is closing: nobody to answer
+  }
+  if (rule.action === 'reset') {
+    // An RST rather than a FIN, so the client sees ECONNRESET as from a dropped connection.
+    req.socket.resetAndDestroy();
+    return 'handled';
+  }
+  if (rule.status !== undefined) {
+    sendReply(res, faultReply({ ...rule, status: rule.status }, url), headers);
+    return 'handled';
+  }
+  return 'continue';
+}
+
+/** Waits `ms`; resolves `false` at once when `signal` aborts, leaving no timer behind. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve(false);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,144 @@
+import {
+  encodePathSegment,
+  MAX_METADATA_ITEMS,
+  metadataValueSchema,
+  novaMetadataKeySchema,
+  projectIdSchema,
+  serverIdSchema,
+} from '@ecs-metadata/core';
+import { z } from 'zod';
+import { parseInput } from './validate.js';
+
+/** Nova's `vm_state` values (`nova/compute/vm_states.py`); reads work in all of them (spec §4.2). */
+export const VM_STATES: readonly string[] = Object.freeze([
+  'active',
+  'building',
+  'paused',
+  'suspended',
+  'stopped',
+  'rescued',
+  'resized',
+  'soft-delete',
+  'deleted',
+  'error',
+  'shelved',
+  'shelved_offloaded',
+]);
+
+/** The `vm_state` of a server that does not say otherwise. */
+export const DEFAULT_VM_STATE = 'active';
+
+// A string rather than an enum type, so callers can pass states they read from elsewhere; the
+// runtime check still catches typos such as `ACTIVE`.
+const vmStateSchema = z.string().refine((state) => VM_STATES.includes(state), `must be one of ${VM_STATES.join(', ')}`);
+
+// The store holds only ids a client could address: one path segment, not a dot segment.
+const mockServerIdSchema = serverIdSchema.refine((id) => {
+  try {
+    encodePathSegment('serverId', id);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be usable as one path segment: not "." or "..", no "/", "\\" or control characters');
+
+// What Nova itself could hold: its key rules (space allowed, spec §4.1 project decision) and its item limit.
+const storedMetadataSchema = z
+  .record(novaMetadataKeySchema, metadataValueSchema)
+  .refine((metadata) => Object.keys(metadata).length <= MAX_METADATA_ITEMS, `must hold at most ${MAX_METADATA_ITEMS} items`);
+
+/**
+ * A server's contents as the admin API takes them: `{metadata, vmState?, locked?}`. Strict, so a
+ * misspelt field (`vm_state`) is refused rather than ignored.
+ */
+export const serverInputSchema = z.strictObject({
+  metadata: storedMetadataSchema,
+  vmState: vmStateSchema.optional(),
+  locked: z.boolean().optional(),
+});
+
+/** One server of a fixture: where it lives plus {@link serverInputSchema}. */
+export const fixtureServerSchema = serverInputSchema.extend({ projectId: projectIdSchema, serverId: mockServerIdSchema });
+
+/** A token the mock accepts, and the project it is scoped to. */
+export const tokenGrantSchema = z.strictObject({
+  // Visible ASCII only: a token travels in a header.
+  token: z.string().regex(/^[\x21-\x7e]+$/u, 'must be non-empty visible ASCII (it is sent as a header value)'),
+  projectId: projectIdSchema,
+});
+
+/** `{metadata, vmState?, locked?}`: a server's contents as given to the admin API. */
+export type ServerInput = z.infer<typeof serverInputSchema>;
+/** A server as a fixture lists it. */
+export type FixtureServer = z.infer<typeof fixtureServerSchema>;
+/** A server as the mock stores and returns it: every field present. */
+export type MockServer = Required<FixtureServer>;
+/** A token and its project. */
+export type TokenGrant = z.infer<typeof tokenGrantSchema>;
+
+/**
+ * The mock's in-memory world: servers by project and id, and the tokens it accepts. Servers are
+ * keyed by project as well, so a server of another project is "not found" as on Nova (spec §3.1).
+ * Everything going in is validated and everything coming out is a copy.
+ */
+export class MetadataStore {
+  readonly #servers = new Map<string, Map<string, MockServer>>();
+  readonly #tokens = new Map<string, string>();
+
+  /** Replaces the whole contents. Later entries win over earlier ones with the same key. */
+  load(servers: readonly FixtureServer[], tokens: readonly TokenGrant[]): void {
+    this.#servers.clear();
+    this.#tokens.clear();
+    for (const { projectId, serverId, ...input } of servers) {
+      this.putServer(projectId, serverId, input);
+    }
+    for (const grant of tokens) {
+      this.addToken(grant.token, grant.projectId);
+    }
+  }
+
+  /** @throws {ValidationError} naming `projectId`, `serverId` or the failing field of `input`. */
+  putServer(projectId: string, serverId: string, input: ServerInput): MockServer {
+    const where = { projectId: parseInput(projectIdSchema, 'projectId', projectId), serverId: parseInput(mockServerIdSchema, 'serverId', serverId) };
+    const valid = parseInput(serverInputSchema, '', input);
+    const server: MockServer = {
+      ...where,
+      metadata: { ...valid.metadata },
+      vmState: valid.vmState ?? DEFAULT_VM_STATE,
+      locked: valid.locked ?? false,
+    };
+    let project = this.#servers.get(projectId);
+    if (project === undefined) {
+      project = new Map();
+      this.#servers.set(projectId, project);
+    }
+    project.set(serverId, server);
+    return copyServer(server);
+  }
+
+  getServer(projectId: string, serverId: string): MockServer | undefined {
+    const server = this.#servers.get(projectId)?.get(serverId);
+    return server === undefined ? undefined : copyServer(server);
+  }
+
+  /** @returns whether the server existed. */
+  deleteServer(projectId: string, serverId: string): boolean {
+    return this.#servers.get(projectId)?.delete(serverId) ?? false;
+  }
+
+  /** @throws {ValidationError} naming `token` or `projectId`. */
+  addToken(token: string, projectId: string): TokenGrant {
+    const grant = parseInput(tokenGrantSchema, '', { token, projectId });
+    this.#tokens.set(grant.token, grant.projectId);
+    return grant;
+  }
+
+  /** The project a token is scoped to, or `undefined` for an unknown token. */
+  projectOfToken(token: string): string | undefined {
+    return this.#tokens.get(token);
+  }
+}
+
+function copyServer(server: MockServer): MockServer {
+  return { ...server, metadata: { ...server.metadata } };
+}
