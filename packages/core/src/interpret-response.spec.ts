@@ -16,19 +16,7 @@ import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from './examples.js';
 import type { HeaderSource } from './headers.js';
 import { formatJsonPath, getServerMetadataExpectation, interpretResponse, type ResponseExpectation } from './interpret-response.js';
 import { metadataResponseSchema } from './schemas.js';
-
-/** What `fn` threw, as a plain object of its class, message and own fields (toEqual ignores them on errors). */
-function thrownBy(fn: () => unknown): Record<string, unknown> {
-  try {
-    fn();
-  } catch (error) {
-    if (!(error instanceof Error)) {
-      throw new Error(`expected an Error, got ${String(error)}`, { cause: error });
-    }
-    return { type: error.constructor, ...error, message: error.message };
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from './test-support/thrown.js';
 
 /** The error `fn` threw, for checks of `cause`. */
 function errorFrom(fn: () => unknown): Error {

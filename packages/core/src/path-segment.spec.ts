@@ -1,24 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationError } from './errors.js';
 import { EXAMPLE_SERVER_ID } from './examples.js';
 import { encodePathSegment } from './path-segment.js';
-
-/** What `fn` threw, as a plain object of its class, message and own fields (toEqual ignores them on errors). */
-function thrownBy(fn: () => unknown): Record<string, unknown> {
-  try {
-    fn();
-  } catch (error) {
-    if (!(error instanceof Error)) {
-      throw new Error(`expected an Error, got ${String(error)}`, { cause: error });
-    }
-    return { type: error.constructor, ...error, message: error.message };
-  }
-  throw new Error('expected a throw');
-}
-
-function validationError(parameter: string, reason: string): Record<string, unknown> {
-  return { type: ValidationError, name: 'ValidationError', parameter, message: `Invalid ${parameter}: ${reason}` };
-}
+import { thrownBy, validationError } from './test-support/thrown.js';
 
 const CONTROL = 'must not contain control characters (CR, LF, NUL, ...)';
 const ENCODED_CONTROL = 'must not contain encoded control characters';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { ValidationError } from './errors.js';
+import type { ValidationError } from './errors.js';
 import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from './examples.js';
 import {
   apiVersionSchema,
@@ -11,23 +11,7 @@ import {
   parseWith,
   serverUrl,
 } from './request.js';
-
-/** What `fn` threw, as a plain object of its class, message and own fields (toEqual ignores them on errors). */
-function thrownBy(fn: () => unknown): Record<string, unknown> {
-  try {
-    fn();
-  } catch (error) {
-    if (!(error instanceof Error)) {
-      throw new Error(`expected an Error, got ${String(error)}`, { cause: error });
-    }
-    return { type: error.constructor, ...error, message: error.message };
-  }
-  throw new Error('expected a throw');
-}
-
-function validationError(parameter: string, reason: string): Record<string, unknown> {
-  return { type: ValidationError, name: 'ValidationError', parameter, message: `Invalid ${parameter}: ${reason}` };
-}
+import { thrownBy, validationError } from './test-support/thrown.js';
 
 const ENDPOINT = 'https://ecs.cn-north-4.myhuaweicloud.com';
 const SEED: GetServerMetadataParams = { endpoint: ENDPOINT, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID };
