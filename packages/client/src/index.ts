@@ -30,3 +30,4 @@ export {
   type Metadata,
 } from '@ecs-metadata/core';
 export { CONFIG_ENV_VARS, resolveConfig, type ConfigOptions, type ConfigSource, type ConfigValue, type ResolvedConfig } from './config.js';
+export { akskAuth, type AkSkAuthOptions } from './aksk-auth.js';

@@ -27,6 +27,13 @@ export interface MockAdmin {
    */
   addToken(token: string, projectId: string): void;
   /**
+   * Makes an AK/SK pair valid for `projectId` (spec §9.2): requests signed with it are accepted for
+   * that project (an existing AK gets the new SK and project).
+   *
+   * @throws {ValidationError} naming `accessKey`, `secretKey` (never its value) or `projectId`.
+   */
+  addAccessKey(accessKey: string, secretKey: string, projectId: string): void;
+  /**
    * Appends a fault rule to the FIFO list (see `FaultRule`).
    *
    * @throws {ValidationError} naming the failing field as `rule.<path>`.
@@ -34,7 +41,7 @@ export interface MockAdmin {
   queueFault(rule: FaultRule): void;
   /** Drops every queued fault rule. */
   clearFaults(): void;
-  /** Back to the fixture the mock started with: its servers, tokens and faults; the request log emptied. */
+  /** Back to the fixture the mock started with: its servers, tokens, access keys and faults; the request log emptied. */
   reset(): void;
 }
 
@@ -55,12 +62,15 @@ export function createMockAdmin({ store, faults, log, fixture }: AdminDependenci
     addToken: (token, projectId) => {
       store.addToken(token, projectId);
     },
+    addAccessKey: (accessKey, secretKey, projectId) => {
+      store.addAccessKey(accessKey, secretKey, projectId);
+    },
     queueFault: (rule) => {
       faults.add(rule);
     },
     clearFaults: () => faults.clear(),
     reset: () => {
-      store.load(fixture.servers, fixture.tokens);
+      store.load(fixture.servers, fixture.tokens, fixture.accessKeys ?? []);
       faults.clear();
       for (const rule of fixture.faults ?? []) {
         faults.add(rule);

@@ -1,10 +1,11 @@
-import { projectIdSchema, ValidationError } from '@ecs-metadata/core';
+import { DEFAULT_SIGNATURE_MAX_SKEW_MS, projectIdSchema, ValidationError } from '@ecs-metadata/core';
 import type { IncomingMessage } from 'node:http';
 import type { MockAdmin } from './admin.js';
-import { authenticateToken } from './auth.js';
+import { ADMIN_PREFIX } from './admin-api.js';
+import { authenticateAkSk, authenticateToken, isAkSkSigned } from './auth.js';
 import { FAULT_MESSAGES } from './fault-bodies.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
-import { readJsonBody } from './request-body.js';
+import { createBodyReader } from './request-body.js';
 import type { RequestLog } from './request-log.js';
 import type { Router } from './router.js';
 import type { MetadataStore } from './store.js';
@@ -17,19 +18,24 @@ export interface DispatchEnvironment {
   readonly log: RequestLog;
   /** The mock's own URL, for Keystone's `WWW-Authenticate`. */
   readonly url: string;
+  /** `X-Sdk-Date` tolerance of AK/SK signatures in ms, `false` for none; default 15 min (spec §9.2). */
+  readonly signatureMaxSkewMs?: number | false;
 }
 
 const unknownResource = (): HttpFault => new HttpFault(novaFaultReply(404, FAULT_MESSAGES.unknownResource));
 
 /**
- * Routes one request and runs its handler, checking in Nova's order (keystonemiddleware, then the
- * router, then the API's own project check):
+ * Routes one request and runs its handler, checking in the order of the API gateway, then Nova
+ * (keystonemiddleware, then the router, then the API's own project check):
  *
+ * 0. an AK/SK-signed request (`Authorization: SDK-HMAC-SHA256 ...`, no token) to any non-admin
+ *    path: a bad signature → 401 `APIG.0301`, a signed `X-Project-Id` that is not the path's
+ *    project → 400 (spec §6.3, §9.2), as the gateway checks before the request reaches ECS;
  * 1. a path no route fits → 404 `itemNotFound` "The resource could not be found.";
  * 2. Nova routes: missing or unknown token → 401 (before anything about the path is judged);
  *    a project id Nova would not route (`[0-9a-f-]{1,64}`) → 404 as an unknown path;
  * 3. a method the path does not support (PATCH, HEAD, ...) → 404, as Nova (DECISIONS, not 405);
- * 4. Nova routes: token of another project → 400 `badRequest` "Malformed request URL ..." (spec §6.1);
+ * 4. Nova routes: token or AK of another project → 400 `badRequest` "Malformed request URL ..." (spec §6.1);
  * 5. the handler (which looks the server up, so a foreign server is only ever "not found").
  *
  * @throws {HttpFault} for the answers above, and whatever the handler throws.
@@ -37,12 +43,22 @@ const unknownResource = (): HttpFault => new HttpFault(novaFaultReply(404, FAULT
 export async function dispatch(req: IncomingMessage, segments: readonly string[] | undefined, env: DispatchEnvironment): Promise<Reply> {
   const matches = segments === undefined ? [] : env.router.match(segments);
   const first = matches[0];
+  const body = createBodyReader(req);
+  let contextProjectId: string | undefined;
+  if (segments?.[0] !== ADMIN_PREFIX && isAkSkSigned(req)) {
+    // The API gateway checks AK/SK in front of ECS, on any path (spec §6.3), before routing.
+    contextProjectId = await authenticateAkSk(req, {
+      store: env.store,
+      body,
+      pathProjectId: segments?.[1],
+      signatureMaxSkewMs: env.signatureMaxSkewMs ?? DEFAULT_SIGNATURE_MAX_SKEW_MS,
+    });
+  }
   if (first === undefined) {
     throw unknownResource();
   }
-  let tokenProjectId: string | undefined;
   if (first.route.family === 'nova') {
-    tokenProjectId = authenticateToken(req, env.store, env.url);
+    contextProjectId ??= authenticateToken(req, env.store, env.url);
     if (!projectIdSchema.safeParse(first.params['projectId']).success) {
       throw unknownResource();
     }
@@ -52,8 +68,8 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
     throw unknownResource();
   }
   const urlProjectId = chosen.params['projectId'];
-  if (tokenProjectId !== undefined && urlProjectId !== tokenProjectId) {
-    throw new HttpFault(novaFaultReply(400, FAULT_MESSAGES.projectMismatch(urlProjectId ?? '', tokenProjectId)));
+  if (contextProjectId !== undefined && urlProjectId !== contextProjectId) {
+    throw new HttpFault(novaFaultReply(400, FAULT_MESSAGES.projectMismatch(urlProjectId ?? '', contextProjectId)));
   }
   return chosen.route.handler({
     req,
@@ -61,7 +77,7 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
     store: env.store,
     admin: env.admin,
     log: env.log,
-    readJsonBody: () => readJsonBody(req),
+    readJsonBody: () => body.json(),
   });
 }
 

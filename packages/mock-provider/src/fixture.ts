@@ -2,16 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, EXAMPLE_METADATA, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { z } from 'zod';
 import { faultRuleSchema } from './faults.js';
-import { fixtureServerSchema, tokenGrantSchema } from './store.js';
+import { accessKeyGrantSchema, fixtureServerSchema, tokenGrantSchema } from './store.js';
 import { describeIssue } from './validate.js';
 
 /**
- * The starting world of a mock: the tokens it accepts, the servers it holds and the faults queued
- * from the start. `reset()` returns to it.
+ * The starting world of a mock: the tokens and AK/SK pairs it accepts, the servers it holds and
+ * the faults queued from the start. `reset()` returns to it.
  *
  * ```json
  * {
  *   "tokens": [{ "token": "demo-token", "projectId": "9c53a566cb3443ab910cf0daebca90c4" }],
+ *   "accessKeys": [{ "accessKey": "AKEXAMPLE0000000TEST", "secretKey": "SKEXAMPLE0000000000000000000000000000TEST",
+ *                    "projectId": "9c53a566cb3443ab910cf0daebca90c4" }],
  *   "servers": [{ "projectId": "9c53a566cb3443ab910cf0daebca90c4",
  *                 "serverId": "998af54b-5762-4041-abc1-f98a2c27b3a2",
  *                 "metadata": { "wj": "True" }, "vmState": "active", "locked": false }],
@@ -22,9 +24,12 @@ import { describeIssue } from './validate.js';
  * Servers: `vmState` defaults to `active` (one of Nova's `vm_state` values), `locked` to `false`;
  * metadata follows upstream Nova's rules (keys `A-Z a-z 0-9 - _ : .` and space, 1-255 characters;
  * values 0-255; at most 128 items). Later entries replace earlier ones with the same ids.
+ * `accessKeys` (optional, none by default) are checked as the API gateway checks AK/SK signatures
+ * (spec §9.2); an AK is scoped to its project as a token is.
  */
 export const fixtureSchema = z.strictObject({
   tokens: z.array(tokenGrantSchema),
+  accessKeys: z.array(accessKeyGrantSchema).optional(),
   servers: z.array(fixtureServerSchema),
   faults: z.array(faultRuleSchema).optional(),
 });

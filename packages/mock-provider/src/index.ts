@@ -11,3 +11,4 @@ export type { FaultRule } from './faults.js';
 export type { LoggedRequest } from './request-log.js';
 export type { MockServer, ServerInput } from './store.js';
 export { DEFAULT_FIXTURE, DEMO_TOKEN, fixtureSchema, loadFixture, type Fixture } from './fixture.js';
+export type { AccessKeyGrant } from './store.js';

@@ -1,3 +1,4 @@
+import { ConfigError, DEFAULT_SIGNATURE_MAX_SKEW_MS } from '@ecs-metadata/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ADMIN_PREFIX, ADMIN_ROUTES } from './admin-api.js';
@@ -21,6 +22,12 @@ export interface MockProviderOptions {
   host?: string;
   /** The starting world; default {@link DEFAULT_FIXTURE}. */
   fixture?: Fixture;
+  /**
+   * How far an AK/SK request's `X-Sdk-Date` may be from the mock's clock, either way, in ms;
+   * default 15 minutes, as the gateway (spec §8, §9.2). `false` skips the check, for requests
+   * signed at a fixed date such as the test vectors (spec §9.3).
+   */
+  signatureMaxSkewMs?: number | false;
 }
 
 /** A running mock provider. */
@@ -46,7 +53,8 @@ interface ProviderEnvironment extends DispatchEnvironment {
 
 /**
  * Starts a real HTTP server (node:http) that behaves like the ECS / Nova server metadata API:
- * `GET /{v2|v2.1}/{project_id}/servers/{server_id}/metadata` with `X-Auth-Token` auth, Nova's and
+ * `GET /{v2|v2.1}/{project_id}/servers/{server_id}/metadata` with `X-Auth-Token` or AK/SK
+ * (`SDK-HMAC-SHA256`, spec §9.2, for the fixture's `accessKeys`) auth, Nova's and
  * Keystone's exact error bodies and headers (spec §5-§7, §11), fault injection (`FaultRule`) and
  * an admin API under `/_admin` (`ADMIN_ROUTES`).
  *
@@ -61,11 +69,16 @@ interface ProviderEnvironment extends DispatchEnvironment {
  * await mock.close();
  * ```
  *
- * @throws {ConfigError} (setting `fixture`) when `fixture` is invalid, naming the JSON path.
+ * @throws {ConfigError} (setting `fixture`) when `fixture` is invalid, naming the JSON path;
+ *   (setting `signatureMaxSkewMs`) when that is neither `false` nor a non-negative number.
  * @throws the `listen` error (e.g. `EADDRINUSE`) when the port cannot be bound.
  */
 export async function startMockProvider(options: MockProviderOptions = {}): Promise<MockProvider> {
   const fixture = parseFixture(options.fixture ?? DEFAULT_FIXTURE);
+  const signatureMaxSkewMs = options.signatureMaxSkewMs ?? DEFAULT_SIGNATURE_MAX_SKEW_MS;
+  if (signatureMaxSkewMs !== false && !(typeof signatureMaxSkewMs === 'number' && signatureMaxSkewMs >= 0)) {
+    throw new ConfigError('signatureMaxSkewMs', 'signatureMaxSkewMs must be false or a non-negative number of milliseconds');
+  }
   const host = options.host ?? '127.0.0.1';
   const store = new MetadataStore();
   const faults = new FaultQueue();
@@ -78,7 +91,16 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const env: ProviderEnvironment = { router: new Router([...NOVA_ROUTES, ...ADMIN_ROUTES]), store, admin, log, url, faults, inFlight };
+  const env: ProviderEnvironment = {
+    router: new Router([...NOVA_ROUTES, ...ADMIN_ROUTES]),
+    store,
+    admin,
+    log,
+    url,
+    faults,
+    inFlight,
+    signatureMaxSkewMs,
+  };
   // Attached once the URL is known (401s carry it); no request event can fire before this line runs.
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(req, res, env).catch(() => res.destroy());

@@ -67,6 +67,16 @@ export const tokenGrantSchema = z.strictObject({
   projectId: projectIdSchema,
 });
 
+/**
+ * An AK/SK pair the mock accepts (spec §9.2), and the project it is scoped to. The AK is visible
+ * ASCII without `,` (it sits in `Authorization: SDK-HMAC-SHA256 Access=<AK>, ...`).
+ */
+export const accessKeyGrantSchema = z.strictObject({
+  accessKey: z.string().regex(/^[\x21-\x2b\x2d-\x7e]+$/u, 'must be non-empty visible ASCII without ","'),
+  secretKey: z.string().min(1, 'must not be empty'),
+  projectId: projectIdSchema,
+});
+
 /** `{metadata, vmState?, locked?}`: a server's contents as given to the admin API. */
 export type ServerInput = z.infer<typeof serverInputSchema>;
 /** A server as a fixture lists it. */
@@ -75,6 +85,8 @@ export type FixtureServer = z.infer<typeof fixtureServerSchema>;
 export type MockServer = Required<FixtureServer>;
 /** A token and its project. */
 export type TokenGrant = z.infer<typeof tokenGrantSchema>;
+/** An AK, its SK and its project. */
+export type AccessKeyGrant = z.infer<typeof accessKeyGrantSchema>;
 
 /**
  * The mock's in-memory world: servers by project and id, and the tokens it accepts. Servers are
@@ -84,16 +96,21 @@ export type TokenGrant = z.infer<typeof tokenGrantSchema>;
 export class MetadataStore {
   readonly #servers = new Map<string, Map<string, MockServer>>();
   readonly #tokens = new Map<string, string>();
+  readonly #accessKeys = new Map<string, AccessKeyGrant>();
 
   /** Replaces the whole contents. Later entries win over earlier ones with the same key. */
-  load(servers: readonly FixtureServer[], tokens: readonly TokenGrant[]): void {
+  load(servers: readonly FixtureServer[], tokens: readonly TokenGrant[], accessKeys: readonly AccessKeyGrant[] = []): void {
     this.#servers.clear();
     this.#tokens.clear();
+    this.#accessKeys.clear();
     for (const { projectId, serverId, ...input } of servers) {
       this.putServer(projectId, serverId, input);
     }
     for (const grant of tokens) {
       this.addToken(grant.token, grant.projectId);
+    }
+    for (const grant of accessKeys) {
+      this.addAccessKey(grant.accessKey, grant.secretKey, grant.projectId);
     }
   }
 
@@ -136,6 +153,22 @@ export class MetadataStore {
   /** The project a token is scoped to, or `undefined` for an unknown token. */
   projectOfToken(token: string): string | undefined {
     return this.#tokens.get(token);
+  }
+
+  /**
+   * Makes an AK/SK pair valid for `projectId` (an existing AK gets the new SK and project).
+   *
+   * @throws {ValidationError} naming `accessKey`, `secretKey` (never its value) or `projectId`.
+   */
+  addAccessKey(accessKey: string, secretKey: string, projectId: string): void {
+    const grant = parseInput(accessKeyGrantSchema, '', { accessKey, secretKey, projectId });
+    this.#accessKeys.set(grant.accessKey, grant);
+  }
+
+  /** The SK and project of an AK, or `undefined` for an unknown AK. */
+  accessKeyGrant(accessKey: string): AccessKeyGrant | undefined {
+    const grant = this.#accessKeys.get(accessKey);
+    return grant === undefined ? undefined : { ...grant };
   }
 }
 
