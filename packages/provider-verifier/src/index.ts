@@ -1,1 +1,38 @@
-export {};
+/**
+ * `@ecs-metadata/provider-verifier`: verifies the `ecs-metadata-api` Pact contract against the
+ * embedded mock provider or a real ECS / Nova-compatible endpoint, from local pact files or a
+ * Pact Broker. The bin `ecs-metadata-verify` is a thin shell over {@link verifyPacts}.
+ *
+ * @packageDocumentation
+ */
+export { verifyPacts } from './verify-pacts.js';
+export {
+  DEFAULT_CONSUMER_VERSION_SELECTORS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  isLoopbackHost,
+  LOG_LEVELS,
+  type BrokerPactSource,
+  type ConsumerVersionSelector,
+  type EmbeddedMockTarget,
+  type EndpointTarget,
+  type LocalPactSource,
+  type LogLevel,
+  type PactSource,
+  type ProviderTarget,
+  type VerifyPactsOptions,
+} from './options.js';
+export {
+  decideExitCode,
+  skippedStates,
+  VerifierExitCode,
+  type ExitDecision,
+  type FailedInteraction,
+  type InteractionOutcome,
+  type InteractionOutcomeBase,
+  type NotVerifiableInteraction,
+  type VerificationReport,
+  type VerifiedInteraction,
+} from './report.js';
+export { formatSummary } from './summary.js';
+export { escapeXml, toJUnitXml, writeJUnitReport } from './junit.js';
+export { runVerifyCli, VERIFY_USAGE, type VerifyCliIo, type VerifyOutputStream } from './cli.js';

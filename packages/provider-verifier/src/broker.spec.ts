@@ -1,0 +1,181 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
+import { DEFAULT_FIXTURE, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
+import { decideExitCode, VerifierExitCode } from './report.js';
+import { type FakeBroker, startFakeBroker } from './test-support/fake-broker.js';
+import { PACT_FILE, runBin } from './test-support/run-bin.js';
+import { startStubProvider } from './test-support/stub-provider.js';
+import { verifyPacts } from './verify-pacts.js';
+
+const BROKER_TOKEN = 'broker-token-e91c07b3f5';
+const PROVIDER_TOKEN = 'provider-token-2d64ab98c1';
+const FOR_VERIFICATION = '/pacts/provider/ecs-metadata-api/for-verification';
+
+let pact: Record<string, unknown>;
+beforeAll(async () => {
+  pact = JSON.parse(await readFile(PACT_FILE, 'utf8')) as Record<string, unknown>;
+});
+
+async function withBroker<T>(pending: boolean, use: (broker: FakeBroker) => Promise<T>): Promise<T> {
+  const broker = await startFakeBroker({ pact, pending });
+  try {
+    return await use(broker);
+  } finally {
+    await broker.close();
+  }
+}
+
+describe('pacts from a Pact Broker', () => {
+  it('sends the selectors, pending and WIP flags, and publishes the result with the version and branch', async () => {
+    await withBroker(false, async (broker) => {
+      const run = await runBin(
+        [
+          '--against-mock',
+          '--broker-url',
+          broker.url,
+          '--enable-pending',
+          '--include-wip-pacts-since',
+          '2024-01-31',
+          '--publish-results',
+          '--provider-version',
+          'abc1234',
+          '--provider-branch',
+          'main',
+          '--build-url',
+          'https://ci.example/build/7',
+        ],
+        { PACT_BROKER_TOKEN: BROKER_TOKEN },
+      );
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('5 verified, 0 failed, 0 not verifiable');
+      expect(run.stdout).toContain(`Pacts: ${broker.url}`);
+      expect(run.stdout + run.stderr).not.toContain(BROKER_TOKEN);
+
+      const post = broker.calls.find((call) => call.method === 'POST' && call.path === FOR_VERIFICATION);
+      expect(post?.body).toEqual({
+        consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }],
+        includePendingStatus: true,
+        includeWipPactsSince: '2024-01-31',
+        providerVersionBranch: 'main',
+      });
+      expect(broker.calls.every((call) => call.authorization === `Bearer ${BROKER_TOKEN}`)).toBe(true);
+      expect(broker.calls.some((call) => call.method === 'PUT' && call.path === '/pacticipants/ecs-metadata-api/branches/main/versions/abc1234')).toBe(true);
+      const published = broker.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/verification-results'));
+      expect(published).toHaveLength(1);
+      expect(published[0]?.body).toMatchObject({
+        success: true,
+        providerApplicationVersion: 'abc1234',
+        buildUrl: 'https://ci.example/build/7',
+        testResults: [0, 1, 2, 3, 4].map((index) => ({ interactionId: `interaction-${index}`, success: true })),
+      });
+    });
+  });
+
+  it('sends the given selectors and publishes nothing unless asked', async () => {
+    await withBroker(false, async (broker) => {
+      const report = await verifyPacts({
+        provider: { kind: 'embedded-mock' },
+        source: { kind: 'broker', brokerUrl: broker.url, consumerVersionSelectors: [{ branch: 'feature/x' }, { deployed: true, environment: 'production' }] },
+      });
+
+      expect(decideExitCode(report).code).toBe(VerifierExitCode.Verified);
+      expect(report).toMatchObject({ pactSources: [broker.url], publishRequested: false });
+      expect(report.notices[0]).toContain('is being verified because it matches the given selectors');
+      const post = broker.calls.find((call) => call.method === 'POST' && call.path === FOR_VERIFICATION);
+      expect(post?.body).toMatchObject({
+        consumerVersionSelectors: [{ branch: 'feature/x' }, { deployed: true, environment: 'production' }],
+        includePendingStatus: false,
+      });
+      expect(post?.body).not.toHaveProperty('includeWipPactsSince');
+      expect(broker.calls.filter((call) => call.method !== 'GET' && call.path !== FOR_VERIFICATION)).toEqual([]);
+    });
+  });
+
+  it('reports failures of a pending pact without failing the run', async () => {
+    const stub = await startStubProvider({ token: PROVIDER_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: {}, flaw: 'unknown-server-found' });
+    try {
+      await withBroker(true, async (broker) => {
+        const report = await verifyPacts({
+          provider: { kind: 'endpoint', baseUrl: stub.url, token: PROVIDER_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, allowWrites: true },
+          source: { kind: 'broker', brokerUrl: broker.url, enablePending: true },
+        });
+
+        const unknown = report.interactions.find((outcome) => outcome.description === 'a request for the metadata of an unknown server (v2.1)');
+        expect(unknown).toMatchObject({ status: 'failed', pending: true, failures: expect.arrayContaining(['status: expected 404 but was 200']) });
+        expect(report.interactions.filter((outcome) => outcome.status === 'verified')).toHaveLength(4);
+        expect(decideExitCode(report).code).toBe(VerifierExitCode.Verified);
+      });
+    } finally {
+      await stub.close();
+    }
+  });
+
+  describe('on a real endpoint without --allow-writes', () => {
+    let mock: MockProvider;
+    beforeAll(async () => {
+      mock = await startMockProvider({ port: 0, fixture: DEFAULT_FIXTURE });
+      mock.admin.addToken(PROVIDER_TOKEN, EXAMPLE_PROJECT_ID);
+    });
+    afterAll(async () => {
+      await mock.close();
+    });
+
+    it('runs the broker pact but reports the interactions it could not arrange as not verifiable', async () => {
+      await withBroker(false, async (broker) => {
+        const report = await verifyPacts({
+          provider: { kind: 'endpoint', baseUrl: mock.url, token: PROVIDER_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID },
+          source: { kind: 'broker', brokerUrl: broker.url },
+        });
+
+        expect(report.interactions.map((outcome) => [outcome.description, outcome.status, outcome.states])).toEqual([
+          ['a request for server metadata (v2)', 'not-verifiable', ['a server with metadata exists']],
+          ['a request for server metadata (v2.1)', 'not-verifiable', ['a server with metadata exists']],
+          ['a request for server metadata with an invalid token (v2.1)', 'verified', ['a server with metadata exists']],
+          ['a request for the metadata of a server without metadata (v2.1)', 'not-verifiable', ['a server without metadata exists']],
+          ['a request for the metadata of an unknown server (v2.1)', 'verified', ['no server exists']],
+        ]);
+        expect(decideExitCode(report).code).toBe(VerifierExitCode.NotVerifiable);
+      });
+    });
+
+    it('refuses to publish results it could not fully arrange (exit 2)', async () => {
+      const run = await runBin([
+        '--provider-base-url',
+        mock.url,
+        '--token',
+        PROVIDER_TOKEN,
+        '--project-id',
+        EXAMPLE_PROJECT_ID,
+        '--server-id',
+        EXAMPLE_SERVER_ID,
+        '--broker-url',
+        'http://127.0.0.1:9',
+        '--publish-results',
+        '--provider-version',
+        'abc1234',
+        '--provider-branch',
+        'main',
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--publish-results: Publishing results from a real endpoint needs writes allowed');
+      expect(run.stdout + run.stderr).not.toContain(PROVIDER_TOKEN);
+    });
+  });
+
+  it('fails (exit 1) when the broker cannot be reached, quickly', async () => {
+    // A port that was just free: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const started = Date.now();
+    const run = await runBin(['--against-mock', '--broker-url', `http://127.0.0.1:${port}`]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/Errors:\n\s+Failed to load pact: No pacts found for provider 'ecs-metadata-api'/u);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});

@@ -1,0 +1,322 @@
+import { parseArgs } from 'node:util';
+import { AbortError, ConfigError, TOOLKIT_VERSION, ValidationError } from '@ecs-metadata/core';
+import { createRedactor, messageOf } from './internal/redact.js';
+import { writeJUnitReport } from './junit.js';
+import { type BrokerPactSource, type ConsumerVersionSelector, LOG_LEVELS, type LogLevel, type PactSource, type ProviderTarget } from './options.js';
+import { decideExitCode, skippedStates, type VerificationReport, VerifierExitCode } from './report.js';
+import { formatSummary } from './summary.js';
+import { verifyPacts } from './verify-pacts.js';
+
+/** The bin's name, as messages name it. */
+const BIN = 'ecs-metadata-verify';
+
+/** The bin's usage text. */
+export const VERIFY_USAGE = `Usage: ${BIN} (--against-mock | --provider-base-url URL) [options]
+
+Verifies the ecs-metadata-api pacts against the embedded mock provider or a real endpoint.
+
+Provider (one of):
+  --against-mock                  start the embedded mock (127.0.0.1, ephemeral port)
+  --provider-base-url URL         a real endpoint (env ECS_METADATA_ENDPOINT); https, or http on loopback
+    --token T                     X-Auth-Token for every request (env ECS_METADATA_TOKEN)
+    --project-id ID               the token's project (env ECS_METADATA_PROJECT_ID)
+    --server-id ID                an existing server of that project (env ECS_METADATA_SERVER_ID)
+    --allow-writes                replace the server's metadata to arrange states, restored afterwards
+
+Pacts (default: the workspace's pacts/, or ./pacts outside the monorepo):
+  --pact-dir DIR                  every ecs-metadata-api pact in DIR (repeatable)
+  --pact-file FILE                one pact file (repeatable)
+  --broker-url URL                a Pact Broker instead (env PACT_BROKER_BASE_URL)
+    --broker-token T              (env PACT_BROKER_TOKEN)
+    --consumer-version-selectors JSON  default [{"mainBranch":true},{"deployedOrReleased":true}]
+    --enable-pending              failures of pending pacts do not fail the run
+    --include-wip-pacts-since DATE
+    --provider-branch BRANCH      the provider's branch (pending/WIP, and published)
+    --publish-results             publish the results; needs --provider-version and --provider-branch
+    --provider-version VERSION    e.g. the commit SHA
+    --build-url URL               published with the results
+
+Output:
+  --junit FILE                    also write a JUnit XML report
+  --expect-skipped "A,B"          exit 0 instead of 8 when exactly these states were not arrangeable
+  --timeout MS                    per-request timeout (default 30000)
+  -h, --help                      this text;  -V, --version
+
+Environment: PACT_LOG_LEVEL (default warn); PACT_DESCRIPTION / PACT_PROVIDER_STATE run one interaction.
+Exit codes: 0 all verified; 1 a mismatch or an error; 2 usage; 8 nothing failed but some interactions
+could not be arranged on this provider (each listed with its reason); 130 interrupted.
+`;
+
+/** A stream the bin writes to. */
+export interface VerifyOutputStream {
+  write(chunk: string): boolean;
+}
+
+/** Everything the bin touches outside itself, so tests can hand it in. */
+export interface VerifyCliIo {
+  readonly stdout: VerifyOutputStream;
+  readonly stderr: VerifyOutputStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Fires on SIGINT/SIGTERM: writes stop, changed metadata is restored, exit 130. */
+  readonly signal?: AbortSignal;
+  /** Where `./pacts` is looked for outside the monorepo; default `process.cwd()`. */
+  readonly cwd?: string;
+}
+
+/** Flags as the library's option paths name them, for messages. */
+const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
+  'provider.baseUrl': '--provider-base-url',
+  'provider.token': '--token (or ECS_METADATA_TOKEN)',
+  'provider.projectId': '--project-id (or ECS_METADATA_PROJECT_ID)',
+  'provider.serverId': '--server-id (or ECS_METADATA_SERVER_ID)',
+  'source.brokerUrl': '--broker-url',
+  'source.consumerVersionSelectors': '--consumer-version-selectors',
+  'source.includeWipPactsSince': '--include-wip-pacts-since',
+  'source.providerVersion': '--provider-version',
+  'source.providerBranch': '--provider-branch',
+  'source.publishResults': '--publish-results',
+  pactDir: '--pact-dir',
+  pactFiles: '--pact-file',
+  logLevel: 'PACT_LOG_LEVEL',
+  requestTimeoutMs: '--timeout',
+};
+
+const OPTIONS = {
+  'against-mock': { type: 'boolean' },
+  'provider-base-url': { type: 'string' },
+  token: { type: 'string' },
+  'project-id': { type: 'string' },
+  'server-id': { type: 'string' },
+  'allow-writes': { type: 'boolean' },
+  'pact-dir': { type: 'string', multiple: true },
+  'pact-file': { type: 'string', multiple: true },
+  'broker-url': { type: 'string' },
+  'broker-token': { type: 'string' },
+  'consumer-version-selectors': { type: 'string' },
+  'enable-pending': { type: 'boolean' },
+  'include-wip-pacts-since': { type: 'string' },
+  'provider-branch': { type: 'string' },
+  'publish-results': { type: 'boolean' },
+  'provider-version': { type: 'string' },
+  'build-url': { type: 'string' },
+  junit: { type: 'string' },
+  'expect-skipped': { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags>;
+
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
+}
+
+/** A command-line mistake: exit 2, the message names the flag. */
+function usage(flag: string, message: string): ConfigError {
+  return new ConfigError(flag, message);
+}
+
+/**
+ * Runs `ecs-metadata-verify` in-process and returns its exit code (see {@link VerifierExitCode}):
+ * the summary goes to stdout, diagnostics to stderr, tokens nowhere.
+ */
+export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Promise<number> {
+  let secrets: (string | undefined)[] = [io.env['ECS_METADATA_TOKEN'], io.env['PACT_BROKER_TOKEN']];
+  const fail = (code: number, message: string): number => {
+    io.stderr.write(`${BIN}: ${createRedactor(secrets)(message)}\n`);
+    return code;
+  };
+  let flags: Flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    return fail(VerifierExitCode.Usage, `${messageOf(error)}\nRun "${BIN} --help" for the flags.`);
+  }
+  secrets = [...secrets, flags.token, flags['broker-token']];
+  if (flags.help === true) {
+    io.stdout.write(VERIFY_USAGE);
+    return VerifierExitCode.Verified;
+  }
+  if (flags.version === true) {
+    io.stdout.write(`${TOOLKIT_VERSION}\n`);
+    return VerifierExitCode.Verified;
+  }
+
+  let provider: ProviderTarget;
+  let source: PactSource;
+  let expectSkipped: string[] | undefined;
+  let requestTimeoutMs: number | undefined;
+  let logLevel: LogLevel;
+  try {
+    provider = providerFrom(flags, io.env);
+    source = sourceFrom(flags, io.env);
+    expectSkipped = flags['expect-skipped'] === undefined ? undefined : splitList(flags['expect-skipped']);
+    requestTimeoutMs = timeoutFrom(flags.timeout);
+    logLevel = logLevelFrom(io.env['PACT_LOG_LEVEL']);
+  } catch (error) {
+    return fail(VerifierExitCode.Usage, messageOf(error));
+  }
+
+  let report: VerificationReport;
+  try {
+    report = await verifyPacts({ provider, source, logLevel, requestTimeoutMs, signal: io.signal, cwd: io.cwd });
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof ValidationError) {
+      const setting = error instanceof ConfigError ? error.setting : error.parameter;
+      return fail(VerifierExitCode.Usage, `${FLAG_OF_SETTING[setting] ?? setting}: ${error.message}`);
+    }
+    if (error instanceof AbortError) {
+      return fail(VerifierExitCode.Interrupted, error.message);
+    }
+    return fail(VerifierExitCode.Failed, `verification failed: ${messageOf(error)}`);
+  }
+
+  io.stdout.write(`\n${formatSummary(report)}`);
+  let code: number;
+  const decision = decideExitCode(report, expectSkipped);
+  code = decision.code;
+  if (flags.junit !== undefined) {
+    try {
+      await writeJUnitReport(report, flags.junit);
+    } catch (error) {
+      io.stderr.write(`${BIN}: cannot write the JUnit report ${flags.junit}: ${messageOf(error)}\n`);
+      code = VerifierExitCode.Failed;
+    }
+  }
+  io.stdout.write(`Exit ${code}: ${decision.reason}\n`);
+  if (decision.code === VerifierExitCode.NotVerifiable) {
+    const states = skippedStates(report);
+    const hint = states.length > 0 ? ` If this provider cannot arrange them, pass --expect-skipped "${states.join(',')}".` : '';
+    io.stderr.write(`${BIN}: some interactions were not verified.${provider.kind === 'endpoint' && provider.allowWrites !== true ? ' --allow-writes lets the verifier arrange the metadata states (restored afterwards).' : ''}${hint}\n`);
+  }
+  return code;
+}
+
+function providerFrom(flags: Flags, env: VerifyCliIo['env']): ProviderTarget {
+  const againstMock = flags['against-mock'] === true;
+  if (againstMock && flags['provider-base-url'] !== undefined) {
+    throw usage('--against-mock', '--against-mock and --provider-base-url exclude each other: choose one provider');
+  }
+  if (againstMock) {
+    for (const flag of ['token', 'project-id', 'server-id', 'allow-writes'] as const) {
+      if (flags[flag] !== undefined) {
+        throw usage(`--${flag}`, `--${flag} applies to --provider-base-url only: the embedded mock brings its own token and servers`);
+      }
+    }
+    return { kind: 'embedded-mock' };
+  }
+  const baseUrl = flags['provider-base-url'] ?? env['ECS_METADATA_ENDPOINT'];
+  if (baseUrl === undefined || baseUrl === '') {
+    throw usage('--provider-base-url', 'choose the provider: --against-mock, or --provider-base-url URL (or ECS_METADATA_ENDPOINT)');
+  }
+  const token = flags.token ?? env['ECS_METADATA_TOKEN'];
+  const projectId = flags['project-id'] ?? env['ECS_METADATA_PROJECT_ID'];
+  const serverId = flags['server-id'] ?? env['ECS_METADATA_SERVER_ID'];
+  if (token === undefined || token === '') {
+    throw usage('--token', '--token (or ECS_METADATA_TOKEN) is required with --provider-base-url');
+  }
+  if (projectId === undefined || projectId === '') {
+    throw usage('--project-id', '--project-id (or ECS_METADATA_PROJECT_ID) is required with --provider-base-url');
+  }
+  if (serverId === undefined || serverId === '') {
+    throw usage('--server-id', '--server-id (or ECS_METADATA_SERVER_ID), an existing server, is required with --provider-base-url');
+  }
+  return { kind: 'endpoint', baseUrl, token, projectId, serverId, allowWrites: flags['allow-writes'] === true };
+}
+
+const BROKER_ONLY_FLAGS = [
+  'broker-token',
+  'consumer-version-selectors',
+  'enable-pending',
+  'include-wip-pacts-since',
+  'provider-branch',
+  'provider-version',
+  'build-url',
+] as const;
+
+function sourceFrom(flags: Flags, env: VerifyCliIo['env']): PactSource {
+  const local = flags['pact-dir'] !== undefined || flags['pact-file'] !== undefined;
+  if (local && flags['broker-url'] !== undefined) {
+    throw usage('--broker-url', '--broker-url and --pact-dir/--pact-file exclude each other: choose one pact source');
+  }
+  if (flags['publish-results'] === true) {
+    if (flags['provider-version'] === undefined || flags['provider-version'] === '') {
+      throw usage('--provider-version', '--publish-results needs --provider-version (e.g. the commit SHA)');
+    }
+    if (flags['provider-branch'] === undefined || flags['provider-branch'] === '') {
+      throw usage('--provider-branch', '--publish-results needs --provider-branch');
+    }
+  }
+  // The environment's broker counts only when no local pacts were named.
+  const brokerUrl = flags['broker-url'] ?? (local ? undefined : env['PACT_BROKER_BASE_URL'] || undefined);
+  if (brokerUrl === undefined) {
+    if (flags['publish-results'] === true) {
+      throw usage('--publish-results', '--publish-results needs --broker-url (or PACT_BROKER_BASE_URL): results are published only for pacts from a broker');
+    }
+    for (const flag of BROKER_ONLY_FLAGS) {
+      if (flags[flag] !== undefined) {
+        throw usage(`--${flag}`, `--${flag} applies to pacts from a broker: add --broker-url (or PACT_BROKER_BASE_URL)`);
+      }
+    }
+    return { kind: 'local', pactDirs: flags['pact-dir'], pactFiles: flags['pact-file'] };
+  }
+  const source: BrokerPactSource = {
+    kind: 'broker',
+    brokerUrl,
+    brokerToken: flags['broker-token'] ?? (env['PACT_BROKER_TOKEN'] || undefined),
+    consumerVersionSelectors: selectorsFrom(flags['consumer-version-selectors']),
+    enablePending: flags['enable-pending'],
+    includeWipPactsSince: flags['include-wip-pacts-since'],
+    providerBranch: flags['provider-branch'],
+    publishResults: flags['publish-results'],
+    providerVersion: flags['provider-version'],
+    buildUrl: flags['build-url'],
+  };
+  return source;
+}
+
+function selectorsFrom(json: string | undefined): ConsumerVersionSelector[] | undefined {
+  if (json === undefined) {
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw usage('--consumer-version-selectors', '--consumer-version-selectors is not valid JSON; e.g. [{"mainBranch":true},{"deployedOrReleased":true}]');
+  }
+  if (!Array.isArray(parsed)) {
+    throw usage('--consumer-version-selectors', '--consumer-version-selectors must be a JSON list of selector objects');
+  }
+  return parsed as ConsumerVersionSelector[];
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function timeoutFrom(value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const ms = Number(value);
+  if (!/^\d+$/u.test(value) || !Number.isSafeInteger(ms) || ms <= 0) {
+    throw usage('--timeout', `--timeout must be a positive number of milliseconds, got "${value}"`);
+  }
+  return ms;
+}
+
+function logLevelFrom(value: string | undefined): LogLevel {
+  if (value === undefined || value === '') {
+    return 'warn';
+  }
+  const level = value.toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    throw usage('PACT_LOG_LEVEL', `PACT_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  }
+  return level;
+}

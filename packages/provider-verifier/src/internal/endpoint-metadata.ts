@@ -1,0 +1,88 @@
+import {
+  buildHeaders,
+  EcsMetadataError,
+  interpretResponse,
+  type Metadata,
+  NetworkError,
+  ResponseTooLargeError,
+  serverUrl,
+  TimeoutError,
+} from '@ecs-metadata/core';
+import { AUTH_TOKEN_HEADER } from './contract.js';
+
+/** A server on a real endpoint, and the credential to reach it. */
+export interface EndpointServer {
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly projectId: string;
+  readonly serverId: string;
+  /** Per-request deadline in milliseconds. */
+  readonly timeoutMs: number;
+}
+
+/** Bodies of the metadata calls are small; anything bigger is not the API. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Lists a server's metadata: `GET /v2.1/{project_id}/servers/{server_id}/metadata` (spec §3.1).
+ *
+ * @throws {EcsApiError} (a subclass per status), {ResponseValidationError}, {NetworkError}.
+ */
+export async function readServerMetadata(server: EndpointServer): Promise<Metadata> {
+  return send(server, 'GET', undefined);
+}
+
+/**
+ * Replaces a server's metadata: `PUT /v2.1/{project_id}/servers/{server_id}/metadata` with
+ * `{"metadata": {...}}`; Nova answers 200 with the new map (spec "replace").
+ *
+ * @throws {EcsApiError} (a subclass per status), {ResponseValidationError}, {NetworkError}.
+ */
+export async function replaceServerMetadata(server: EndpointServer, metadata: Metadata): Promise<Metadata> {
+  return send(server, 'PUT', JSON.stringify({ metadata }));
+}
+
+async function send(server: EndpointServer, method: 'GET' | 'PUT', body: string | undefined): Promise<Metadata> {
+  // core builds and validates the URL and headers; the verifier only sends them.
+  const url = `${serverUrl({ endpoint: server.baseUrl, projectId: server.projectId, apiVersion: 'v2.1' }, server.serverId)}/metadata`;
+  const headers = { ...buildHeaders({ endpoint: server.baseUrl, projectId: server.projectId }), [AUTH_TOKEN_HEADER]: server.token };
+  let response: Response;
+  let text: string;
+  try {
+    // Never follow a redirect: it would carry the token to another origin (STYLE "Errors").
+    response = await fetch(url, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(server.timeoutMs) });
+    text = await readCapped(response);
+  } catch (error) {
+    if (error instanceof EcsMetadataError) {
+      throw error;
+    }
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      throw new TimeoutError(`${method} ${url} timed out after ${server.timeoutMs} ms`, { cause: error, attempts: 1 });
+    }
+    const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+    throw new NetworkError(`${method} ${url} failed: ${reason}`, { cause: error, attempts: 1 });
+  }
+  return interpretResponse(response.status, response.headers, text);
+}
+
+async function readCapped(response: Response): Promise<string> {
+  if (response.body === null) {
+    return '';
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    size += value.byteLength;
+    if (size > BODY_LIMIT_BYTES) {
+      await reader.cancel();
+      throw new ResponseTooLargeError(BODY_LIMIT_BYTES);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '@ecs-metadata/core';
+import { AUTH_TOKEN_HEADER, INVALID_TOKEN, PROVIDER_NAME } from './contract.js';
+
+/** What the verifier needs to know about one interaction of a pact file, before running it. */
+export interface PactInteraction {
+  readonly description: string;
+  /** Provider state names, in order. */
+  readonly states: readonly string[];
+  /** The request sends the literal {@link INVALID_TOKEN} (the 401 interaction). */
+  readonly carriesInvalidToken: boolean;
+}
+
+/** A pact file read from disk. */
+export interface LocalPact {
+  readonly file: string;
+  readonly consumer: string;
+  readonly provider: string;
+  readonly interactions: readonly PactInteraction[];
+  /** The parsed document, for writing a filtered copy. */
+  readonly document: Record<string, unknown>;
+}
+
+/**
+ * The default pact directory: `<workspace>/pacts` when this package runs from the monorepo (found
+ * from this file's location, PACT-GUIDE "Names and files"), otherwise `./pacts` of `cwd` (an
+ * installed package has no workspace around it).
+ */
+export function defaultPactDir(cwd: string): string {
+  // src/internal/ or dist/internal/ → the package root → the workspace root.
+  const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+  const installed = packageRoot.split(sep).includes('node_modules');
+  const workspacePacts = resolve(packageRoot, '..', '..', 'pacts');
+  if (!installed && existsSync(join(packageRoot, '..', '..', 'package.json')) && existsSync(workspacePacts)) {
+    return workspacePacts;
+  }
+  return resolve(cwd, 'pacts');
+}
+
+/**
+ * Reads the pacts to verify: every `*.json` of each directory whose provider is
+ * {@link PROVIDER_NAME} (other providers' pacts are left alone), and each file named explicitly
+ * (which must be for that provider).
+ *
+ * @throws {ConfigError} (setting `pactDir` or `pactFiles`) for a missing directory or file, a file
+ *   that is not a pact, a file for another provider, or when no pact for the provider is found.
+ */
+export async function readLocalPacts(dirs: readonly string[], files: readonly string[]): Promise<LocalPact[]> {
+  const pacts: LocalPact[] = [];
+  for (const dir of dirs) {
+    const entries = await readdir(dir).catch((error: unknown) => {
+      throw new ConfigError('pactDir', `Cannot read the pact directory ${dir}: ${describeFsError(error)}`, { cause: error });
+    });
+    for (const name of entries.filter((entry) => entry.endsWith('.json')).sort()) {
+      const pact = await readPactFile(join(dir, name), 'pactDir');
+      if (pact.provider === PROVIDER_NAME) {
+        pacts.push(pact);
+      }
+    }
+  }
+  for (const file of files) {
+    const pact = await readPactFile(resolve(file), 'pactFiles');
+    if (pact.provider !== PROVIDER_NAME) {
+      throw new ConfigError('pactFiles', `The pact file ${file} is for provider "${pact.provider}"; this verifier verifies "${PROVIDER_NAME}"`);
+    }
+    pacts.push(pact);
+  }
+  if (pacts.length === 0) {
+    throw new ConfigError('pactDir', `No pact for provider "${PROVIDER_NAME}" found in ${[...dirs, ...files].join(', ')}`);
+  }
+  return pacts;
+}
+
+async function readPactFile(file: string, setting: string): Promise<LocalPact> {
+  let text: string;
+  try {
+    if (!(await stat(file)).isFile()) {
+      throw new Error('not a file');
+    }
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(setting, `Cannot read the pact file ${file}: ${describeFsError(error)}`, { cause: error });
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(setting, `The pact file ${file} is not valid JSON`, { cause: error });
+  }
+  if (!isRecord(document) || !Array.isArray(document['interactions'])) {
+    throw new ConfigError(setting, `The file ${file} is not a pact (no "interactions" list)`);
+  }
+  const consumer = nameOf(document['consumer']);
+  const provider = nameOf(document['provider']);
+  if (consumer === undefined || provider === undefined) {
+    throw new ConfigError(setting, `The pact file ${file} does not name its consumer and provider`);
+  }
+  const interactions = (document['interactions'] as unknown[]).map((interaction, index) => describeInteraction(interaction, `${file} interaction ${index}`, setting));
+  return { file, consumer, provider, interactions, document };
+}
+
+function describeInteraction(value: unknown, where: string, setting: string): PactInteraction {
+  if (!isRecord(value) || typeof value['description'] !== 'string') {
+    throw new ConfigError(setting, `${where} has no description`);
+  }
+  return { description: value['description'], states: statesOf(value), carriesInvalidToken: carriesInvalidToken(value['request']) };
+}
+
+/** V3/V4 `providerStates: [{name}]`, or V2 `providerState: "..."`. */
+function statesOf(interaction: Record<string, unknown>): string[] {
+  const states = interaction['providerStates'];
+  if (Array.isArray(states)) {
+    return states.map((state) => (isRecord(state) && typeof state['name'] === 'string' ? state['name'] : '')).filter((name) => name !== '');
+  }
+  return typeof interaction['providerState'] === 'string' ? [interaction['providerState']] : [];
+}
+
+/** Whether the request's `X-Auth-Token` is the literal invalid token (V4 lists values, V2/V3 a string). */
+function carriesInvalidToken(request: unknown): boolean {
+  if (!isRecord(request) || !isRecord(request['headers'])) {
+    return false;
+  }
+  for (const [name, value] of Object.entries(request['headers'])) {
+    if (name.toLowerCase() === AUTH_TOKEN_HEADER.toLowerCase()) {
+      const values = Array.isArray(value) ? value : [value];
+      return values.length === 1 && values[0] === INVALID_TOKEN;
+    }
+  }
+  return false;
+}
+
+/**
+ * Writes a copy of `pact` holding only the interactions `keep` accepts, into `dir` under the
+ * original file name (prefixed with `index` so two sources cannot collide).
+ *
+ * @returns the path written.
+ */
+export async function writeFilteredPact(dir: string, index: number, pact: LocalPact, keep: (interaction: PactInteraction) => boolean): Promise<string> {
+  const source = pact.document['interactions'] as unknown[];
+  const kept = source.filter((_, position) => keep(pact.interactions[position] as PactInteraction));
+  const file = join(dir, `${index}-${basename(pact.file)}`);
+  await writeFile(file, JSON.stringify({ ...pact.document, interactions: kept }, null, 2), 'utf8');
+  return file;
+}
+
+function nameOf(party: unknown): string | undefined {
+  return isRecord(party) && typeof party['name'] === 'string' && party['name'] !== '' ? party['name'] : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ENOENT') {
+    return 'it does not exist';
+  }
+  if (code === 'ENOTDIR') {
+    return 'it is not a directory';
+  }
+  return error instanceof Error ? error.message : String(error);
+}

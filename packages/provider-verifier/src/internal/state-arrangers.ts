@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { AbortError, EcsApiError, type Metadata } from '@ecs-metadata/core';
+import type { MockAdmin } from '@ecs-metadata/mock-provider';
+import { STATE_NO_SERVER, STATE_SERVER_WITH_METADATA, STATE_SERVER_WITHOUT_METADATA } from './contract.js';
+import { type EndpointServer, readServerMetadata, replaceServerMetadata } from './endpoint-metadata.js';
+import type { RunJournal } from './run-journal.js';
+
+/** The ids a state handler hands back to Pact; they fill the `${projectId}`/`${serverId}` path. */
+export interface StateIds {
+  readonly projectId: string;
+  readonly serverId: string;
+}
+
+/** Arranges one provider state from its params. */
+export type StateSetup = (params: Readonly<Record<string, unknown>>) => Promise<StateIds>;
+
+/** What undoing a run's changes found. */
+export interface FinishResult {
+  /** Problems while undoing; each fails the run. */
+  readonly problems: string[];
+  /** Set when the run changed a real server: whether its metadata is back as it was. */
+  readonly restored?: boolean;
+}
+
+/** Arranges the provider states of the contract on one kind of provider. */
+export interface StateArranger {
+  /** One set-up per state this provider can handle (PACT-GUIDE "Provider states"). */
+  readonly setups: ReadonlyMap<string, StateSetup>;
+  /** Runs after each interaction. */
+  teardown(): Promise<void>;
+  /** Runs once after the run, also after a failure: undoes what the run changed. */
+  finish(): Promise<FinishResult>;
+}
+
+/**
+ * States on the embedded mock: written straight into its store through the admin, with the
+ * verifier's token made valid for the state's project. Each teardown returns the mock to its
+ * fixture, so no interaction sees another's world.
+ */
+export function createMockArranger(admin: MockAdmin, token: string): StateArranger {
+  const arrange = (params: Readonly<Record<string, unknown>>, metadata: Metadata | undefined): StateIds => {
+    const ids = idsFrom(params);
+    admin.addToken(token, ids.projectId);
+    if (metadata === undefined) {
+      admin.deleteServer(ids.projectId, ids.serverId);
+    } else {
+      admin.putServer(ids.projectId, ids.serverId, { metadata });
+    }
+    return ids;
+  };
+  return {
+    setups: new Map<string, StateSetup>([
+      [STATE_SERVER_WITH_METADATA, async (params) => arrange(params, metadataFrom(params))],
+      [STATE_SERVER_WITHOUT_METADATA, async (params) => arrange(params, {})],
+      [STATE_NO_SERVER, async (params) => arrange(params, undefined)],
+    ]),
+    teardown: async () => admin.reset(),
+    finish: async () => ({ problems: [] }),
+  };
+}
+
+/** Options of {@link createEndpointArranger}. */
+export interface EndpointArrangerOptions {
+  /** Whether the server's metadata may be replaced to arrange a state (and restored afterwards). */
+  readonly allowWrites: boolean;
+  /** Told about each state that cannot be arranged without writes. */
+  readonly journal: RunJournal;
+  /** Once aborted, nothing more is written. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * States on a real endpoint: they use the given existing server (`no server exists` a random
+ * UUID v4). The metadata states replace the server's metadata only when writes are allowed,
+ * after reading the original once; {@link StateArranger.finish} puts the original back and reads
+ * it again to prove it. Without writes those states are reported as not arrangeable.
+ */
+export function createEndpointArranger(server: EndpointServer, options: EndpointArrangerOptions): StateArranger {
+  const ids: StateIds = { projectId: server.projectId, serverId: server.serverId };
+  let original: Metadata | undefined;
+  let changed = false;
+
+  const arrange = async (state: string, metadata: Metadata): Promise<StateIds> => {
+    if (!options.allowWrites) {
+      options.journal.unarrangeable(state);
+      return ids;
+    }
+    if (options.signal?.aborted === true) {
+      throw new AbortError('interrupted: the server metadata is not changed any more');
+    }
+    original ??= await readServerMetadata(server);
+    // Counted as changed before the PUT: a request that fails on the way may still have applied.
+    // Only a 4xx answer proves that nothing changed.
+    const before = changed;
+    changed = true;
+    try {
+      await replaceServerMetadata(server, metadata);
+    } catch (error) {
+      if (error instanceof EcsApiError && error.status >= 400 && error.status < 500) {
+        changed = before;
+      }
+      throw error;
+    }
+    return ids;
+  };
+
+  return {
+    setups: new Map<string, StateSetup>([
+      [STATE_SERVER_WITH_METADATA, async (params) => arrange(STATE_SERVER_WITH_METADATA, metadataFrom(params))],
+      [STATE_SERVER_WITHOUT_METADATA, async () => arrange(STATE_SERVER_WITHOUT_METADATA, {})],
+      // A random id no server has (PACT-GUIDE): Nova answers 404 itemNotFound for it.
+      [STATE_NO_SERVER, async () => ({ projectId: server.projectId, serverId: randomUUID() })],
+    ]),
+    teardown: async () => undefined,
+    finish: async () => {
+      if (!changed || original === undefined) {
+        return { problems: [] };
+      }
+      const saved = original;
+      const where = `server ${server.serverId}`;
+      try {
+        await replaceServerMetadata(server, saved);
+        const now = await readServerMetadata(server);
+        if (!sameMetadata(now, saved)) {
+          return {
+            problems: [`The metadata of ${where} was put back but reads ${JSON.stringify(now)}; it was ${JSON.stringify(saved)} before the run`],
+            restored: false,
+          };
+        }
+        return { problems: [], restored: true };
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return {
+          problems: [`Could not restore the metadata of ${where}: ${reason}. Before the run it was ${JSON.stringify(saved)}`],
+          restored: false,
+        };
+      }
+    },
+  };
+}
+
+function idsFrom(params: Readonly<Record<string, unknown>>): StateIds {
+  const { projectId, serverId } = params;
+  if (typeof projectId !== 'string' || typeof serverId !== 'string') {
+    throw new TypeError('the state params need "projectId" and "serverId" strings');
+  }
+  return { projectId, serverId };
+}
+
+function metadataFrom(params: Readonly<Record<string, unknown>>): Metadata {
+  const { metadata } = params;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new TypeError('the state params need a "metadata" map');
+  }
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string') {
+      throw new TypeError(`the state's metadata value for "${key}" is not a string`);
+    }
+  }
+  return { ...(metadata as Metadata) };
+}
+
+function sameMetadata(a: Metadata, b: Metadata): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}

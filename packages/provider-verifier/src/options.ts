@@ -1,0 +1,207 @@
+import { ConfigError, encodePathSegment, normalizeEndpoint, projectIdSchema } from '@ecs-metadata/core';
+
+/** Pact's log levels; `PACT_LOG_LEVEL` in the bin. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** The log levels Pact accepts. */
+export const LOG_LEVELS: readonly LogLevel[] = Object.freeze(['trace', 'debug', 'info', 'warn', 'error']);
+
+/**
+ * Verify against the embedded mock provider (`@ecs-metadata/mock-provider` with its default
+ * fixture), started on `127.0.0.1` with an ephemeral port. Every provider state is arranged in the
+ * mock's store; requests carry the mock's demo token.
+ */
+export interface EmbeddedMockTarget {
+  readonly kind: 'embedded-mock';
+}
+
+/** Verify against a real ECS / Nova-compatible endpoint. */
+export interface EndpointTarget {
+  readonly kind: 'endpoint';
+  /** Base URL, e.g. `https://gw.example` (a base path is kept); plain http only for loopback hosts. */
+  readonly baseUrl: string;
+  /** The `X-Auth-Token` put into every request except the 401 interaction's. Never printed. */
+  readonly token: string;
+  /** The project the token is scoped to; replaces the pact's example project id. */
+  readonly projectId: string;
+  /** An existing server of that project; replaces the pact's example server id. */
+  readonly serverId: string;
+  /**
+   * Allow the metadata states to replace the server's metadata (`PUT .../metadata`); the original
+   * is read first and put back after the run, also after a failure. Default `false`: interactions
+   * needing those states are reported as not verifiable.
+   */
+  readonly allowWrites?: boolean;
+}
+
+/** Where the provider runs. */
+export type ProviderTarget = EmbeddedMockTarget | EndpointTarget;
+
+/**
+ * Pact files on disk. Without `pactDirs` and `pactFiles`: `<workspace>/pacts` inside the monorepo,
+ * `./pacts` of `cwd` elsewhere. A directory contributes each `*.json` pact whose provider is
+ * `ecs-metadata-api`; a file named explicitly must be for that provider.
+ */
+export interface LocalPactSource {
+  readonly kind: 'local';
+  readonly pactDirs?: readonly string[];
+  readonly pactFiles?: readonly string[];
+}
+
+/** A consumer version selector (docs.pact.io/selectors), sent to the broker as given. */
+export type ConsumerVersionSelector = Readonly<Record<string, string | boolean>>;
+
+/** The selectors used when none are given (PACT-GUIDE "Broker"). */
+export const DEFAULT_CONSUMER_VERSION_SELECTORS: readonly ConsumerVersionSelector[] = Object.freeze([
+  Object.freeze({ mainBranch: true }),
+  Object.freeze({ deployedOrReleased: true }),
+]);
+
+/** Pacts from a Pact Broker, chosen by consumer version selectors. */
+export interface BrokerPactSource {
+  readonly kind: 'broker';
+  /** The broker's base URL (`PACT_BROKER_BASE_URL` in the bin). */
+  readonly brokerUrl: string;
+  /** Bearer token (`PACT_BROKER_TOKEN` in the bin). Never printed. */
+  readonly brokerToken?: string;
+  /** Default {@link DEFAULT_CONSUMER_VERSION_SELECTORS}. */
+  readonly consumerVersionSelectors?: readonly ConsumerVersionSelector[];
+  /** Ask the broker for pending status: failures of pending pacts do not fail the run. */
+  readonly enablePending?: boolean;
+  /** Include work-in-progress pacts published since this date (`2024-01-31`). */
+  readonly includeWipPactsSince?: string;
+  /** The provider's branch: used for pending/WIP calculation, and recorded when publishing. */
+  readonly providerBranch?: string;
+  /** Publish the results to the broker; needs `providerVersion` and `providerBranch`. */
+  readonly publishResults?: boolean;
+  /** The provider version the results are for (a commit SHA). */
+  readonly providerVersion?: string;
+  /** A link to the CI build, published with the results. */
+  readonly buildUrl?: string;
+}
+
+/** Where the pacts come from. */
+export type PactSource = LocalPactSource | BrokerPactSource;
+
+/** Options of {@link verifyPacts}. */
+export interface VerifyPactsOptions {
+  /** Where the provider runs. */
+  readonly provider: ProviderTarget;
+  /** Where the pacts come from; default the local pact directory (see {@link LocalPactSource}). */
+  readonly source?: PactSource;
+  /** Pact's log level; default `warn`. */
+  readonly logLevel?: LogLevel;
+  /** Per-request timeout in milliseconds; default 30000. */
+  readonly requestTimeoutMs?: number;
+  /** Aborting stops further writes, restores changed metadata and rejects with `AbortError`. */
+  readonly signal?: AbortSignal;
+  /** The directory `./pacts` is taken from outside the monorepo; default `process.cwd()`. */
+  readonly cwd?: string;
+}
+
+/** Default per-request timeout. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Checks options before anything starts; every problem is a {@link ConfigError} whose `setting`
+ * names the option (`provider.baseUrl`, `source.providerVersion`, ...).
+ */
+export function validateVerifyOptions(options: VerifyPactsOptions): void {
+  const { provider, source } = options;
+  if (provider?.kind === 'endpoint') {
+    checkServiceUrl(provider.baseUrl, 'provider.baseUrl', 'provider base URL');
+    if (typeof provider.token !== 'string' || !/^[\x21-\x7e]+$/u.test(provider.token)) {
+      throw new ConfigError('provider.token', 'A token is required for a real endpoint (visible ASCII, it is sent as a header)');
+    }
+    if (!projectIdSchema.safeParse(provider.projectId).success) {
+      throw new ConfigError('provider.projectId', 'A project id is required for a real endpoint: 1-64 lower-case hex digits and "-"');
+    }
+    try {
+      encodePathSegment('serverId', provider.serverId);
+    } catch (error) {
+      throw new ConfigError('provider.serverId', `The id of an existing server is required for a real endpoint: ${(error as Error).message}`, { cause: error });
+    }
+  } else if (provider?.kind !== 'embedded-mock') {
+    throw new ConfigError('provider', 'Choose the provider: the embedded mock or a real endpoint');
+  }
+  if (options.logLevel !== undefined && !LOG_LEVELS.includes(options.logLevel)) {
+    throw new ConfigError('logLevel', `The log level must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  if (options.requestTimeoutMs !== undefined && !(Number.isInteger(options.requestTimeoutMs) && options.requestTimeoutMs > 0)) {
+    throw new ConfigError('requestTimeoutMs', 'The request timeout must be a positive number of milliseconds');
+  }
+  if (source?.kind === 'broker') {
+    validateBrokerSource(source, provider);
+  } else if (source !== undefined && source.kind !== 'local') {
+    throw new ConfigError('source', 'The pact source is either local files or a broker');
+  }
+}
+
+function validateBrokerSource(source: BrokerPactSource, provider: ProviderTarget): void {
+  checkServiceUrl(source.brokerUrl, 'source.brokerUrl', 'broker URL', source.brokerToken === undefined);
+  const selectors = source.consumerVersionSelectors;
+  if (selectors !== undefined && (!Array.isArray(selectors) || selectors.length === 0 || !selectors.every(isSelector))) {
+    throw new ConfigError('source.consumerVersionSelectors', 'Consumer version selectors are a non-empty list of objects, e.g. [{"mainBranch":true}]');
+  }
+  if (source.includeWipPactsSince !== undefined && Number.isNaN(Date.parse(source.includeWipPactsSince))) {
+    throw new ConfigError('source.includeWipPactsSince', `The WIP date is not a date (e.g. 2024-01-31): "${source.includeWipPactsSince}"`);
+  }
+  if (source.publishResults === true) {
+    if (!nonEmpty(source.providerVersion)) {
+      throw new ConfigError('source.providerVersion', 'Publishing results needs the provider version (e.g. the commit SHA)');
+    }
+    if (!nonEmpty(source.providerBranch)) {
+      throw new ConfigError('source.providerBranch', 'Publishing results needs the provider branch');
+    }
+    if (provider.kind === 'endpoint' && provider.allowWrites !== true) {
+      // Pact would publish the interactions it ran on un-arranged states as passed or failed.
+      throw new ConfigError(
+        'source.publishResults',
+        'Publishing results from a real endpoint needs writes allowed: without them some states cannot be arranged, and the broker would record those interactions as verified or failed',
+      );
+    }
+  }
+}
+
+/**
+ * Validates an http(s) base URL; plain http only for a loopback host (the token would travel in
+ * clear text otherwise), unless `httpAnywhere` (nothing secret is sent).
+ *
+ * @returns the URL without a trailing slash.
+ */
+function checkServiceUrl(value: unknown, setting: string, label: string, httpAnywhere = false): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigError(setting, `The ${label} is required`);
+  }
+  let normalized: string;
+  try {
+    normalized = normalizeEndpoint(value, setting);
+  } catch (error) {
+    throw new ConfigError(setting, `The ${label} is invalid: ${(error as Error).message}`, { cause: error });
+  }
+  const url = new URL(normalized);
+  if (url.protocol === 'http:' && !httpAnywhere && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError(setting, `The ${label} must use https: plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost), got ${url.host}`);
+  }
+  return normalized;
+}
+
+/** `127.0.0.0/8`, `::1` (bracketed in URLs) and `localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/gu, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/u.test(host);
+}
+
+function isSelector(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length > 0 &&
+    Object.values(value).every((entry) => typeof entry === 'string' || typeof entry === 'boolean')
+  );
+}
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}

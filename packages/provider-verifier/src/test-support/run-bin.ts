@@ -1,0 +1,47 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The real bin, built by this package's `build` target (the test target depends on it). */
+export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+
+/** `pacts/` at the workspace root, from this file's location. */
+export const PACT_FILE = fileURLToPath(new URL('../../../../pacts/ecs-metadata-client-ecs-metadata-api.json', import.meta.url));
+
+/** What a run of the bin gave. */
+export interface BinRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Spawns `ecs-metadata-verify ...args` with a clean environment (PATH plus `env`, never the
+ * caller's), bounded by `timeoutMs`; `onStart` gets the child (to signal it).
+ */
+export function runBin(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 25_000,
+  onStart?: (child: ChildProcess) => void,
+): Promise<BinRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', PACT_DO_NOT_TRACK: 'true', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    onStart?.(child);
+  });
+}
