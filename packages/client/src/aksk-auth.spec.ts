@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Fixture, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
+import { describe, expect, it } from '@jest/globals';
+import type { Fixture } from '@ecs-metadata/mock-provider';
 import { inspect } from 'node:util';
 import { akskAuth, type AkSkAuthOptions, AuthenticationError, BadRequestError, ConfigError, EcsMetadataClient, type EcsMetadataClientOptions } from './index.js';
+import { rejection, useMockProvider } from './test-support/mock-harness.js';
 
 const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';
 const OTHER_PROJECT = '0123456789abcdef0123456789abcdef';
@@ -21,50 +22,24 @@ const FIXTURE: Fixture = {
   ],
 };
 
-let mock: MockProvider;
-const clients: EcsMetadataClient[] = [];
+const harness = useMockProvider(FIXTURE);
+const { apiRequests } = harness;
 
 function clientFor(auth: Partial<AkSkAuthOptions> = {}, options: Partial<EcsMetadataClientOptions> = {}): EcsMetadataClient {
   const client = new EcsMetadataClient({
-    endpoint: mock.url,
+    endpoint: harness.mock.url,
     projectId: PROJECT,
     auth: akskAuth({ accessKey: AK, secretKey: SK, ...auth }),
     retry: FAST_RETRY,
     ...options,
   });
-  clients.push(client);
-  return client;
+  return harness.track(client);
 }
 
-function apiRequests(): { path: string; headers: Record<string, string> }[] {
-  return mock.requestLog.filter((entry) => !entry.path.startsWith('/_admin'));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function everythingAbout(error: Error): string {
   return JSON.stringify({ ...error, message: error.message, stack: error.stack, cause: String(error.cause) });
 }
-
-beforeAll(async () => {
-  mock = await startMockProvider({ port: 0, fixture: FIXTURE });
-});
-afterEach(() => {
-  mock.admin.reset();
-  for (const client of clients.splice(0)) {
-    client.close();
-  }
-});
-afterAll(async () => {
-  await mock.close();
-});
 
 describe('akskAuth against the mock provider (spec §9.2)', () => {
   it('reads metadata with a signed request; Accept and User-Agent stay unsigned', async () => {
@@ -76,7 +51,7 @@ describe('akskAuth against the mock provider (spec §9.2)', () => {
     expect(sent?.headers['x-sdk-date']).toMatch(SDK_DATE);
     expect(sent?.headers['x-project-id']).toBe(PROJECT);
     expect(sent?.headers['content-type']).toBe('application/json');
-    expect(sent?.headers['host']).toBe(new URL(mock.url).host);
+    expect(sent?.headers['host']).toBe(new URL(harness.mock.url).host);
     expect(sent?.headers['accept']).toBe('application/json');
     expect(sent?.headers['user-agent']).toMatch(/^ecs-metadata\//u);
     expect(sent?.headers['x-auth-token']).toBeUndefined();
@@ -119,7 +94,7 @@ describe('akskAuth against the mock provider (spec §9.2)', () => {
     let calls = 0;
     // One second per reading, so the retry falls into the next X-Sdk-Date second.
     const now = (): Date => new Date(start + 1000 * calls++);
-    mock.admin.queueFault({ status: 503 });
+    harness.mock.admin.queueFault({ status: 503 });
     await expect(clientFor({ now }).getServerMetadata(SERVER)).resolves.toEqual({ wj: 'True' });
     const sent = apiRequests();
     expect(sent).toHaveLength(2);
@@ -136,7 +111,7 @@ describe('akskAuth against the mock provider (spec §9.2)', () => {
       signatures += 1;
       return Date.now();
     };
-    mock.admin.queueFault({ status: 503, times: 2 });
+    harness.mock.admin.queueFault({ status: 503, times: 2 });
     await expect(clientFor({ now }).getServerMetadata(SERVER)).resolves.toEqual({ wj: 'True' });
     expect(signatures).toBe(3);
     expect(apiRequests().every((entry) => SDK_DATE.test(entry.headers['x-sdk-date'] ?? ''))).toBe(true);

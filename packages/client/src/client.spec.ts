@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_FIXTURE, DEMO_TOKEN, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_FIXTURE, DEMO_TOKEN } from '@ecs-metadata/mock-provider';
 import {
   AbortError,
   AuthenticationError,
@@ -17,53 +17,28 @@ import {
   tokenAuth,
   ValidationError,
 } from './index.js';
+import { rejection, useMockProvider } from './test-support/mock-harness.js';
 
 const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';
 const SERVER = '998af54b-5762-4041-abc1-f98a2c27b3a2';
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 50 };
 
-let mock: MockProvider;
-const clients: EcsMetadataClient[] = [];
+const harness = useMockProvider(DEFAULT_FIXTURE);
+const apiRequests = (): number => harness.apiRequests().length;
 
 function clientFor(options: Partial<EcsMetadataClientOptions> = {}): EcsMetadataClient {
-  const client = new EcsMetadataClient({ endpoint: mock.url, projectId: PROJECT, auth: tokenAuth(DEMO_TOKEN), retry: FAST_RETRY, ...options });
-  clients.push(client);
-  return client;
+  const client = new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: tokenAuth(DEMO_TOKEN), retry: FAST_RETRY, ...options });
+  return harness.track(client);
 }
 
-function apiRequests(): number {
-  return mock.requestLog.filter((entry) => !entry.path.startsWith('/_admin')).length;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
-beforeAll(async () => {
-  mock = await startMockProvider({ port: 0, fixture: DEFAULT_FIXTURE });
-});
-afterEach(() => {
-  mock.admin.reset();
-  for (const client of clients.splice(0)) {
-    client.close();
-  }
-});
-afterAll(async () => {
-  await mock.close();
-});
 
 describe('EcsMetadataClient.getServerMetadata against the mock provider', () => {
   it.each(['v2', 'v2.1'] as const)('returns the metadata map (%s)', async (apiVersion) => {
     const seen: string[] = [];
     const client = clientFor({ apiVersion, onResponse: (event) => seen.push(`${event.status} ${event.url}`) });
     await expect(client.getServerMetadata(SERVER)).resolves.toEqual({ wj: 'True' });
-    expect(seen).toEqual([`200 ${mock.url}/${apiVersion}/${PROJECT}/servers/${SERVER}/metadata`]);
-    const [logged] = mock.requestLog.slice(-1);
+    expect(seen).toEqual([`200 ${harness.mock.url}/${apiVersion}/${PROJECT}/servers/${SERVER}/metadata`]);
+    const [logged] = harness.mock.requestLog.slice(-1);
     expect(logged?.headers['x-auth-token']).toBe(DEMO_TOKEN);
     expect(logged?.headers['accept']).toBe('application/json');
     expect(logged?.headers['user-agent']).toMatch(/^ecs-metadata\//u);
@@ -88,7 +63,7 @@ describe('EcsMetadataClient.getServerMetadata against the mock provider', () => 
   });
 
   it('waits for Retry-After after a 429 and then succeeds', async () => {
-    mock.admin.queueFault({ status: 429, headers: { 'Retry-After': '1' } });
+    harness.mock.admin.queueFault({ status: 429, headers: { 'Retry-After': '1' } });
     const statuses: number[] = [];
     const started = performance.now();
     const metadata = await clientFor({ onResponse: (event) => statuses.push(event.status) }).getServerMetadata(SERVER);
@@ -100,7 +75,7 @@ describe('EcsMetadataClient.getServerMetadata against the mock provider', () => 
   });
 
   it('gives up on a persistent 503 after the configured attempts', async () => {
-    mock.admin.queueFault({ status: 503, times: 10 });
+    harness.mock.admin.queueFault({ status: 503, times: 10 });
     const error = await rejection(clientFor({ retry: { ...FAST_RETRY, limit: 3 } }).getServerMetadata(SERVER));
     expect(error).toBeInstanceOf(ServerError);
     expect((error as ServerError).attempts).toBe(4);
@@ -113,7 +88,7 @@ describe('EcsMetadataClient.getServerMetadata against the mock provider', () => 
   });
 
   it('reports a 429 as RateLimitError with retryAfterMs when retries are exhausted', async () => {
-    mock.admin.queueFault({ status: 429, headers: { 'Retry-After': '0' }, times: 5 });
+    harness.mock.admin.queueFault({ status: 429, headers: { 'Retry-After': '0' }, times: 5 });
     const error = await rejection(clientFor({ retry: { ...FAST_RETRY, limit: 1 } }).getServerMetadata(SERVER));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(0);
@@ -121,7 +96,7 @@ describe('EcsMetadataClient.getServerMetadata against the mock provider', () => 
   });
 
   it('times out each attempt, retries, then raises TimeoutError', async () => {
-    mock.admin.queueFault({ delayMs: 3000, times: 5 });
+    harness.mock.admin.queueFault({ delayMs: 3000, times: 5 });
     const started = performance.now();
     const error = await rejection(clientFor({ timeoutMs: 150, retry: { ...FAST_RETRY, limit: 1 } }).getServerMetadata(SERVER));
     expect(error).toBeInstanceOf(TimeoutError);
@@ -130,28 +105,28 @@ describe('EcsMetadataClient.getServerMetadata against the mock provider', () => 
   });
 
   it('refuses a body over the cap', async () => {
-    mock.admin.queueFault({ status: 200, body: JSON.stringify({ metadata: { big: 'x'.repeat(4096) } }) });
+    harness.mock.admin.queueFault({ status: 200, body: JSON.stringify({ metadata: { big: 'x'.repeat(4096) } }) });
     const error = await rejection(clientFor({ maxResponseBytes: 1024 }).getServerMetadata(SERVER));
     expect(error).toBeInstanceOf(ResponseTooLargeError);
     expect(apiRequests()).toBe(1);
   });
 
   it('refuses a malformed 200 body, naming the JSON path', async () => {
-    mock.admin.queueFault({ status: 200, body: '{"metadata":{"a":1}}' });
+    harness.mock.admin.queueFault({ status: 200, body: '{"metadata":{"a":1}}' });
     const error = await rejection(clientFor().getServerMetadata(SERVER));
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect((error as ResponseValidationError).path).toBe('$.metadata.a');
   });
 
   it('retries a connection reset and reports NetworkError when it persists', async () => {
-    mock.admin.queueFault({ action: 'reset', times: 10 });
+    harness.mock.admin.queueFault({ action: 'reset', times: 10 });
     const error = await rejection(clientFor({ retry: { ...FAST_RETRY, limit: 2 } }).getServerMetadata(SERVER));
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as NetworkError).attempts).toBe(3);
   });
 
   it('refuses to follow a redirect', async () => {
-    mock.admin.queueFault({ status: 302, headers: { Location: 'http://198.51.100.1/steal' }, body: '' });
+    harness.mock.admin.queueFault({ status: 302, headers: { Location: 'http://198.51.100.1/steal' }, body: '' });
     const error = await rejection(clientFor().getServerMetadata(SERVER));
     expect(error).toBeInstanceOf(EcsApiError);
     expect((error as EcsApiError).code).toBe('redirect');
@@ -168,7 +143,7 @@ describe('EcsMetadataClient.getServerMetadata against the mock provider', () => 
   });
 
   it('aborts a pending backoff at once', async () => {
-    mock.admin.queueFault({ status: 429, headers: { 'Retry-After': '30' } });
+    harness.mock.admin.queueFault({ status: 429, headers: { 'Retry-After': '30' } });
     const controller = new AbortController();
     const started = performance.now();
     const pending = clientFor().getServerMetadata(SERVER, { signal: controller.signal });
@@ -186,9 +161,9 @@ describe('EcsMetadataClient.getServerMetadata against the mock provider', () => 
         return { 'X-Auth-Token': DEMO_TOKEN, 'X-Attempt-Signature': `sig-${signatures}` };
       },
     };
-    mock.admin.queueFault({ status: 503, times: 2 });
+    harness.mock.admin.queueFault({ status: 503, times: 2 });
     await expect(clientFor({ auth: () => Promise.resolve(signer) }).getServerMetadata(SERVER)).resolves.toEqual({ wj: 'True' });
-    const sent = mock.requestLog.filter((entry) => !entry.path.startsWith('/_admin')).map((entry) => entry.headers['x-attempt-signature']);
+    const sent = harness.apiRequests().map((entry) => entry.headers['x-attempt-signature']);
     expect(sent).toEqual(['sig-1', 'sig-2', 'sig-3']);
   });
 
@@ -210,7 +185,7 @@ describe('EcsMetadataClient.getServerMetadata against the mock provider', () => 
   it('works over a caller-supplied fetch, still under the body cap', async () => {
     const client = clientFor({ fetch: (input, init) => fetch(input, init) });
     await expect(client.getServerMetadata(SERVER)).resolves.toEqual({ wj: 'True' });
-    mock.admin.queueFault({ status: 200, body: JSON.stringify({ metadata: { big: 'x'.repeat(4096) } }) });
+    harness.mock.admin.queueFault({ status: 200, body: JSON.stringify({ metadata: { big: 'x'.repeat(4096) } }) });
     await expect(clientFor({ fetch: (input, init) => fetch(input, init), maxResponseBytes: 1024 }).getServerMetadata(SERVER)).rejects.toBeInstanceOf(
       ResponseTooLargeError,
     );
