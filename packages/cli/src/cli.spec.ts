@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { MockProvider } from '@ecs-metadata/mock-provider';
 
 // The real bin, built by this package's `build` target (the test target depends on it).
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/ecs-metadata.js', import.meta.url));
 const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';
 const SERVER = '998af54b-5762-4041-abc1-f98a2c27b3a2';
 

@@ -1,5 +1,5 @@
 /**
- * `@ecs-metadata/cli`: the `ecs-metadata` command. The bin is `dist/bin.js`; `main` runs it in-process.
+ * `@ecs-metadata/cli`: the `ecs-metadata` command. The bin is `bin/ecs-metadata.js` (over `dist/bin.js`); `main` runs it in-process.
  *
  * @packageDocumentation
  */

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The real bin, built by this package's `build` target (the test target depends on it). */
-export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/ecs-metadata-verify.js', import.meta.url));
 
 /** `pacts/` at the workspace root, from this file's location. */
 export const PACT_FILE = fileURLToPath(new URL('../../../../pacts/ecs-metadata-client-ecs-metadata-api.json', import.meta.url));
