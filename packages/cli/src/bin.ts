@@ -12,5 +12,14 @@ process.on('SIGINT', () => {
 });
 process.on('SIGTERM', () => controller.abort(new Error('terminated')));
 
-const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal });
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+  // Opened only by a command that reads it (`set … -`): an open stdin would keep the others waiting.
+  get stdin() {
+    return process.stdin;
+  },
+});
 process.exitCode = interrupted && code !== 0 ? 130 : code;

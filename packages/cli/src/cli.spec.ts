@@ -18,7 +18,9 @@ interface Run {
 /** Spawns `ecs-metadata ...args` with a clean environment plus `env`; never inherits the caller's. */
 function run(args: string[], env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // XDG_CONFIG_HOME points nowhere, so a profile file of the machine running the tests cannot apply.
+    const isolated = { PATH: process.env.PATH ?? '', XDG_CONFIG_HOME: '/nonexistent/ecs-metadata-cli-spec' };
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...isolated, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

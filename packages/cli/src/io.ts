@@ -11,4 +11,6 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Fires on SIGINT; commands pass it to every request. */
   signal: AbortSignal;
+  /** Standard input, for commands that read data from it (`set … -`); absent when there is none. */
+  stdin?: AsyncIterable<string | Uint8Array>;
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from '@ecs-metadata/core';
+import { ConfigError, type ServiceCatalog } from '@ecs-metadata/core';
 
 /** What a signer sees of a request: the final URL and the headers it may sign. */
 export interface SignableRequest {
@@ -17,11 +17,25 @@ export interface SignableRequest {
 export interface RequestSigner {
   sign(request: SignableRequest): Promise<Record<string, string>> | Record<string, string>;
   /**
-   * Called once when the server answered 401 to a request signed by this signer. Return true
-   * when the credential was renewed (e.g. a new password login) and the request should be sent
-   * once more; static credentials return false.
+   * Called once when the server answered 401 to a request signed by this signer (`rejected`: its
+   * method, URL, headers and body as built, before signing). Return true when the credential was
+   * renewed (e.g. a new password login) and the request should be sent once more; static
+   * credentials return false.
    */
-  refresh?(): Promise<boolean>;
+  refresh?(rejected?: SignableRequest): Promise<boolean>;
+  /**
+   * Credentials that log in (password login) tell what the login returned: the service catalog
+   * and the project the token is scoped to, so that a client given no endpoint can take the
+   * compute endpoint from the catalog (DECISIONS "CLI"). Logs in first when needed.
+   */
+  loginDetails?(): Promise<LoginDetails>;
+}
+
+/** What a login returned, besides the token: see {@link RequestSigner.loginDetails}. */
+export interface LoginDetails {
+  readonly catalog: ServiceCatalog;
+  /** The project the token is scoped to, when the identity service said. */
+  readonly projectId: string | undefined;
 }
 
 /** Supplies the signer for a client; resolved lazily on the first request. */

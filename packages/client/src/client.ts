@@ -29,7 +29,27 @@ import {
 import ky, { HTTPError, type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
 import type { CredentialProvider, RequestSigner } from './auth.js';
 import type { FetchLike } from './fetch-types.js';
+import { endpointOf } from './endpoint-of.js';
 import { createNodeHttpFetch, type NodeHttpFetch, withBufferedBody } from './node-http-fetch.js';
+// The rest of the metadata family (spec §3.2-§3.8).
+import {
+  buildDeleteServerMetadataItemRequest,
+  buildDeleteServerMetadataItemV1Request,
+  buildGetServerMetadataItemRequest,
+  buildReplaceServerMetadataRequest,
+  buildSetServerMetadataItemRequest,
+  buildUpdateServerMetadataRequest,
+  buildUpdateServerMetadataV1Request,
+  deleteServerMetadataItemExpectation,
+  deleteServerMetadataItemV1Expectation,
+  getServerMetadataItemExpectation,
+  isMetadataItemNotFound,
+  type MetadataKeyRules,
+  replaceServerMetadataExpectation,
+  setServerMetadataItemExpectation,
+  updateServerMetadataExpectation,
+  updateServerMetadataV1Expectation,
+} from '@ecs-metadata/core';
 
 /** Default per-attempt timeout (headers and body), in ms. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -38,8 +58,15 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Options of {@link EcsMetadataClient}. */
 export interface EcsMetadataClientOptions {
-  /** API endpoint, e.g. `https://ecs.cn-north-4.myhuaweicloud.com` or the mock's URL. */
-  endpoint: string;
+  /**
+   * API endpoint, e.g. `https://ecs.cn-north-4.myhuaweicloud.com` or the mock's URL. Give this or
+   * `region`; to take it from a password login's catalog use `createEcsMetadataClient`.
+   */
+  endpoint?: string | undefined;
+  /** A Huawei Cloud region id (spec §10): the endpoint is then `https://ecs.{region}.{domain}`. */
+  region?: string | undefined;
+  /** The domain of `region`'s endpoint; default `myhuaweicloud.com` (e.g. `otc.t-systems.com`). */
+  domain?: string | undefined;
   /** The project the credential is scoped to (32 hex characters on Huawei Cloud). */
   projectId: string;
   /** Credentials, e.g. `tokenAuth(token)`. */
@@ -76,6 +103,24 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Per-call options of the calls that take a metadata key. */
+export interface KeyCallOptions extends CallOptions {
+  /**
+   * Which key rules are checked before sending (spec §4.1): `huawei` (default, `A-Z a-z 0-9 - _ : .`)
+   * or `nova` (also the space, for upstream OpenStack clouds).
+   */
+  keyRules?: MetadataKeyRules;
+}
+
+/** Per-call options of the calls that write or delete metadata. */
+export interface WriteCallOptions extends KeyCallOptions {
+  /**
+   * Allow writing or deleting a platform key of spec §4.3 (`os_type`, `charging_mode`, ...); without
+   * it such a key is refused with a `ValidationError` naming it, before any request.
+   */
+  force?: boolean;
+}
+
 /**
  * The client of the ECS / Nova server metadata API. One instance holds one keep-alive connection
  * pool; reuse it, and call {@link EcsMetadataClient.close} when done.
@@ -97,9 +142,12 @@ export class EcsMetadataClient {
   readonly #onResponse: ((event: ResponseEvent) => void) | undefined;
   #signer: Promise<RequestSigner> | undefined;
 
-  /** @throws {ConfigError} or {@link ValidationError} naming the option, before any I/O. */
+  /**
+   * @throws {ConfigError} or {@link ValidationError} naming the option, before any I/O: e.g.
+   *   (`region`) an unknown region without a `domain`, (`endpoint`) neither endpoint nor region.
+   */
   constructor(options: EcsMetadataClientOptions) {
-    this.endpoint = normalizeEndpoint(options.endpoint);
+    this.endpoint = normalizeEndpoint(endpointOf(options));
     this.projectId = parseWith(projectIdSchema, 'projectId', options.projectId);
     this.apiVersion = parseWith(apiVersionSchema, 'apiVersion', options.apiVersion ?? DEFAULT_API_VERSION);
     if (typeof options.auth !== 'function') {
@@ -145,6 +193,100 @@ export class EcsMetadataClient {
     return this.#send(request, getServerMetadataExpectation, options);
   }
 
+  /**
+   * Reads one item (spec §3.2): `GET /{v}/{project_id}/servers/{server_id}/metadata/{key}`. Retried
+   * as every GET.
+   *
+   * @returns its value (a string).
+   * @throws {ValidationError} for an invalid `serverId` or `key` (spec §4.1), before any request.
+   * @throws {NotFoundError} for an unknown key ("Metadata item was not found") or server; other
+   *   errors as {@link EcsMetadataClient.getServerMetadata}.
+   */
+  async getServerMetadataItem(serverId: string, key: string, options: KeyCallOptions = {}): Promise<string> {
+    const request = buildGetServerMetadataItemRequest({ ...this.#target(), serverId, key, keyRules: options.keyRules });
+    return this.#send(request, getServerMetadataItemExpectation(key), options);
+  }
+
+  /**
+   * Merges `metadata` into the server's (spec §3.3): `POST .../metadata`. Keys sent are created or
+   * overwritten, the others kept. POST is not idempotent, so it is retried only after a 429 (which
+   * proves it was not processed), never after a timeout, a reset or a 5xx (spec §8).
+   *
+   * @returns the complete map after the merge, as Nova answers it.
+   * @throws {ValidationError} for a bad key or value, more than 128 items, or a platform key without
+   *   `force` (spec §4), before any request.
+   * @throws {MetadataLimitExceededError} (403) when the server would hold more than 128 items;
+   *   {ConflictError} (409) for a locked server or one whose state forbids writes; others as
+   *   {@link EcsMetadataClient.getServerMetadata}.
+   */
+  async updateServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
+    const request = buildUpdateServerMetadataRequest({ ...this.#target(), serverId, metadata, keyRules: options.keyRules, force: options.force });
+    return this.#send(request, updateServerMetadataExpectation, options);
+  }
+
+  /**
+   * Replaces all of the server's metadata with `metadata` (spec §3.4): `PUT .../metadata`; `{}`
+   * clears it. PUT is idempotent: retried as GET is.
+   *
+   * @returns the new map.
+   * @throws as {@link EcsMetadataClient.updateServerMetadata}.
+   */
+  async replaceServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
+    const request = buildReplaceServerMetadataRequest({ ...this.#target(), serverId, metadata, keyRules: options.keyRules, force: options.force });
+    return this.#send(request, replaceServerMetadataExpectation, options);
+  }
+
+  /**
+   * Sets one item (spec §3.5): `PUT .../metadata/{key}` with `{"meta": {key: value}}`; the other
+   * keys are kept. Idempotent: retried as GET is.
+   *
+   * @returns the value the server stored.
+   * @throws as {@link EcsMetadataClient.updateServerMetadata}.
+   */
+  async setServerMetadataItem(serverId: string, key: string, value: string, options: WriteCallOptions = {}): Promise<string> {
+    const request = buildSetServerMetadataItemRequest({ ...this.#target(), serverId, key, value, keyRules: options.keyRules, force: options.force });
+    return this.#send(request, setServerMetadataItemExpectation(key), options);
+  }
+
+  /**
+   * Deletes one item (spec §3.6): `DELETE .../metadata/{key}`, answered 204. Idempotent: retried as
+   * GET is. When an attempt's answer was lost and the retry finds the key gone (404 "Metadata item
+   * was not found"), the earlier attempt did the work: that counts as success, but only when an
+   * earlier attempt of this call was really sent (spec §8); a first-attempt 404 is a `NotFoundError`.
+   *
+   * @throws {ValidationError} for an invalid `serverId` or `key`, or a platform key without `force`.
+   * @throws {NotFoundError} for an unknown key or server; others as {@link EcsMetadataClient.updateServerMetadata}.
+   */
+  async deleteServerMetadataItem(serverId: string, key: string, options: WriteCallOptions = {}): Promise<void> {
+    const request = buildDeleteServerMetadataItemRequest({ ...this.#target(), serverId, key, keyRules: options.keyRules, force: options.force });
+    await this.#sendDelete(request, deleteServerMetadataItemExpectation, options);
+  }
+
+  /**
+   * The ECS native merge (spec §3.7): `POST /v1/{project_id}/cloudservers/{server_id}/metadata`,
+   * whatever `apiVersion` says. Retried only after a 429, as every POST.
+   *
+   * @returns the map the server answered with: Huawei does not document whether it is the complete
+   *   map or only the pairs sent, so re-read the metadata when the full map matters.
+   * @throws as {@link EcsMetadataClient.updateServerMetadata}; errors carry Huawei codes (`Ecs.0114`, ...).
+   */
+  async updateServerMetadataV1(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
+    const request = buildUpdateServerMetadataV1Request({ ...this.#nativeTarget(), serverId, metadata, keyRules: options.keyRules, force: options.force });
+    return this.#send(request, updateServerMetadataV1Expectation, options);
+  }
+
+  /**
+   * The ECS native delete (spec §3.8): `DELETE /v1/{project_id}/cloudservers/{server_id}/metadata/{key}`;
+   * any 2xx is a success. Retried, and a 404 for the key after a retry treated, as
+   * {@link EcsMetadataClient.deleteServerMetadataItem}.
+   *
+   * @throws as {@link EcsMetadataClient.deleteServerMetadataItem}.
+   */
+  async deleteServerMetadataItemV1(serverId: string, key: string, options: WriteCallOptions = {}): Promise<void> {
+    const request = buildDeleteServerMetadataItemV1Request({ ...this.#nativeTarget(), serverId, key, keyRules: options.keyRules, force: options.force });
+    await this.#sendDelete(request, deleteServerMetadataItemV1Expectation, options);
+  }
+
   /** Ends the connection pool. Calls after `close()` open new connections. */
   close(): void {
     this.#transport?.close();
@@ -155,13 +297,33 @@ export class EcsMetadataClient {
     return this.#userAgent === undefined ? target : { ...target, userAgent: this.#userAgent };
   }
 
+  #nativeTarget(): { endpoint: string; projectId: string; userAgent?: string } {
+    const target = { endpoint: this.endpoint, projectId: this.projectId };
+    return this.#userAgent === undefined ? target : { ...target, userAgent: this.#userAgent };
+  }
+
+  /**
+   * Sends a DELETE; a 404 for the key after more than one attempt means an earlier attempt deleted
+   * it and only its answer was lost (spec §8).
+   */
+  async #sendDelete(request: EcsRequest, expectation: ResponseExpectation<void>, options: CallOptions): Promise<void> {
+    try {
+      await this.#send(request, expectation, options);
+    } catch (error) {
+      if (isMetadataItemNotFound(error) && (error as EcsApiError).attempts > 1) {
+        return;
+      }
+      throw error;
+    }
+  }
+
   async #send<T>(request: EcsRequest, expectation: ResponseExpectation<T>, options: CallOptions): Promise<T> {
     const signer = await this.#resolveSigner();
     try {
       return await this.#sendSigned(request, expectation, signer, options);
     } catch (error) {
       // A 401 earns one credential refresh and one resend (DECISIONS): not a transport retry.
-      if (error instanceof AuthenticationError && signer.refresh !== undefined && (await signer.refresh())) {
+      if (error instanceof AuthenticationError && signer.refresh !== undefined && (await signer.refresh(request))) {
         return this.#sendSigned(request, expectation, signer, options);
       }
       throw error;

@@ -3,8 +3,17 @@
  *
  * @packageDocumentation
  */
-export { EcsMetadataClient, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type CallOptions, type EcsMetadataClientOptions, type ResponseEvent } from './client.js';
-export { tokenAuth, type CredentialProvider, type RequestSigner, type SignableRequest } from './auth.js';
+export {
+  EcsMetadataClient,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  type CallOptions,
+  type EcsMetadataClientOptions,
+  type KeyCallOptions,
+  type ResponseEvent,
+  type WriteCallOptions,
+} from './client.js';
+export { tokenAuth, type CredentialProvider, type LoginDetails, type RequestSigner, type SignableRequest } from './auth.js';
 export { createNodeHttpFetch, withBufferedBody, type NodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
 export type { FetchLike } from './fetch-types.js';
 // The error classes callers catch, re-exported so that one import is enough.
@@ -16,6 +25,7 @@ export {
   ConflictError,
   EcsApiError,
   EcsMetadataError,
+  MetadataLimitExceededError,
   NetworkError,
   NotFoundError,
   OverLimitError,
@@ -28,6 +38,33 @@ export {
   ValidationError,
   type ApiVersion,
   type Metadata,
+  type MetadataKeyRules,
 } from '@ecs-metadata/core';
-export { CONFIG_ENV_VARS, resolveConfig, type ConfigOptions, type ConfigSource, type ConfigValue, type ResolvedConfig } from './config.js';
+export {
+  CLOUD_ENV_VAR,
+  cloudsFilePaths,
+  CONFIG_ENV_VARS,
+  CONFIG_SETTINGS,
+  fromEnv,
+  loadConfig,
+  loadConfigFiles,
+  PROFILE_ENV_VAR,
+  profileFilePath,
+  resolveConfig,
+  type ConfigFile,
+  type ConfigFiles,
+  type ConfigOptions,
+  type ConfigSource,
+  type ConfigValue,
+  type CredentialKind,
+  type Environment,
+  type LoadConfigFilesOptions,
+  type ResolvedConfig,
+  type SettingName,
+} from './config.js';
+export { credentialsFromConfig, type CredentialsFromConfigOptions } from './config-credentials.js';
+export { chainAuth, CredentialsNotConfiguredError } from './credential-chain.js';
+export { DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_REFRESH_BEFORE_EXPIRY_MS, passwordAuth, type LoginEvent, type PasswordAuthOptions } from './password-auth.js';
+export { createClientFromConfig, createEcsMetadataClient, type ClientFromConfigOptions, type CreateClientOptions } from './create-client.js';
+export { MASK, Secret } from './secret.js';
 export { akskAuth, type AkSkAuthOptions } from './aksk-auth.js';

@@ -4,6 +4,7 @@ import {
   ConflictError,
   EcsApiError,
   type EcsApiErrorDetails,
+  MetadataLimitExceededError,
   NotFoundError,
   OverLimitError,
   PermissionDeniedError,
@@ -23,6 +24,9 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
+
+// Nova's wording of the item quota (spec §6.1): "Maximum number of metadata items exceeds 128".
+const METADATA_LIMIT_MESSAGE = /maximum number of metadata items exceeds/iu;
 
 /** The start of a body, for error reports. */
 export function excerpt(bodyText: string): string {
@@ -68,8 +72,9 @@ export function decodeFaultBody(bodyText: string): DecodedFault {
 }
 
 /**
- * Turns an error response into the {@link EcsApiError} subclass of its status: 400, 401, 403,
- * 404, 409, 413, 429 (with `retryAfterMs`), 5xx; any other status gives the base class.
+ * Turns an error response into the {@link EcsApiError} subclass of its status: 400, 401, 403
+ * (`MetadataLimitExceededError` for Nova's item-limit message), 404, 409, 413, 429 (with
+ * `retryAfterMs`), 5xx; any other status gives the base class.
  * The message falls back to the status text for empty or non-JSON (HTML) bodies.
  */
 export function decodeErrorResponse(status: number, headers: HeaderSource, bodyText: string, now: number = Date.now()): EcsApiError {
@@ -87,7 +92,7 @@ export function decodeErrorResponse(status: number, headers: HeaderSource, bodyT
     case 401:
       return new AuthenticationError(details);
     case 403:
-      return new PermissionDeniedError(details);
+      return METADATA_LIMIT_MESSAGE.test(details.message) ? new MetadataLimitExceededError(details) : new PermissionDeniedError(details);
     case 404:
       return new NotFoundError(details);
     case 409:

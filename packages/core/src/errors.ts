@@ -9,6 +9,7 @@
  * ├─ AbortError                     the caller's signal
  * ├─ ResponseValidationError        2xx breaking the schema (← ResponseTooLargeError)
  * └─ EcsApiError                    status, code, message, requestId, attempts, bodyExcerpt
+ *    └─ PermissionDeniedError ← MetadataLimitExceededError (403 over the 128-item limit), ...
  * ```
  */
 
@@ -144,6 +145,14 @@ export class AuthenticationError extends EcsApiError {
 /** 403: the credential lacks permission, or a quota (128 metadata items) was exceeded. */
 export class PermissionDeniedError extends EcsApiError {
   override name = 'PermissionDeniedError';
+}
+/**
+ * 403 for the item limit (spec §4.1): the metadata would hold more than 128 items after the write
+ * (Nova's `forbidden` "Maximum number of metadata items exceeds 128"). The limit is the server's
+ * quota, so only the server can tell (DECISIONS "Item count").
+ */
+export class MetadataLimitExceededError extends PermissionDeniedError {
+  override name = 'MetadataLimitExceededError';
 }
 /** 404: unknown server, unknown metadata key, or unknown path. */
 export class NotFoundError extends EcsApiError {

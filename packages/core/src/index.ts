@@ -25,6 +25,40 @@ export {
 export { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader, REQUEST_ID_HEADERS } from './headers.js';
 export { BODY_EXCERPT_LENGTH, decodeErrorResponse, decodeFaultBody, excerpt } from './decode-error.js';
 export { formatJsonPath, getServerMetadataExpectation, interpretResponse, type ResponseExpectation } from './interpret-response.js';
+// The rest of the metadata family (spec §3.2-§3.8): builders, expectations, platform keys.
+export {
+  buildDeleteServerMetadataItemRequest,
+  buildDeleteServerMetadataItemV1Request,
+  buildGetServerMetadataItemRequest,
+  buildReplaceServerMetadataRequest,
+  buildSetServerMetadataItemRequest,
+  buildUpdateServerMetadataRequest,
+  buildUpdateServerMetadataV1Request,
+  checkMetadataMap,
+  metadataKeySegment,
+  nativeServerUrl,
+  type DeleteServerMetadataItemParams,
+  type DeleteServerMetadataItemV1Params,
+  type GetServerMetadataItemParams,
+  type MetadataKeyOptions,
+  type MetadataWriteOptions,
+  type NativeRequestTarget,
+  type SetServerMetadataItemParams,
+  type UpdateServerMetadataV1Params,
+  type WriteServerMetadataParams,
+} from './metadata-requests.js';
+export {
+  ANY_SUCCESS_STATUS,
+  deleteServerMetadataItemExpectation,
+  deleteServerMetadataItemV1Expectation,
+  getServerMetadataItemExpectation,
+  isMetadataItemNotFound,
+  replaceServerMetadataExpectation,
+  setServerMetadataItemExpectation,
+  updateServerMetadataExpectation,
+  updateServerMetadataV1Expectation,
+} from './metadata-expectations.js';
+export { isPlatformMetadataKey, PLATFORM_METADATA_KEYS } from './platform-keys.js';
 export {
   backoffCeiling,
   DEFAULT_RETRY_OPTIONS,
@@ -69,3 +103,19 @@ export {
   type SignAkSkRequestInput,
   type VerifyAkSkOptions,
 } from './aksk-signature.js';
+export { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, isKnownRegion, regionEndpoint } from './regions.js';
+export {
+  buildPasswordLoginRequest,
+  computeEndpointBase,
+  findCatalogEndpoint,
+  interpretPasswordLoginResponse,
+  parseIsoInstant,
+  passwordLoginResponseSchema,
+  passwordLoginUrl,
+  type CatalogEndpoint,
+  type CatalogQuery,
+  type CatalogService,
+  type PasswordLogin,
+  type PasswordLoginParams,
+  type ServiceCatalog,
+} from './password-login.js';

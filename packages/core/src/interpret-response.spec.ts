@@ -5,6 +5,7 @@ import {
   BadRequestError,
   ConflictError,
   EcsApiError,
+  MetadataLimitExceededError,
   NotFoundError,
   OverLimitError,
   PermissionDeniedError,
@@ -239,6 +240,7 @@ describe('interpretResponse: a success breaking the schema', () => {
 
 describe('interpretResponse: error statuses (one case per status class and fault shape)', () => {
   const FORBIDDEN = 'Maximum number of metadata items exceeds 128';
+  const POLICY = 'Policy doesn\'t allow os_compute_api:server-metadata:create to be performed.';
   const LOCKED = `Instance ${EXAMPLE_SERVER_ID} is locked`;
   const NOT_FOUND = `Instance ${EXAMPLE_SERVER_ID} could not be found.`;
   const MISMATCH = `Malformed request URL: URL's project_id '${EXAMPLE_PROJECT_ID}' doesn't match Context's project_id 'x'`;
@@ -312,11 +314,25 @@ describe('interpretResponse: error statuses (one case per status class and fault
       }),
     },
     {
-      label: '403 Nova forbidden',
+      label: '403 Nova forbidden for a missing permission',
+      status: 403,
+      headers: NOVA_HEADERS,
+      body: nova('forbidden', 403, POLICY),
+      expected: apiError(PermissionDeniedError, {
+        message: `HTTP 403 forbidden: ${POLICY} (request id ${NOVA_ID})`,
+        status: 403,
+        code: 'forbidden',
+        serverMessage: POLICY,
+        requestId: NOVA_ID,
+        bodyExcerpt: nova('forbidden', 403, POLICY),
+      }),
+    },
+    {
+      label: '403 Nova forbidden over the item limit',
       status: 403,
       headers: NOVA_HEADERS,
       body: nova('forbidden', 403, FORBIDDEN),
-      expected: apiError(PermissionDeniedError, {
+      expected: apiError(MetadataLimitExceededError, {
         message: `HTTP 403 forbidden: ${FORBIDDEN} (request id ${NOVA_ID})`,
         status: 403,
         code: 'forbidden',

@@ -11,7 +11,13 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/u;
  * (also when percent-encoded, e.g. `%2e%2e`), anything containing `/` or `\` (raw or encoded),
  * and control characters such as CR, LF and NUL. Everything else is encoded with
  * `encodeURIComponent`, so `%` itself becomes `%25` and a segment can never be decoded by the
- * server into a path separator.
+ * server into a path separator; a space becomes `%20`.
+ *
+ * `:` and `@` stay raw: RFC 3986 allows them in a path segment (`pchar`), and spec §2 sends a
+ * key such as `os:type.v1` raw, as the official SDK does, so the AK/SK vectors
+ * (`.../metadata/os:type.v1`) match byte for byte. The other sub-delimiters stay encoded (except
+ * `!'()*`, which `encodeURIComponent` keeps): some servers read `;` as a matrix parameter and `+`
+ * as a space.
  *
  * @throws {ValidationError} when the value is not path-safe.
  */
@@ -39,7 +45,7 @@ export function encodePathSegment(parameter: string, value: string): string {
   if (CONTROL_CHARACTER.test(decoded)) {
     throw new ValidationError(parameter, 'must not contain encoded control characters');
   }
-  return encodeURIComponent(value);
+  return encodeURIComponent(value).replace(/%3A/gu, ':').replace(/%40/gu, '@');
 }
 
 /** Decodes %XX sequences as a server might; malformed sequences are left as they are. */

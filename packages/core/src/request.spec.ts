@@ -95,7 +95,7 @@ describe('buildGetServerMetadataRequest (spec §3.1)', () => {
 
   it('percent-encodes a server id that is not a UUID', () => {
     expect(buildGetServerMetadataRequest({ ...SEED, serverId: 'ключ:1' }).url).toBe(
-      `${ENDPOINT}/v2.1/${EXAMPLE_PROJECT_ID}/servers/%D0%BA%D0%BB%D1%8E%D1%87%3A1/metadata`,
+      `${ENDPOINT}/v2.1/${EXAMPLE_PROJECT_ID}/servers/%D0%BA%D0%BB%D1%8E%D1%87:1/metadata`,
     );
   });
 

@@ -41,11 +41,41 @@ export const metadataMapSchema = z
   .record(metadataKeySchema, metadataValueSchema)
   .refine((map) => Object.keys(map).length <= MAX_METADATA_ITEMS, `must hold at most ${MAX_METADATA_ITEMS} items`);
 
+/**
+ * Which key rules a client checks (spec §4.1): `huawei`, the default, allows `A-Z a-z 0-9 - _ : .`;
+ * `nova` also allows the space, as upstream Nova (and the mock) do.
+ */
+export const metadataKeyRulesSchema = z.enum(['huawei', 'nova']);
+
+/** A metadata map under upstream Nova's rules (space allowed in keys), at most 128 items. */
+export const novaMetadataMapSchema = z
+  .record(novaMetadataKeySchema, metadataValueSchema)
+  .refine((map) => Object.keys(map).length <= MAX_METADATA_ITEMS, `must hold at most ${MAX_METADATA_ITEMS} items`);
+
+/**
+ * The body of merge and replace (spec §3.3, §3.4) and of the native merge (§3.7):
+ * exactly `{"metadata": {...}}`; another top-level property is refused, as Nova v2.1 does.
+ */
+export const metadataRequestBodySchema = z.strictObject({ metadata: metadataMapSchema });
+
+/** The body of "set one item" (spec §3.5): `{"meta": {key: value}}` with exactly one entry. */
+export const metadataItemRequestBodySchema = z.strictObject({
+  meta: z
+    .record(metadataKeySchema, metadataValueSchema)
+    .refine((meta) => Object.keys(meta).length === 1, 'must hold exactly one item'),
+});
+
 /** Metadata as a server returns it: string keys (platform keys included) to string values. */
 export const metadataSchema = z.record(z.string(), z.string());
 
 /** The body of a 200 answer to "list all metadata": `{"metadata": {"wj": "True"}}`. */
 export const metadataResponseSchema = z.object({ metadata: metadataSchema });
+
+/**
+ * The body of a 200 answer to "show one item" and "set one item" (spec §3.2, §3.5):
+ * `{"meta": {"wj": "True"}}`. That it holds exactly the requested key is checked per call.
+ */
+export const metadataItemResponseSchema = z.object({ meta: metadataSchema });
 
 /** Nova fault body (spec §6.1): `{"itemNotFound": {"code": 404, "message": "..."}}`. */
 export const novaFaultSchema = z
@@ -72,6 +102,14 @@ export const gatewayErrorSchema = z.object({
 export type Metadata = z.infer<typeof metadataSchema>;
 /** The 200 body of "list all metadata". */
 export type MetadataResponse = z.infer<typeof metadataResponseSchema>;
+/** `huawei` or `nova` (see {@link metadataKeyRulesSchema}). */
+export type MetadataKeyRules = z.infer<typeof metadataKeyRulesSchema>;
+/** The body of merge and replace. */
+export type MetadataRequestBody = z.infer<typeof metadataRequestBodySchema>;
+/** The body of "set one item". */
+export type MetadataItemRequestBody = z.infer<typeof metadataItemRequestBodySchema>;
+/** The 200 body of "show one item" and "set one item". */
+export type MetadataItemResponse = z.infer<typeof metadataItemResponseSchema>;
 /** A Nova fault body. */
 export type NovaFault = z.infer<typeof novaFaultSchema>;
 /** A Huawei ECS (or Keystone) error body. */

@@ -162,7 +162,7 @@ describe('MockAdmin (programmatic)', () => {
     expect(attempt).toThrow(ValidationError);
     expect(attempt).toThrow(expect.objectContaining({ parameter: 'metadata.wj' }));
     expect(() => mock.admin.queueFault({ status: 200, action: 'reset' })).toThrow(expect.objectContaining({ parameter: 'rule.action' }));
-    expect(() => mock.admin.queueFault({ match: { serverId: 'x' } })).toThrow('a fault rule needs status, delayMs or action');
+    expect(() => mock.admin.queueFault({ match: { serverId: 'x' } })).toThrow('a fault rule needs status, delayMs, action or afterHandler');
     expect(() => mock.admin.addToken('t', 'UPPER')).toThrow(expect.objectContaining({ parameter: 'projectId' }));
   });
 

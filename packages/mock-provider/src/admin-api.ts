@@ -2,6 +2,7 @@ import { FAULT_MESSAGES } from './fault-bodies.js';
 import { faultRuleSchema } from './faults.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
 import type { Route, RouteContext, RouteHandler } from './router.js';
+import { userGrantSchema } from './identity.js';
 import { tokenGrantSchema, type ServerInput } from './store.js';
 import { parseInput } from './validate.js';
 
@@ -42,6 +43,13 @@ async function addToken(context: RouteContext): Promise<Reply> {
   return { status: 201, json: grant };
 }
 
+async function addUser(context: RouteContext): Promise<Reply> {
+  const user = parseInput(userGrantSchema, '', await context.readJsonBody());
+  context.admin.addUser(user);
+  // The password stays out of the answer (and so out of any log of it).
+  return { status: 201, json: { ...user, password: '****' } };
+}
+
 async function queueFault(context: RouteContext): Promise<Reply> {
   const rule = parseInput(faultRuleSchema, '', await context.readJsonBody());
   context.admin.queueFault(rule);
@@ -60,6 +68,7 @@ async function queueFault(context: RouteContext): Promise<Reply> {
  * | `GET /_admin/projects/{projectId}/servers/{serverId}` | – | 200 the server, or 404 `itemNotFound` |
  * | `DELETE /_admin/projects/{projectId}/servers/{serverId}` | – | 204, whether or not it existed |
  * | `POST /_admin/tokens` | `{token, projectId}` | 201 the grant |
+ * | `POST /_admin/users` | `{username, password, domainName?, domainId?, projectId, projectName?}` | 201 the user, password masked |
  * | `POST /_admin/faults` | a `FaultRule` | 201 the rule as queued |
  * | `DELETE /_admin/faults` | – | 204 |
  * | `POST /_admin/reset` | – | 204 (back to the fixture; faults and request log cleared) |
@@ -74,6 +83,7 @@ export const ADMIN_ROUTES: readonly Route[] = [
   adminRoute('GET', '/projects/{projectId}/servers/{serverId}', getServer),
   adminRoute('DELETE', '/projects/{projectId}/servers/{serverId}', deleteServer),
   adminRoute('POST', '/tokens', addToken),
+  adminRoute('POST', '/users', addUser),
   adminRoute('POST', '/faults', queueFault),
   adminRoute('DELETE', '/faults', ({ admin }) => {
     admin.clearFaults();

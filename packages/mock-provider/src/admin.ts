@@ -1,5 +1,7 @@
 import type { FaultQueue, FaultRule } from './faults.js';
 import type { Fixture } from './fixture.js';
+import { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, tokenLifetimeSchema, type UserGrant } from './identity.js';
+import { parseInput } from './validate.js';
 import type { RequestLog } from './request-log.js';
 import type { MetadataStore, MockServer, ServerInput } from './store.js';
 
@@ -34,6 +36,18 @@ export interface MockAdmin {
    */
   addAccessKey(accessKey: string, secretKey: string, projectId: string): void;
   /**
+   * Adds (or replaces, by name) a user of the identity service (`POST /v3/auth/tokens`, spec §9.1).
+   *
+   * @throws {ValidationError} naming the failing field (never the password's value).
+   */
+  addUser(user: UserGrant): void;
+  /**
+   * Sets how long tokens issued from now on live, in ms (the fixture's `tokenLifetimeMs`, default 24 h).
+   *
+   * @throws {ValidationError} (`tokenLifetimeMs`) unless an integer from 1 ms to 30 days.
+   */
+  setTokenLifetime(tokenLifetimeMs: number): void;
+  /**
    * Appends a fault rule to the FIFO list (see `FaultRule`).
    *
    * @throws {ValidationError} naming the failing field as `rule.<path>`.
@@ -41,7 +55,7 @@ export interface MockAdmin {
   queueFault(rule: FaultRule): void;
   /** Drops every queued fault rule. */
   clearFaults(): void;
-  /** Back to the fixture the mock started with: its servers, tokens, access keys and faults; the request log emptied. */
+  /** Back to the fixture the mock started with: its servers, tokens, access keys, users, token lifetime and faults; the request log emptied. */
   reset(): void;
 }
 
@@ -65,12 +79,19 @@ export function createMockAdmin({ store, faults, log, fixture }: AdminDependenci
     addAccessKey: (accessKey, secretKey, projectId) => {
       store.addAccessKey(accessKey, secretKey, projectId);
     },
+    addUser: (user) => {
+      store.addUser(user);
+    },
+    setTokenLifetime: (tokenLifetimeMs) => {
+      store.identitySettings = { ...store.identitySettings, tokenLifetimeMs: parseInput(tokenLifetimeSchema, 'tokenLifetimeMs', tokenLifetimeMs) };
+    },
     queueFault: (rule) => {
       faults.add(rule);
     },
     clearFaults: () => faults.clear(),
     reset: () => {
-      store.load(fixture.servers, fixture.tokens, fixture.accessKeys ?? []);
+      store.load(fixture.servers, fixture.tokens, fixture.accessKeys ?? [], fixture.users ?? []);
+      store.identitySettings = { tokenLifetimeMs: fixture.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, region: fixture.region ?? DEFAULT_MOCK_REGION };
       faults.clear();
       for (const rule of fixture.faults ?? []) {
         faults.add(rule);

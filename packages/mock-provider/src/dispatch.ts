@@ -4,6 +4,7 @@ import type { MockAdmin } from './admin.js';
 import { ADMIN_PREFIX } from './admin-api.js';
 import { authenticateAkSk, authenticateToken, isAkSkSigned } from './auth.js';
 import { FAULT_MESSAGES } from './fault-bodies.js';
+import { NATIVE_ERRORS } from './native-api.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
 import { createBodyReader } from './request-body.js';
 import type { RequestLog } from './request-log.js';
@@ -36,6 +37,7 @@ const unknownResource = (): HttpFault => new HttpFault(novaFaultReply(404, FAULT
  *    a project id Nova would not route (`[0-9a-f-]{1,64}`) → 404 as an unknown path;
  * 3. a method the path does not support (PATCH, HEAD, ...) → 404, as Nova (DECISIONS, not 405);
  * 4. Nova routes: token or AK of another project → 400 `badRequest` "Malformed request URL ..." (spec §6.1);
+ *    ECS native (`/v1`) routes, authenticated as Nova's: 400 `Ecs.0023` (spec §3.7, §6.2);
  * 5. the handler (which looks the server up, so a foreign server is only ever "not found").
  *
  * @throws {HttpFault} for the answers above, and whatever the handler throws.
@@ -57,7 +59,7 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
   if (first === undefined) {
     throw unknownResource();
   }
-  if (first.route.family === 'nova') {
+  if (first.route.family === 'nova' || first.route.family === 'native') {
     contextProjectId ??= authenticateToken(req, env.store, env.url);
     if (!projectIdSchema.safeParse(first.params['projectId']).success) {
       throw unknownResource();
@@ -69,7 +71,11 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
   }
   const urlProjectId = chosen.params['projectId'];
   if (contextProjectId !== undefined && urlProjectId !== contextProjectId) {
-    throw new HttpFault(novaFaultReply(400, FAULT_MESSAGES.projectMismatch(urlProjectId ?? '', contextProjectId)));
+    throw new HttpFault(
+      chosen.route.family === 'native'
+        ? NATIVE_ERRORS.projectMismatch(urlProjectId ?? '', contextProjectId)
+        : novaFaultReply(400, FAULT_MESSAGES.projectMismatch(urlProjectId ?? '', contextProjectId)),
+    );
   }
   return chosen.route.handler({
     req,

@@ -113,6 +113,21 @@ describe('fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(40);
   });
 
+  it('processes the request, then resets instead of answering (afterHandler)', async () => {
+    mock.admin.queueFault({ match: { method: 'DELETE' }, afterHandler: 'reset' });
+    await expect(rawRequest(mock.url, `${metadataPath()}/wj`, { method: 'DELETE', headers: AUTH_HEADERS })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    // The delete was applied although its answer was lost.
+    expect((await rawRequest(mock.url, `${metadataPath()}/wj`, { method: 'DELETE', headers: AUTH_HEADERS })).status).toBe(404);
+    // An error answer is lost the same way.
+    mock.admin.queueFault({ afterHandler: 'reset' });
+    await expect(rawRequest(mock.url, metadataPath({ serverId: 'nope' }), { headers: AUTH_HEADERS })).rejects.toMatchObject({ code: 'ECONNRESET' });
+  });
+
+  it('refuses afterHandler with a status or an action', () => {
+    expect(() => mock.admin.queueFault({ afterHandler: 'reset', status: 500 })).toThrow('afterHandler "reset" lets the request be processed, so it takes no status or action');
+    expect(() => mock.admin.queueFault({ afterHandler: 'reset', action: 'reset' })).toThrow('takes no status or action');
+  });
+
   it('matches by server id, leaving other requests alone and the rule queued', async () => {
     mock.admin.queueFault({ match: { serverId: OTHER_SERVER_ID }, status: 500 });
     expect((await getMetadata()).status).toBe(200);

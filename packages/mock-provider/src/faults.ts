@@ -27,9 +27,10 @@ export const faultRuleSchema = z
     headers: z.record(headerNameSchema, headerValueSchema).optional(),
     body: z.string().optional(),
     action: z.literal('reset').optional(),
+    afterHandler: z.literal('reset').optional(),
   })
-  .refine((rule) => rule.status !== undefined || rule.delayMs !== undefined || rule.action !== undefined, {
-    message: 'a fault rule needs status, delayMs or action',
+  .refine((rule) => rule.status !== undefined || rule.delayMs !== undefined || rule.action !== undefined || rule.afterHandler !== undefined, {
+    message: 'a fault rule needs status, delayMs, action or afterHandler',
   })
   .refine((rule) => rule.status !== undefined || (rule.headers === undefined && rule.body === undefined), {
     message: 'headers and body need a status',
@@ -37,6 +38,10 @@ export const faultRuleSchema = z
   .refine((rule) => rule.action === undefined || rule.status === undefined, {
     message: 'action "reset" sends no response, so it takes no status',
     path: ['action'],
+  })
+  .refine((rule) => rule.afterHandler === undefined || (rule.status === undefined && rule.action === undefined), {
+    message: 'afterHandler "reset" lets the request be processed, so it takes no status or action',
+    path: ['afterHandler'],
   });
 
 /**
@@ -49,7 +54,10 @@ export const faultRuleSchema = z
  *   401 → Keystone's body, with `retryAfter` copied from a `Retry-After` header on 413/429); any
  *   other status an empty body. `Content-Type: application/json` unless `headers` says otherwise.
  * - `delayMs` alone: wait, then answer normally (a slow server; with a client timeout, a timeout).
- * - `action: 'reset'`: destroy the connection without answering (a connection reset).
+ * - `action: 'reset'`: destroy the connection without answering (a connection reset), before the
+ *   request is processed.
+ * - `afterHandler: 'reset'`: process the request as usual (a write is applied), then destroy the
+ *   connection instead of answering: a response lost on the way back (spec §8, retried DELETE).
  * - `delayMs` with `status` or `action`: wait first.
  *
  * A wait ends early, without an answer, when the client disconnects or the mock closes.
@@ -58,6 +66,7 @@ export const faultRuleSchema = z
  * @example Unavailable until retries run out: `{ status: 503, times: 10 }`
  * @example A malformed success: `{ status: 200, body: '{"metadata":{"a":1}}' }`
  * @example Only one server is slow: `{ match: { serverId: 'slow-1' }, delayMs: 5000 }`
+ * @example A DELETE applied but its answer lost: `{ match: { method: 'DELETE' }, afterHandler: 'reset' }`
  */
 export type FaultRule = z.infer<typeof faultRuleSchema>;
 

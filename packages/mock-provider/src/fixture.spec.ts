@@ -33,6 +33,8 @@ describe('fixtures', () => {
     expect(DEMO_TOKEN).toBe('demo-token');
     expect(DEFAULT_FIXTURE).toEqual({
       tokens: [{ token: 'demo-token', projectId: EXAMPLE_PROJECT_ID }],
+      accessKeys: [{ accessKey: 'DEMOACCESSKEY0000000', secretKey: 'demo-secret-key-0000000000000000000000000', projectId: EXAMPLE_PROJECT_ID }],
+      users: [{ username: 'demo', password: 'demo-password', projectId: EXAMPLE_PROJECT_ID }],
       servers: [{ projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: { wj: 'True' } }],
     });
     expect(fixtureSchema.safeParse(DEFAULT_FIXTURE).success).toBe(true);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, EXAMPLE_METADATA, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { z } from 'zod';
 import { faultRuleSchema } from './faults.js';
+import { regionSchema, tokenLifetimeSchema, userGrantSchema } from './identity.js';
 import { accessKeyGrantSchema, fixtureServerSchema, tokenGrantSchema } from './store.js';
 import { describeIssue } from './validate.js';
 
@@ -26,12 +27,20 @@ import { describeIssue } from './validate.js';
  * values 0-255; at most 128 items). Later entries replace earlier ones with the same ids.
  * `accessKeys` (optional, none by default) are checked as the API gateway checks AK/SK signatures
  * (spec §9.2); an AK is scoped to its project as a token is.
+ *
+ * The identity service (`POST /v3/auth/tokens`, password login, spec §9.1) accepts the `users`
+ * (optional: `[{ "username", "password", "domainName"?, "domainId"?, "projectId", "projectName"? }]`);
+ * the tokens it issues are valid for the user's project for `tokenLifetimeMs` (default 24 hours),
+ * and its catalog lists the mock itself as the `compute` service of `region` (default `RegionOne`).
  */
 export const fixtureSchema = z.strictObject({
   tokens: z.array(tokenGrantSchema),
   accessKeys: z.array(accessKeyGrantSchema).optional(),
   servers: z.array(fixtureServerSchema),
   faults: z.array(faultRuleSchema).optional(),
+  users: z.array(userGrantSchema).optional(),
+  tokenLifetimeMs: tokenLifetimeSchema.optional(),
+  region: regionSchema.optional(),
 });
 
 /** See {@link fixtureSchema}. */
@@ -40,12 +49,21 @@ export type Fixture = z.infer<typeof fixtureSchema>;
 /** The token of {@link DEFAULT_FIXTURE}, scoped to the documentation's example project. */
 export const DEMO_TOKEN = 'demo-token';
 
+/** The user of {@link DEFAULT_FIXTURE} for password login (domain `Default`), scoped to the example project. */
+export const DEMO_USER = Object.freeze({ username: 'demo', password: 'demo-password', projectId: EXAMPLE_PROJECT_ID });
+
+/** The AK/SK pair of {@link DEFAULT_FIXTURE}, scoped to the example project (spec §9.2). */
+export const DEMO_ACCESS_KEY = Object.freeze({ accessKey: 'DEMOACCESSKEY0000000', secretKey: 'demo-secret-key-0000000000000000000000000', projectId: EXAMPLE_PROJECT_ID });
+
 /**
- * The documentation's example (spec, "Reference identifiers"): token {@link DEMO_TOKEN} for project
- * `EXAMPLE_PROJECT_ID`, which holds server `EXAMPLE_SERVER_ID` with metadata `{"wj": "True"}`.
+ * The documentation's example (spec, "Reference identifiers"): token {@link DEMO_TOKEN}, AK/SK
+ * {@link DEMO_ACCESS_KEY} and password user {@link DEMO_USER}, all for project `EXAMPLE_PROJECT_ID`,
+ * which holds server `EXAMPLE_SERVER_ID` with metadata `{"wj": "True"}`.
  */
 export const DEFAULT_FIXTURE: Fixture = deepFreeze({
   tokens: [{ token: DEMO_TOKEN, projectId: EXAMPLE_PROJECT_ID }],
+  accessKeys: [{ ...DEMO_ACCESS_KEY }],
+  users: [{ ...DEMO_USER }],
   servers: [{ projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: { ...EXAMPLE_METADATA } }],
 });
 

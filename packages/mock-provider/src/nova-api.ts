@@ -1,5 +1,12 @@
 import { apiVersionSchema } from '@ecs-metadata/core';
 import { FAULT_MESSAGES } from './fault-bodies.js';
+import {
+  deleteServerMetadataItem,
+  replaceServerMetadata,
+  setServerMetadataItem,
+  showServerMetadataItem,
+  updateServerMetadata,
+} from './nova-metadata-api.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
 import type { Route, RouteContext, RouteHandler } from './router.js';
 import type { MockServer } from './store.js';
@@ -36,7 +43,14 @@ function listServerMetadata(context: RouteContext): Reply {
 }
 
 /**
- * The Nova-compatible metadata API (spec §2, "Operation summary"). Only the seed call for now;
- * show item, merge, replace, set item and delete item join as one entry each.
+ * The Nova-compatible metadata API (spec §2, "Operation summary"): one entry per call. The write
+ * handlers follow Nova's order of checks and messages (see `nova-metadata-api.ts`).
  */
-export const NOVA_ROUTES: readonly Route[] = [novaRoute('GET', '/servers/{serverId}/metadata', listServerMetadata)];
+export const NOVA_ROUTES: readonly Route[] = [
+  novaRoute('GET', '/servers/{serverId}/metadata', listServerMetadata),
+  novaRoute('POST', '/servers/{serverId}/metadata', updateServerMetadata),
+  novaRoute('PUT', '/servers/{serverId}/metadata', replaceServerMetadata),
+  novaRoute('GET', '/servers/{serverId}/metadata/{key}', showServerMetadataItem),
+  novaRoute('PUT', '/servers/{serverId}/metadata/{key}', setServerMetadataItem),
+  novaRoute('DELETE', '/servers/{serverId}/metadata/{key}', deleteServerMetadataItem),
+];

@@ -154,8 +154,13 @@ describe('mock provider API', () => {
       expect(mock.requestLog.at(-1)?.path).toBe(path);
     });
 
-    it.each(['PATCH', 'POST', 'PUT', 'DELETE'])('answers 404, not 405, for %s on the metadata path', async (method) => {
-      const res = await fetch(`${mock.url}${metadataPath()}`, { method, headers: AUTH_HEADERS });
+    it.each([
+      ['PATCH', ''],
+      ['DELETE', ''],
+      ['PATCH', '/wj'],
+      ['POST', '/wj'],
+    ])('answers 404, not 405, for %s on the metadata path%s', async (method, item) => {
+      const res = await fetch(`${mock.url}${metadataPath()}${item}`, { method, headers: AUTH_HEADERS });
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual(UNKNOWN_RESOURCE);
     });

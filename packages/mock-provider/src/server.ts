@@ -6,8 +6,10 @@ import { createMockAdmin, type MockAdmin } from './admin.js';
 import { dispatch, type DispatchEnvironment, errorReply } from './dispatch.js';
 import { faultReply, FaultQueue, type FaultRule, faultTargetOf } from './faults.js';
 import { DEFAULT_FIXTURE, type Fixture, parseFixture } from './fixture.js';
+import { IAM_ROUTES } from './iam-api.js';
+import { NATIVE_ROUTES } from './native-api.js';
 import { NOVA_ROUTES } from './nova-api.js';
-import { sendReply } from './reply.js';
+import { type Reply, sendReply } from './reply.js';
 import { createRequestIds } from './request-id.js';
 import { flattenHeaders, type LoggedRequest, RequestLog } from './request-log.js';
 import { baseResponseHeaders } from './response-headers.js';
@@ -53,10 +55,13 @@ interface ProviderEnvironment extends DispatchEnvironment {
 
 /**
  * Starts a real HTTP server (node:http) that behaves like the ECS / Nova server metadata API:
- * `GET /{v2|v2.1}/{project_id}/servers/{server_id}/metadata` with `X-Auth-Token` or AK/SK
+ * `GET /{v2|v2.1}/{project_id}/servers/{server_id}/metadata` and the rest of the metadata family
+ * (show, merge, replace, set and delete one item, `NOVA_ROUTES`; the ECS native `/v1` merge and
+ * delete, `NATIVE_ROUTES`) with Nova's checks and messages, with `X-Auth-Token` or AK/SK
  * (`SDK-HMAC-SHA256`, spec §9.2, for the fixture's `accessKeys`) auth, Nova's and
- * Keystone's exact error bodies and headers (spec §5-§7, §11), fault injection (`FaultRule`) and
- * an admin API under `/_admin` (`ADMIN_ROUTES`).
+ * Keystone's exact error bodies and headers (spec §5-§7, §11), fault injection (`FaultRule`), an
+ * identity service for password login (`POST /v3/auth/tokens`, spec §9.1, `IAM_ROUTES`) and an
+ * admin API under `/_admin` (`ADMIN_ROUTES`).
  *
  * Paths are matched raw: each segment is percent-decoded on its own, nothing is normalised, and
  * anything that is not exactly a route (`..`, `%2e%2e`, a trailing slash) is a 404.
@@ -92,7 +97,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const env: ProviderEnvironment = {
-    router: new Router([...NOVA_ROUTES, ...ADMIN_ROUTES]),
+    router: new Router([...NOVA_ROUTES, ...NATIVE_ROUTES, ...ADMIN_ROUTES, ...IAM_ROUTES]),
     store,
     admin,
     log,
@@ -149,17 +154,26 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Pro
   env.log.add({ method, path: rawTarget, headers: flattenHeaders(req.headers) });
   const segments = splitRawPath(rawTarget);
   const headers = baseResponseHeaders(createRequestIds(), segments, rawTarget);
+  let afterHandler: FaultRule['afterHandler'];
+  let reply: Reply;
   try {
     if (segments?.[0] !== ADMIN_PREFIX) {
       const rule = env.faults.take(faultTargetOf(method, segments));
       if (rule !== undefined && (await applyFault(rule, req, res, headers, controller.signal, env.url)) === 'handled') {
         return;
       }
+      afterHandler = rule?.afterHandler;
     }
-    sendReply(res, await dispatch(req, segments, env), headers);
+    reply = await dispatch(req, segments, env);
   } catch (error) {
-    sendReply(res, errorReply(error), headers);
+    reply = errorReply(error);
   }
+  if (afterHandler === 'reset') {
+    // The request was processed, then the connection dropped before the answer: a lost response (spec §8).
+    req.socket.resetAndDestroy();
+    return;
+  }
+  sendReply(res, reply, headers);
 }
 
 /** Carries out a fault rule; `continue` means "now answer normally" (a pure delay). */

@@ -7,6 +7,7 @@ import {
   serverIdSchema,
 } from '@ecs-metadata/core';
 import { z } from 'zod';
+import { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, type IdentitySettings, type UserGrant, userGrantSchema } from './identity.js';
 import { parseInput } from './validate.js';
 
 /** Nova's `vm_state` values (`nova/compute/vm_states.py`); reads work in all of them (spec §4.2). */
@@ -97,12 +98,18 @@ export class MetadataStore {
   readonly #servers = new Map<string, Map<string, MockServer>>();
   readonly #tokens = new Map<string, string>();
   readonly #accessKeys = new Map<string, AccessKeyGrant>();
+  // Identity service (password login, spec §9.1): users by name, and when issued tokens expire.
+  readonly #users = new Map<string, UserGrant>();
+  readonly #tokenExpiry = new Map<string, number>();
+  #identity: IdentitySettings = { tokenLifetimeMs: DEFAULT_TOKEN_LIFETIME_MS, region: DEFAULT_MOCK_REGION };
 
   /** Replaces the whole contents. Later entries win over earlier ones with the same key. */
-  load(servers: readonly FixtureServer[], tokens: readonly TokenGrant[], accessKeys: readonly AccessKeyGrant[] = []): void {
+  load(servers: readonly FixtureServer[], tokens: readonly TokenGrant[], accessKeys: readonly AccessKeyGrant[] = [], users: readonly UserGrant[] = []): void {
     this.#servers.clear();
     this.#tokens.clear();
     this.#accessKeys.clear();
+    this.#users.clear();
+    this.#tokenExpiry.clear();
     for (const { projectId, serverId, ...input } of servers) {
       this.putServer(projectId, serverId, input);
     }
@@ -111,6 +118,9 @@ export class MetadataStore {
     }
     for (const grant of accessKeys) {
       this.addAccessKey(grant.accessKey, grant.secretKey, grant.projectId);
+    }
+    for (const user of users) {
+      this.addUser(user);
     }
   }
 
@@ -147,11 +157,19 @@ export class MetadataStore {
   addToken(token: string, projectId: string): TokenGrant {
     const grant = parseInput(tokenGrantSchema, '', { token, projectId });
     this.#tokens.set(grant.token, grant.projectId);
+    this.#tokenExpiry.delete(grant.token); // a token added this way does not expire
     return grant;
   }
 
   /** The project a token is scoped to, or `undefined` for an unknown token. */
   projectOfToken(token: string): string | undefined {
+    const expiresAt = this.#tokenExpiry.get(token);
+    if (expiresAt !== undefined && Date.now() >= expiresAt) {
+      // Expired: Keystone no longer validates it (spec §9.1, "An expired token yields 401").
+      this.#tokens.delete(token);
+      this.#tokenExpiry.delete(token);
+      return undefined;
+    }
     return this.#tokens.get(token);
   }
 
@@ -170,6 +188,48 @@ export class MetadataStore {
     const grant = this.#accessKeys.get(accessKey);
     return grant === undefined ? undefined : { ...grant };
   }
+  /**
+   * Makes `token` valid for `projectId` until `expiresAt` (epoch ms): a token the identity
+   * service issued. After that instant it is unknown again (401).
+   */
+  issueToken(token: string, projectId: string, expiresAt: number): void {
+    const now = Date.now();
+    for (const [issued, expiry] of this.#tokenExpiry) {
+      if (now >= expiry) {
+        this.#tokens.delete(issued);
+        this.#tokenExpiry.delete(issued);
+      }
+    }
+    this.addToken(token, projectId);
+    this.#tokenExpiry.set(token, expiresAt);
+  }
+
+  /**
+   * Adds (or replaces, by name) a user of the identity service.
+   *
+   * @throws {ValidationError} naming the failing field (`username`, `password` — never its value — ...).
+   */
+  addUser(user: UserGrant): UserGrant {
+    const grant = parseInput(userGrantSchema, '', user);
+    this.#users.set(grant.username, grant);
+    return { ...grant };
+  }
+
+  /** The user of that name, or `undefined`. */
+  user(username: string): UserGrant | undefined {
+    const user = this.#users.get(username);
+    return user === undefined ? undefined : { ...user };
+  }
+
+  /** The identity service's token lifetime and catalog region. */
+  get identitySettings(): IdentitySettings {
+    return this.#identity;
+  }
+
+  set identitySettings(settings: IdentitySettings) {
+    this.#identity = Object.freeze({ ...settings });
+  }
+
 }
 
 function copyServer(server: MockServer): MockServer {

@@ -51,7 +51,7 @@ describe('pacts from a Pact Broker', () => {
       );
 
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain('5 verified, 0 failed, 0 not verifiable');
+      expect(run.stdout).toContain('15 verified, 0 failed, 0 not verifiable');
       expect(run.stdout).toContain(`Pacts: ${broker.url}`);
       expect(run.stdout + run.stderr).not.toContain(BROKER_TOKEN);
 
@@ -70,7 +70,7 @@ describe('pacts from a Pact Broker', () => {
         success: true,
         providerApplicationVersion: 'abc1234',
         buildUrl: 'https://ci.example/build/7',
-        testResults: [0, 1, 2, 3, 4].map((index) => ({ interactionId: `interaction-${index}`, success: true })),
+        testResults: Array.from({ length: 15 }, (_, index) => ({ interactionId: `interaction-${index}`, success: true })),
       });
     });
   });
@@ -106,8 +106,13 @@ describe('pacts from a Pact Broker', () => {
 
         const unknown = report.interactions.find((outcome) => outcome.description === 'a request for the metadata of an unknown server (v2.1)');
         expect(unknown).toMatchObject({ status: 'failed', pending: true, failures: expect.arrayContaining(['status: expected 404 but was 200']) });
-        expect(report.interactions.filter((outcome) => outcome.status === 'verified')).toHaveLength(4);
-        expect(decideExitCode(report).code).toBe(VerifierExitCode.Verified);
+        // 15 interactions: the pending failure, two states the metadata API cannot arrange, 12 verified.
+        expect(report.interactions.filter((outcome) => outcome.status === 'verified')).toHaveLength(12);
+        expect(report.interactions.filter((outcome) => outcome.status === 'not-verifiable').map((outcome) => outcome.states)).toEqual([
+          ['a locked server exists'],
+          ['a building server exists'],
+        ]);
+        expect(decideExitCode(report, ['a locked server exists', 'a building server exists']).code).toBe(VerifierExitCode.Verified);
       });
     } finally {
       await stub.close();
@@ -137,8 +142,23 @@ describe('pacts from a Pact Broker', () => {
           ['a request for server metadata with an invalid token (v2.1)', 'verified', ['a server with metadata exists']],
           ['a request for the metadata of a server without metadata (v2.1)', 'not-verifiable', ['a server without metadata exists']],
           ['a request for the metadata of an unknown server (v2.1)', 'verified', ['no server exists']],
+          ['a request to delete a missing metadata item (v2.1)', 'not-verifiable', ['a server with metadata exists']],
+          ['a request to delete one metadata item (v2.1)', 'not-verifiable', ['a server with metadata exists']],
+          ['a request to merge metadata (v2.1)', 'not-verifiable', ['a server with metadata exists']],
+          ['a request to merge metadata into a locked server (v2.1)', 'not-verifiable', ['a locked server exists']],
+          ['a request to merge metadata into a server with 128 items (v2.1)', 'not-verifiable', ['a server with 128 metadata items exists']],
+          ['a request to read a missing metadata item (v2.1)', 'not-verifiable', ['a server with metadata exists']],
+          ['a request to read one metadata item (v2.1)', 'not-verifiable', ['a server with metadata exists']],
+          ['a request to replace metadata (v2.1)', 'not-verifiable', ['a server with metadata exists']],
+          ['a request to replace the metadata of a building server (v2.1)', 'not-verifiable', ['a building server exists']],
+          ['a request to set one metadata item (v2.1)', 'not-verifiable', ['a server with metadata exists']],
         ]);
         expect(decideExitCode(report).code).toBe(VerifierExitCode.NotVerifiable);
+        // The broker pact's writes ran, but none reached the server's metadata: nothing was arranged.
+        const writes = mock.requestLog.filter((entry) => entry.method !== 'GET' && !entry.path.startsWith('/_admin'));
+        expect(writes.length).toBeGreaterThan(0);
+        expect(writes.every((entry) => entry.path === '/_ecs-metadata-verify/state-not-arranged')).toBe(true);
+        expect(mock.admin.getServer(EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID)?.metadata).toEqual({ wj: 'True' });
       });
     });
 

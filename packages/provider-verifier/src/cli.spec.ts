@@ -10,6 +10,11 @@ import { startStubProvider } from './test-support/stub-provider.js';
 const TOKEN = 'cli-token-4b8e61d0a7f2';
 const WITH_METADATA = 'a server with metadata exists';
 const WITHOUT_METADATA = 'a server without metadata exists';
+const LOCKED = 'a locked server exists';
+const BUILDING = 'a building server exists';
+const FULL = 'a server with 128 metadata items exists';
+/** Every state a real endpoint cannot arrange without writes, as the bin lists them (sorted). */
+const SKIPPED_STATES = [BUILDING, LOCKED, FULL, WITH_METADATA, WITHOUT_METADATA];
 
 let dir: string;
 beforeAll(async () => {
@@ -30,17 +35,21 @@ function expectNoSecret(run: BinRun, ...files: string[]): void {
 }
 
 describe('ecs-metadata-verify --against-mock', () => {
-  it('verifies the committed pacts, exits 0 and writes a JUnit report with one testcase per interaction', async () => {
+  it('verifies both committed pacts, exits 0 and writes a JUnit report with one testcase per interaction', async () => {
     const junit = join(dir, 'reports', 'mock.xml');
     const run = await runBin(['--against-mock', '--junit', junit]);
 
     expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Provider ecs-metadata-api, ecs-native-metadata-api at the embedded mock');
     expect(run.stdout).toContain('✓ a request for server metadata (v2.1)');
-    expect(run.stdout).toContain('5 verified, 0 failed, 0 not verifiable');
+    expect(run.stdout).toContain('✓ a request to merge metadata into a server with 128 items (v2.1)');
+    expect(run.stdout).toContain('✓ a request to delete one metadata item through the ECS native API');
+    // 15 interactions of the Nova-compatible pact, 3 of the native one.
+    expect(run.stdout).toContain('18 verified, 0 failed, 0 not verifiable');
     const xml = await readFile(junit, 'utf8');
     expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>/u);
-    expect(testcases(xml)).toHaveLength(5);
-    expect(xml).toContain('tests="5" failures="0" errors="0" skipped="0"');
+    expect(testcases(xml)).toHaveLength(18);
+    expect(xml).toContain('tests="18" failures="0" errors="0" skipped="0"');
     expect(xml).not.toMatch(/<failure|<skipped|<error/u);
     // Written through a temporary file that was renamed: nothing else is left beside it.
     expect(await readdir(join(dir, 'reports'))).toEqual(['mock.xml']);
@@ -68,28 +77,34 @@ describe('ecs-metadata-verify --provider-base-url (the mock started separately)'
     expect(run.stdout).toContain('✓ a request for the metadata of an unknown server (v2.1)');
     expect(run.stdout).toContain(`– a request for server metadata (v2) [given "${WITH_METADATA}"]: not verifiable, needs --allow-writes to arrange state "${WITH_METADATA}"`);
     expect(run.stdout).toContain(`– a request for the metadata of a server without metadata (v2.1) [given "${WITHOUT_METADATA}"]: not verifiable`);
-    expect(run.stdout).toContain('2 verified, 0 failed, 3 not verifiable');
-    expect(run.stderr).toContain(`--expect-skipped "${WITH_METADATA},${WITHOUT_METADATA}"`);
+    expect(run.stdout).toContain(
+      `– a request to merge metadata into a locked server (v2.1) [given "${LOCKED}"]: not verifiable, state "${LOCKED}" cannot be arranged through the metadata API`,
+    );
+    // The native pact is verified only when asked for (--provider-name) against a real endpoint.
+    expect(run.stdout).not.toContain('ECS native API');
+    expect(run.stdout).toContain('2 verified, 0 failed, 13 not verifiable');
+    expect(run.stderr).toContain(`--expect-skipped "${SKIPPED_STATES.join(',')}"`);
     const xml = await readFile(junit, 'utf8');
-    expect(testcases(xml)).toHaveLength(5);
-    expect(xml.match(/<skipped message="not verifiable: needs --allow-writes/gu)).toHaveLength(3);
+    expect(testcases(xml)).toHaveLength(15);
+    expect(xml.match(/<skipped message="not verifiable: needs --allow-writes/gu)).toHaveLength(11);
+    expect(xml.match(/<skipped message="not verifiable: state &quot;a (locked|building) server exists&quot; cannot be arranged/gu)).toHaveLength(2);
     expectNoSecret(run, xml);
   });
 
   it('exits 0 when --expect-skipped names exactly the skipped states, 8 when it does not', async () => {
-    const exact = await runBin([...args, '--expect-skipped', `${WITHOUT_METADATA}, ${WITH_METADATA}`]);
+    const exact = await runBin([...args, '--expect-skipped', `${WITHOUT_METADATA}, ${WITH_METADATA}, ${FULL}, ${LOCKED}, ${BUILDING}`]);
     expect(exact.code).toBe(0);
-    expect(exact.stdout).toContain('3 skipped for the expected state(s)');
+    expect(exact.stdout).toContain('13 skipped for the expected state(s)');
 
     const partial = await runBin([...args, '--expect-skipped', WITH_METADATA]);
     expect(partial.code).toBe(8);
-    expect(partial.stdout).toContain(`expected to skip "${WITH_METADATA}" but skipped "${WITH_METADATA}", "${WITHOUT_METADATA}"`);
+    expect(partial.stdout).toContain(`expected to skip "${WITH_METADATA}" but skipped ${SKIPPED_STATES.map((state) => `"${state}"`).join(', ')}`);
     expectNoSecret(exact);
     expectNoSecret(partial);
   });
 
   it('takes the endpoint and credentials from the environment', async () => {
-    const run = await runBin(['--expect-skipped', `${WITH_METADATA},${WITHOUT_METADATA}`], {
+    const run = await runBin(['--expect-skipped', SKIPPED_STATES.join(',')], {
       ECS_METADATA_ENDPOINT: mock.url,
       ECS_METADATA_TOKEN: TOKEN,
       ECS_METADATA_PROJECT_ID: EXAMPLE_PROJECT_ID,
@@ -97,6 +112,42 @@ describe('ecs-metadata-verify --provider-base-url (the mock started separately)'
     });
     expect(run.code).toBe(0);
     expectNoSecret(run);
+  });
+});
+
+describe('ecs-metadata-verify --provider-name', () => {
+  it('verifies only the pact named, here the native one against the mock', async () => {
+    const run = await runBin(['--against-mock', '--provider-name', 'ecs-native-metadata-api']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Provider ecs-native-metadata-api at the embedded mock');
+    expect(run.stdout).toContain('3 verified, 0 failed, 0 not verifiable');
+  });
+
+  it('verifies the native pact on a real endpoint when asked, the unknown-server interaction without writes', async () => {
+    const mock = await startMockProvider({ port: 0, fixture: DEFAULT_FIXTURE });
+    try {
+      mock.admin.addToken(TOKEN, EXAMPLE_PROJECT_ID);
+      const run = await runBin([
+        '--provider-base-url',
+        mock.url,
+        '--token',
+        TOKEN,
+        '--project-id',
+        EXAMPLE_PROJECT_ID,
+        '--server-id',
+        EXAMPLE_SERVER_ID,
+        '--provider-name',
+        'ecs-native-metadata-api',
+        '--expect-skipped',
+        WITH_METADATA,
+      ]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('✓ a request to merge metadata into an unknown server through the ECS native API');
+      expect(run.stdout).toContain('1 verified, 0 failed, 2 not verifiable');
+      expectNoSecret(run);
+    } finally {
+      await mock.close();
+    }
   });
 });
 
@@ -123,7 +174,7 @@ describe('ecs-metadata-verify against a broken provider', () => {
       expect(stub.metadata()).toEqual({ a: 'b' });
       const xml = await readFile(junit, 'utf8');
       expect(xml).toContain('<failure message="$.metadata: Type mismatch: Expected [&quot;a&quot;] (Array)');
-      expect(xml).toContain('tests="5" failures="3"');
+      expect(xml).toContain('tests="15" failures="3"');
       expectNoSecret(run, xml);
     } finally {
       await stub.close();
@@ -180,6 +231,7 @@ describe('ecs-metadata-verify usage errors (exit 2, naming the flag)', () => {
     [['--against-mock', '--broker-url', 'http://127.0.0.1:9', '--consumer-version-selectors', '{not json'], '--consumer-version-selectors'],
     [['--against-mock', '--pact-dir', '/nonexistent/pacts'], '--pact-dir: Cannot read the pact directory /nonexistent/pacts: it does not exist'],
     [['--against-mock', '--timeout', 'soon'], '--timeout'],
+    [['--against-mock', '--provider-name', 'nova'], '--provider-name must be one of ecs-metadata-api, ecs-native-metadata-api; got "nova"'],
     [['--against-mock', '--no-such-flag'], "'--no-such-flag'"],
   ])('%j → %s', async (args, named) => {
     const run = await runBin(args);

@@ -2,7 +2,16 @@ import { parseArgs } from 'node:util';
 import { AbortError, ConfigError, TOOLKIT_VERSION, ValidationError } from '@ecs-metadata/core';
 import { createRedactor, messageOf } from './internal/redact.js';
 import { writeJUnitReport } from './junit.js';
-import { type BrokerPactSource, type ConsumerVersionSelector, LOG_LEVELS, type LogLevel, type PactSource, type ProviderTarget } from './options.js';
+import {
+  type BrokerPactSource,
+  type ConsumerVersionSelector,
+  LOG_LEVELS,
+  type LogLevel,
+  type PactSource,
+  type ProviderName,
+  PROVIDER_NAMES,
+  type ProviderTarget,
+} from './options.js';
 import { decideExitCode, skippedStates, type VerificationReport, VerifierExitCode } from './report.js';
 import { formatSummary } from './summary.js';
 import { verifyPacts } from './verify-pacts.js';
@@ -13,7 +22,8 @@ const BIN = 'ecs-metadata-verify';
 /** The bin's usage text. */
 export const VERIFY_USAGE = `Usage: ${BIN} (--against-mock | --provider-base-url URL) [options]
 
-Verifies the ecs-metadata-api pacts against the embedded mock provider or a real endpoint.
+Verifies the ecs-metadata-api pacts (and the ecs-native-metadata-api ones) against the embedded
+mock provider or a real endpoint.
 
 Provider (one of):
   --against-mock                  start the embedded mock (127.0.0.1, ephemeral port)
@@ -26,6 +36,8 @@ Provider (one of):
 Pacts (default: the workspace's pacts/, or ./pacts outside the monorepo):
   --pact-dir DIR                  every ecs-metadata-api pact in DIR (repeatable)
   --pact-file FILE                one pact file (repeatable)
+  --provider-name NAME            ecs-metadata-api and/or ecs-native-metadata-api (repeatable); default
+                                  both with --against-mock and the default pacts/, else ecs-metadata-api
   --broker-url URL                a Pact Broker instead (env PACT_BROKER_BASE_URL)
     --broker-token T              (env PACT_BROKER_TOKEN)
     --consumer-version-selectors JSON  default [{"mainBranch":true},{"deployedOrReleased":true}]
@@ -79,6 +91,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   pactFiles: '--pact-file',
   logLevel: 'PACT_LOG_LEVEL',
   requestTimeoutMs: '--timeout',
+  providers: '--provider-name',
 };
 
 const OPTIONS = {
@@ -90,6 +103,7 @@ const OPTIONS = {
   'allow-writes': { type: 'boolean' },
   'pact-dir': { type: 'string', multiple: true },
   'pact-file': { type: 'string', multiple: true },
+  'provider-name': { type: 'string', multiple: true },
   'broker-url': { type: 'string' },
   'broker-token': { type: 'string' },
   'consumer-version-selectors': { type: 'string' },
@@ -145,12 +159,14 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
 
   let provider: ProviderTarget;
   let source: PactSource;
+  let providers: ProviderName[];
   let expectSkipped: string[] | undefined;
   let requestTimeoutMs: number | undefined;
   let logLevel: LogLevel;
   try {
     provider = providerFrom(flags, io.env);
     source = sourceFrom(flags, io.env);
+    providers = providersFrom(flags, provider, source);
     expectSkipped = flags['expect-skipped'] === undefined ? undefined : splitList(flags['expect-skipped']);
     requestTimeoutMs = timeoutFrom(flags.timeout);
     logLevel = logLevelFrom(io.env['PACT_LOG_LEVEL']);
@@ -160,7 +176,7 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
 
   let report: VerificationReport;
   try {
-    report = await verifyPacts({ provider, source, logLevel, requestTimeoutMs, signal: io.signal, cwd: io.cwd });
+    report = await verifyPacts({ provider, source, providers, logLevel, requestTimeoutMs, signal: io.signal, cwd: io.cwd });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ValidationError) {
       const setting = error instanceof ConfigError ? error.setting : error.parameter;
@@ -274,6 +290,23 @@ function sourceFrom(flags: Flags, env: VerifyCliIo['env']): PactSource {
     buildUrl: flags['build-url'],
   };
   return source;
+}
+
+/**
+ * The providers to verify: those named with --provider-name; else both with the embedded mock and
+ * the default pact directory (the mock serves both APIs, DECISIONS "Contract"), else ecs-metadata-api.
+ */
+function providersFrom(flags: Flags, provider: ProviderTarget, source: PactSource): ProviderName[] {
+  const named = flags['provider-name'];
+  if (named !== undefined) {
+    const unknown = named.find((name) => !(PROVIDER_NAMES as readonly string[]).includes(name));
+    if (unknown !== undefined) {
+      throw usage('--provider-name', `--provider-name must be one of ${PROVIDER_NAMES.join(', ')}; got "${unknown}"`);
+    }
+    return [...new Set(named)] as ProviderName[];
+  }
+  const defaultPacts = source.kind === 'local' && source.pactDirs === undefined && source.pactFiles === undefined;
+  return provider.kind === 'embedded-mock' && defaultPacts ? [...PROVIDER_NAMES] : ['ecs-metadata-api'];
 }
 
 function selectorsFrom(json: string | undefined): ConsumerVersionSelector[] | undefined {

@@ -1,5 +1,6 @@
 /**
- * `@ecs-metadata/provider-verifier`: verifies the `ecs-metadata-api` Pact contract against the
+ * `@ecs-metadata/provider-verifier`: verifies the `ecs-metadata-api` Pact contract (and, with
+ * `providers`, the `ecs-native-metadata-api` one of the ECS native `/v1` calls) against the
  * embedded mock provider or a real ECS / Nova-compatible endpoint, from local pact files or a
  * Pact Broker. The bin `ecs-metadata-verify` is a thin shell over {@link verifyPacts}.
  *
@@ -11,6 +12,7 @@ export {
   DEFAULT_REQUEST_TIMEOUT_MS,
   isLoopbackHost,
   LOG_LEVELS,
+  PROVIDER_NAMES,
   type BrokerPactSource,
   type ConsumerVersionSelector,
   type EmbeddedMockTarget,
@@ -18,6 +20,7 @@ export {
   type LocalPactSource,
   type LogLevel,
   type PactSource,
+  type ProviderName,
   type ProviderTarget,
   type VerifyPactsOptions,
 } from './options.js';

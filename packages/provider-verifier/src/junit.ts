@@ -11,7 +11,7 @@ import type { InteractionOutcome, VerificationReport } from './report.js';
 export function toJUnitXml(report: VerificationReport): string {
   const groups = new Map<string, InteractionOutcome[]>();
   for (const outcome of report.interactions) {
-    const suite = `${outcome.consumer ?? 'pact'} → ${report.provider}`;
+    const suite = `${outcome.consumer ?? 'pact'} → ${outcome.provider ?? report.provider}`;
     groups.set(suite, [...(groups.get(suite) ?? []), outcome]);
   }
   if (report.errors.length > 0 && groups.size === 0) {

@@ -1,4 +1,5 @@
 import { ConfigError, encodePathSegment, normalizeEndpoint, projectIdSchema } from '@ecs-metadata/core';
+import { NATIVE_PROVIDER_NAME, PROVIDER_NAME } from './internal/contract.js';
 
 /** Pact's log levels; `PACT_LOG_LEVEL` in the bin. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -97,7 +98,18 @@ export interface VerifyPactsOptions {
   readonly signal?: AbortSignal;
   /** The directory `./pacts` is taken from outside the monorepo; default `process.cwd()`. */
   readonly cwd?: string;
+  /**
+   * The providers to verify, one Pact run each, in this order: `ecs-metadata-api` (the
+   * Nova-compatible calls) and/or `ecs-native-metadata-api` (the ECS native `/v1` calls, spec §3.7,
+   * §3.8). Default `['ecs-metadata-api']`. A local source must hold a pact for each.
+   */
+  readonly providers?: readonly ProviderName[];
 }
+
+/** The providers of the contract (DECISIONS "Contract"). */
+export const PROVIDER_NAMES = Object.freeze([PROVIDER_NAME, NATIVE_PROVIDER_NAME] as const);
+/** One of {@link PROVIDER_NAMES}. */
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /** Default per-request timeout. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -123,6 +135,15 @@ export function validateVerifyOptions(options: VerifyPactsOptions): void {
     }
   } else if (provider?.kind !== 'embedded-mock') {
     throw new ConfigError('provider', 'Choose the provider: the embedded mock or a real endpoint');
+  }
+  if (
+    options.providers !== undefined &&
+    (!Array.isArray(options.providers) ||
+      options.providers.length === 0 ||
+      new Set(options.providers).size !== options.providers.length ||
+      !options.providers.every((name) => (PROVIDER_NAMES as readonly string[]).includes(name)))
+  ) {
+    throw new ConfigError('providers', `The providers are a list of distinct names among ${PROVIDER_NAMES.join(', ')}`);
   }
   if (options.logLevel !== undefined && !LOG_LEVELS.includes(options.logLevel)) {
     throw new ConfigError('logLevel', `The log level must be one of ${LOG_LEVELS.join(', ')}`);

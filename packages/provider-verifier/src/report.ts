@@ -4,6 +4,8 @@ export interface InteractionOutcomeBase {
   readonly description: string;
   /** The consumer whose pact holds the interaction, when known (always for local pact files). */
   readonly consumer: string | undefined;
+  /** The provider it was verified as (`ecs-metadata-api` or `ecs-native-metadata-api`), when known. */
+  readonly provider?: string | undefined;
   /** Its provider states, in order (as in the pact, or as Pact set them up for broker pacts). */
   readonly states: readonly string[];
   /** How long Pact took to verify it, when it ran. */
@@ -38,7 +40,7 @@ export type InteractionOutcome = VerifiedInteraction | FailedInteraction | NotVe
 
 /** The result of {@link verifyPacts}. Contains no credential: tokens are redacted from every text. */
 export interface VerificationReport {
-  /** Always `ecs-metadata-api`. */
+  /** The providers verified, comma-separated: `ecs-metadata-api` by default (see `VerifyPactsOptions.providers`). */
   readonly provider: string;
   /** `embedded-mock` or `endpoint`. */
   readonly target: 'embedded-mock' | 'endpoint';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AbortError, normalizeEndpoint } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, DEMO_TOKEN, startMockProvider } from '@ecs-metadata/mock-provider';
 import type { VerifierOptions } from '@pact-foundation/pact';
-import { needsWritesReason, PROVIDER_NAME, WRITE_STATES } from './internal/contract.js';
+import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, unarrangeableReason, WRITE_STATES } from './internal/contract.js';
 import { defaultPactDir, type LocalPact, type PactInteraction, readLocalPacts, writeFilteredPact } from './internal/pact-files.js';
 import { type CoreInteractionResult, type CoreRunResult, parseCoreResult } from './internal/pact-result.js';
 import { createRedactor, messageOf, type Redactor } from './internal/redact.js';
@@ -50,7 +50,8 @@ interface PactRun {
 
 /**
  * Verifies the `ecs-metadata-api` pacts (local files or a Pact Broker) against the embedded mock
- * provider or a real endpoint, and reports every interaction as verified, failed (with the
+ * provider or a real endpoint, and with `providers` also (or only) the `ecs-native-metadata-api`
+ * ones, one Pact run per provider, and reports every interaction as verified, failed (with the
  * mismatch) or not verifiable (with the reason). Nothing counts as verified that Pact did not
  * verify with its provider states arranged: a state handler's error fails its interaction (Pact
  * itself only logs it), a state without a handler fails it, and a run with zero interactions is a
@@ -60,7 +61,8 @@ interface PactRun {
  *   default fixture; each state is written into its store; requests carry its demo token.
  * - Endpoint: the token goes into every request except the 401 interaction's literal
  *   `invalid-token` (a request filter, never `customProviderHeaders`); states use the given project
- *   and server (`no server exists` a random UUID). The metadata states write only with
+ *   and server (`no server exists` a random UUID). `a locked server exists` and `a building server
+ *   exists` cannot be arranged there (not verifiable, with the reason). The metadata states write only with
  *   `allowWrites`, and the server's original metadata is put back after the run, also after a
  *   failure or an abort. Without it, local interactions needing those states are left out of the
  *   run (a filtered copy of the pact is verified) and reported as not verifiable; for broker pacts
@@ -92,90 +94,130 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   const provider = options.provider;
   const source = options.source ?? { kind: 'local' };
   const redact = createRedactor([provider.kind === 'endpoint' ? provider.token : undefined, source.kind === 'broker' ? source.brokerToken : undefined]);
+  const providers = options.providers ?? [PROVIDER_NAME];
   // Local pacts are read, and refused, before anything is started.
-  const local = source.kind === 'local' ? await planLocalPacts(source, provider, options.cwd ?? process.cwd()) : undefined;
+  const local = source.kind === 'local' ? await planLocalPacts(source, provider, options.cwd ?? process.cwd(), providers) : undefined;
   const broker = source.kind === 'broker' ? source : undefined;
 
-  const journal = new RunJournal();
   const cleanups: (() => Promise<void>)[] = [];
-  let arranger: StateArranger | undefined;
+  const runs: ProviderRun[] = [];
   let baseUrl = '';
-  let run: PactRun = {};
-  let finished: FinishResult = { problems: [] };
   try {
     let token: string;
+    let newArranger: (journal: RunJournal) => StateArranger;
     if (provider.kind === 'embedded-mock') {
       const mock = await startMockProvider({ port: 0, host: '127.0.0.1', fixture: DEFAULT_FIXTURE });
       cleanups.push(() => mock.close());
       baseUrl = mock.url;
       token = DEMO_TOKEN;
-      arranger = createMockArranger(mock.admin, token);
+      newArranger = () => createMockArranger(mock.admin, DEMO_TOKEN);
     } else {
       baseUrl = normalizeEndpoint(provider.baseUrl);
       token = provider.token;
       const server = { baseUrl, token, projectId: provider.projectId, serverId: provider.serverId, timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
-      arranger = createEndpointArranger(server, { allowWrites: provider.allowWrites === true, journal, signal: options.signal });
+      newArranger = (journal) => createEndpointArranger(server, { allowWrites: provider.allowWrites === true, journal, signal: options.signal });
     }
-    const pactUrls = local === undefined ? undefined : await materializeLocalPacts(local, cleanups);
-    if (pactUrls === undefined || pactUrls.length > 0) {
-      const verifierOptions = dropUndefined<VerifierOptions>({
-        provider: PROVIDER_NAME,
-        providerBaseUrl: baseUrl,
-        pactUrls,
-        pactBrokerUrl: broker?.brokerUrl,
-        consumerVersionSelectors: broker === undefined ? undefined : selectorsOf(broker),
-        enablePending: broker?.enablePending,
-        includeWipPactsSince: broker?.includeWipPactsSince,
-        providerVersionBranch: broker?.providerBranch,
-        publishVerificationResult: broker?.publishResults === true ? true : undefined,
-        providerVersion: broker?.publishResults === true ? broker.providerVersion : undefined,
-        buildUrl: broker?.publishResults === true ? broker.buildUrl : undefined,
-        stateHandlers: pactStateHandlers(arranger, journal, redact) as unknown as VerifierOptions['stateHandlers'],
-        requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), options.signal),
-        timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-        logLevel: options.logLevel ?? 'warn',
-      });
-      run = await runPact(verifierOptions, pactEnvironment(local !== undefined, broker), options.signal);
+    // One Pact run per provider (Pact verifies one provider at a time), each with its own journal
+    // and arranger; a real server's metadata is put back after each run, also after a failure.
+    for (const providerName of providers) {
+      if (options.signal?.aborted === true) {
+        break;
+      }
+      const journal = new RunJournal();
+      const arranger = newArranger(journal);
+      const plan = local === undefined ? undefined : planFor(local, providerName);
+      const current: ProviderRun = { providerName, journal, plan, run: {}, finished: { problems: [] } };
+      runs.push(current);
+      try {
+        const pactUrls = plan === undefined ? undefined : await materializeLocalPacts(plan, cleanups);
+        if (pactUrls === undefined || pactUrls.length > 0) {
+          const verifierOptions = dropUndefined<VerifierOptions>({
+            provider: providerName,
+            providerBaseUrl: baseUrl,
+            pactUrls,
+            pactBrokerUrl: broker?.brokerUrl,
+            consumerVersionSelectors: broker === undefined ? undefined : selectorsOf(broker),
+            enablePending: broker?.enablePending,
+            includeWipPactsSince: broker?.includeWipPactsSince,
+            providerVersionBranch: broker?.providerBranch,
+            publishVerificationResult: broker?.publishResults === true ? true : undefined,
+            providerVersion: broker?.publishResults === true ? broker.providerVersion : undefined,
+            buildUrl: broker?.publishResults === true ? broker.buildUrl : undefined,
+            stateHandlers: pactStateHandlers(arranger, journal, redact) as unknown as VerifierOptions['stateHandlers'],
+            requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), options.signal),
+            timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+            logLevel: options.logLevel ?? 'warn',
+          });
+          current.run = await runPact(verifierOptions, pactEnvironment(local !== undefined, broker), options.signal);
+        }
+      } finally {
+        // Always, also after a failure or an abort: put the real server's metadata back.
+        current.finished = await arranger.finish();
+      }
+      if (current.run.aborted === true) {
+        break;
+      }
     }
   } finally {
-    // Always, also after a failure or an abort: put the real server's metadata back.
-    if (arranger !== undefined) {
-      finished = await arranger.finish();
-    }
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch(() => undefined);
     }
   }
-  if (run.aborted === true) {
-    const restored = finished.problems.length === 0 ? '' : ` (${redact(finished.problems.join('; '))})`;
+  if (runs.some((entry) => entry.run.aborted === true) || (options.signal?.aborted === true && runs.length < providers.length)) {
+    const problems = runs.flatMap((entry) => entry.finished.problems);
+    const restored = problems.length === 0 ? '' : ` (${redact(problems.join('; '))})`;
     throw new AbortError(`verification interrupted${restored}`);
   }
+  const outcomes = runs.map((entry) => {
+    const { interactions, errors } = outcomesOf(entry.run, entry.journal, entry.plan, entry.finished);
+    return { interactions: interactions.map((outcome): InteractionOutcome => ({ ...outcome, provider: entry.providerName })), errors };
+  });
+  const restoredFlags = runs.map((entry) => entry.finished.restored).filter((restored): restored is boolean => restored !== undefined);
   const report: VerificationReport = {
-    provider: PROVIDER_NAME,
+    provider: providers.join(', '),
     target: provider.kind,
     providerBaseUrl: baseUrl,
     pactSources: local === undefined ? [broker?.brokerUrl ?? ''] : local.pacts.map((pact) => pact.file),
-    interactions: [],
-    errors: [],
-    notices: run.core?.notices ?? [],
-    publishRequested: broker?.publishResults === true && run.core !== undefined,
-    metadataRestored: finished.restored,
+    interactions: outcomes.flatMap((outcome) => outcome.interactions),
+    errors: outcomes.flatMap((outcome) => outcome.errors),
+    notices: runs.flatMap((entry) => entry.run.core?.notices ?? []),
+    publishRequested: broker?.publishResults === true && runs.some((entry) => entry.run.core !== undefined),
+    metadataRestored: restoredFlags.length === 0 ? undefined : restoredFlags.every((restored) => restored),
   };
-  return redactReport({ ...report, ...outcomesOf(run, journal, local, finished) }, redact);
+  return redactReport(report, redact);
+}
+
+/** One provider's Pact run and what was recorded around it. */
+interface ProviderRun {
+  readonly providerName: string;
+  readonly journal: RunJournal;
+  readonly plan: LocalPlan | undefined;
+  run: PactRun;
+  finished: FinishResult;
+}
+
+/** The part of a local plan that concerns one provider. */
+function planFor(plan: LocalPlan, providerName: string): LocalPlan {
+  return {
+    pacts: plan.pacts.filter((pact) => pact.provider === providerName),
+    planned: plan.planned.filter((item) => item.pact.provider === providerName),
+  };
 }
 
 /** Reads the local pacts and decides, per interaction, whether it can be arranged here. */
-async function planLocalPacts(source: LocalPactSource, provider: ProviderTarget, cwd: string): Promise<LocalPlan> {
+async function planLocalPacts(source: LocalPactSource, provider: ProviderTarget, cwd: string, providers: readonly string[]): Promise<LocalPlan> {
   const dirs = source.pactDirs ?? [];
   const files = source.pactFiles ?? [];
-  const pacts = await readLocalPacts(dirs.length === 0 && files.length === 0 ? [defaultPactDir(cwd)] : dirs, files);
-  const noWrites = provider.kind === 'endpoint' && provider.allowWrites !== true;
+  const pacts = await readLocalPacts(dirs.length === 0 && files.length === 0 ? [defaultPactDir(cwd)] : dirs, files, providers);
+  const endpoint = provider.kind === 'endpoint';
+  const noWrites = endpoint && provider.allowWrites !== true;
+  const unarrangeableHere = (state: string): boolean => endpoint && (ENDPOINT_UNARRANGEABLE_STATES.has(state) || (noWrites && WRITE_STATES.has(state)));
   const planned = pacts.flatMap((pact) =>
     pact.interactions.map((interaction) => ({
       pact,
       interaction,
       // The 401 interaction needs no arranged state: the token is refused before any lookup.
-      unarrangeable: noWrites && !interaction.carriesInvalidToken ? interaction.states.filter((state) => WRITE_STATES.has(state)) : [],
+      unarrangeable: interaction.carriesInvalidToken ? [] : interaction.states.filter(unarrangeableHere),
     })),
   );
   return { pacts, planned };
@@ -209,7 +251,11 @@ function pactStateHandlers(arranger: StateArranger, journal: RunJournal, redact:
       setup: async (params: unknown) => {
         try {
           const ids = await setup(typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Record<string, unknown>) : {});
-          return { projectId: ids.projectId, serverId: ids.serverId };
+          const values: Record<string, string> = { projectId: ids.projectId, serverId: ids.serverId };
+          if (ids.key !== undefined) {
+            values['key'] = ids.key; // fills `${key}` in an item path
+          }
+          return values;
         } catch (error) {
           const message = redact(`state "${state}" could not be arranged: ${messageOf(error)}`);
           journal.problem(message);
@@ -276,7 +322,7 @@ function outcomesOf(run: PactRun, journal: RunJournal, local: LocalPlan | undefi
   const entries = journal.entries;
   const correlated = entries.length === results.length;
   if (!correlated) {
-    const lost = entries.flatMap((entry) => [...entry.problems, ...(entry.carriesInvalidToken ? [] : entry.unarrangeable.map(needsWritesReason))]);
+    const lost = entries.flatMap((entry) => [...entry.problems, ...(entry.carriesInvalidToken ? [] : entry.unarrangeable.map(unarrangeableReason))]);
     if (lost.length > 0) {
       errors.push(`Cannot tell which of the ${results.length} interaction(s) the ${entries.length} state set-up(s) belonged to; problems: ${lost.join('; ')}`);
     }
@@ -293,7 +339,7 @@ function outcomeOf(result: CoreInteractionResult, entry: JournalEntry | undefine
   }
   const unarrangeable = entry === undefined || entry.carriesInvalidToken ? [] : entry.unarrangeable;
   if (unarrangeable.length > 0) {
-    return { ...base, status: 'not-verifiable', reason: unarrangeable.map(needsWritesReason).join('; '), unarrangeableStates: [...unarrangeable] };
+    return { ...base, status: 'not-verifiable', reason: unarrangeable.map(unarrangeableReason).join('; '), unarrangeableStates: [...unarrangeable] };
   }
   if (!result.ok) {
     return { ...base, status: 'failed', failures: result.failures, pending: result.pending };
@@ -310,7 +356,7 @@ function mergeWithPlan(plan: LocalPlan, ran: readonly InteractionOutcome[]): Int
       const skipped: NotVerifiableInteraction = {
         ...base,
         status: 'not-verifiable',
-        reason: unarrangeable.map(needsWritesReason).join('; '),
+        reason: unarrangeable.map(unarrangeableReason).join('; '),
         unarrangeableStates: [...unarrangeable],
       };
       return skipped;

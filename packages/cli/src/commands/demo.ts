@@ -1,5 +1,6 @@
-import { EcsMetadataClient, tokenAuth } from '@ecs-metadata/client';
+import { type EcsMetadataClient, resolveConfig } from '@ecs-metadata/client';
 import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
+import { createCliClient } from '../client-from-config.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata } from '../output.js';
 
@@ -11,14 +12,16 @@ export async function runDemo(_args: readonly string[], io: CliIo): Promise<void
   // Loaded here, not at the top: `get` must not pay for the mock (DECISIONS "Packages").
   const { DEFAULT_FIXTURE, DEMO_TOKEN, startMockProvider } = await import('@ecs-metadata/mock-provider');
   const mock = await startMockProvider({ port: 0, fixture: DEFAULT_FIXTURE });
-  const client = new EcsMetadataClient({ endpoint: mock.url, projectId: EXAMPLE_PROJECT_ID, auth: tokenAuth(DEMO_TOKEN) });
+  let client: EcsMetadataClient | undefined;
   try {
+    // The shared config → client path, fed explicit values only: the user's environment and profiles do not apply.
+    client = await createCliClient(resolveConfig({ endpoint: mock.url, projectId: EXAMPLE_PROJECT_ID, token: DEMO_TOKEN }, {}), io);
     io.stderr.write(`Embedded mock provider at ${mock.url}\n`);
     io.stderr.write(`GET /v2.1/${EXAMPLE_PROJECT_ID}/servers/${EXAMPLE_SERVER_ID}/metadata\n`);
     const metadata = await client.getServerMetadata(EXAMPLE_SERVER_ID, { signal: io.signal });
     io.stdout.write(formatMetadata({ ...metadata }, { format: 'json', pretty: io.stdout.isTTY === true, envPrefix: '' }));
   } finally {
-    client.close();
+    client?.close();
     await mock.close();
   }
 }

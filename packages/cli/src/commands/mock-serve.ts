@@ -10,7 +10,7 @@ Run the mock provider until interrupted (Ctrl-C).
 Options:
   --port N        port to listen on (default 8774, Nova's; 0 picks a free one)
   --host H        address to bind (default 127.0.0.1)
-  --fixture FILE  JSON fixture with tokens and servers (default: the documentation's example)
+  --fixture FILE  JSON fixture with tokens, access keys, users and servers (default: the documentation's example)
 `;
 
 /** `ecs-metadata mock serve`: a long-running local endpoint for manual tests and verifiers. */
@@ -35,6 +35,15 @@ export async function runMockServe(args: readonly string[], io: CliIo): Promise<
   io.stderr.write(`Mock provider listening at ${mock.url}\n`);
   for (const { token, projectId } of fixture.tokens) {
     io.stderr.write(`  token ${token} → project ${projectId}\n`);
+  }
+  for (const { accessKey, projectId } of fixture.accessKeys ?? []) {
+    io.stderr.write(`  access key ${accessKey} (secret key in the fixture) → project ${projectId}\n`);
+  }
+  if ((fixture.users ?? []).length > 0) {
+    io.stderr.write(`  password login: OS_AUTH_URL=${mock.url}/v3\n`);
+  }
+  for (const { username, projectId } of fixture.users ?? []) {
+    io.stderr.write(`  user ${username} (password in the fixture) → project ${projectId}\n`);
   }
   io.stderr.write('Press Ctrl-C to stop.\n');
   io.stdout.write(`${mock.url}\n`);

@@ -1,11 +1,15 @@
 import {
-  buildHeaders,
+  buildGetServerMetadataRequest,
+  buildReplaceServerMetadataRequest,
+  type EcsRequest,
   EcsMetadataError,
+  getServerMetadataExpectation,
   interpretResponse,
   type Metadata,
   NetworkError,
+  replaceServerMetadataExpectation,
+  type ResponseExpectation,
   ResponseTooLargeError,
-  serverUrl,
   TimeoutError,
 } from '@ecs-metadata/core';
 import { AUTH_TOKEN_HEADER } from './contract.js';
@@ -29,23 +33,29 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
  * @throws {EcsApiError} (a subclass per status), {ResponseValidationError}, {NetworkError}.
  */
 export async function readServerMetadata(server: EndpointServer): Promise<Metadata> {
-  return send(server, 'GET', undefined);
+  return send(server, buildGetServerMetadataRequest(targetOf(server)), getServerMetadataExpectation);
 }
 
 /**
  * Replaces a server's metadata: `PUT /v2.1/{project_id}/servers/{server_id}/metadata` with
- * `{"metadata": {...}}`; Nova answers 200 with the new map (spec "replace").
+ * `{"metadata": {...}}`; Nova answers 200 with the new map (spec §3.4). Built by core's replace
+ * builder with Nova's key rules and `force`: the map is one the server held (the original being
+ * put back, platform keys included) or one of the contract's states.
  *
  * @throws {EcsApiError} (a subclass per status), {ResponseValidationError}, {NetworkError}.
  */
 export async function replaceServerMetadata(server: EndpointServer, metadata: Metadata): Promise<Metadata> {
-  return send(server, 'PUT', JSON.stringify({ metadata }));
+  return send(server, buildReplaceServerMetadataRequest({ ...targetOf(server), metadata, keyRules: 'nova', force: true }), replaceServerMetadataExpectation);
 }
 
-async function send(server: EndpointServer, method: 'GET' | 'PUT', body: string | undefined): Promise<Metadata> {
-  // core builds and validates the URL and headers; the verifier only sends them.
-  const url = `${serverUrl({ endpoint: server.baseUrl, projectId: server.projectId, apiVersion: 'v2.1' }, server.serverId)}/metadata`;
-  const headers = { ...buildHeaders({ endpoint: server.baseUrl, projectId: server.projectId }), [AUTH_TOKEN_HEADER]: server.token };
+function targetOf(server: EndpointServer): { endpoint: string; projectId: string; serverId: string; apiVersion: 'v2.1' } {
+  return { endpoint: server.baseUrl, projectId: server.projectId, serverId: server.serverId, apiVersion: 'v2.1' };
+}
+
+async function send(server: EndpointServer, request: EcsRequest, expectation: ResponseExpectation<Metadata>): Promise<Metadata> {
+  // core builds and validates the URL, headers and body; the verifier only sends them.
+  const { method, url, body } = request;
+  const headers = { ...request.headers, [AUTH_TOKEN_HEADER]: server.token };
   let response: Response;
   let text: string;
   try {
@@ -62,7 +72,7 @@ async function send(server: EndpointServer, method: 'GET' | 'PUT', body: string 
     const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
     throw new NetworkError(`${method} ${url} failed: ${reason}`, { cause: error, attempts: 1 });
   }
-  return interpretResponse(response.status, response.headers, text);
+  return interpretResponse(response.status, response.headers, text, expectation);
 }
 
 async function readCapped(response: Response): Promise<string> {

@@ -41,14 +41,14 @@ export function defaultPactDir(cwd: string): string {
 }
 
 /**
- * Reads the pacts to verify: every `*.json` of each directory whose provider is
- * {@link PROVIDER_NAME} (other providers' pacts are left alone), and each file named explicitly
- * (which must be for that provider).
+ * Reads the pacts to verify: every `*.json` of each directory whose provider is one of `providers`
+ * (default {@link PROVIDER_NAME}; other providers' pacts are left alone), and each file named
+ * explicitly (which must be for one of them).
  *
  * @throws {ConfigError} (setting `pactDir` or `pactFiles`) for a missing directory or file, a file
- *   that is not a pact, a file for another provider, or when no pact for the provider is found.
+ *   that is not a pact, a file for another provider, or when no pact is found for one of `providers`.
  */
-export async function readLocalPacts(dirs: readonly string[], files: readonly string[]): Promise<LocalPact[]> {
+export async function readLocalPacts(dirs: readonly string[], files: readonly string[], providers: readonly string[] = [PROVIDER_NAME]): Promise<LocalPact[]> {
   const pacts: LocalPact[] = [];
   for (const dir of dirs) {
     const entries = await readdir(dir).catch((error: unknown) => {
@@ -56,20 +56,23 @@ export async function readLocalPacts(dirs: readonly string[], files: readonly st
     });
     for (const name of entries.filter((entry) => entry.endsWith('.json')).sort()) {
       const pact = await readPactFile(join(dir, name), 'pactDir');
-      if (pact.provider === PROVIDER_NAME) {
+      if (providers.includes(pact.provider)) {
         pacts.push(pact);
       }
     }
   }
   for (const file of files) {
     const pact = await readPactFile(resolve(file), 'pactFiles');
-    if (pact.provider !== PROVIDER_NAME) {
-      throw new ConfigError('pactFiles', `The pact file ${file} is for provider "${pact.provider}"; this verifier verifies "${PROVIDER_NAME}"`);
+    if (!providers.includes(pact.provider)) {
+      const verifies = providers.map((name) => `"${name}"`).join(' and ');
+      throw new ConfigError('pactFiles', `The pact file ${file} is for provider "${pact.provider}"; this verifier verifies ${verifies}`);
     }
     pacts.push(pact);
   }
-  if (pacts.length === 0) {
-    throw new ConfigError('pactDir', `No pact for provider "${PROVIDER_NAME}" found in ${[...dirs, ...files].join(', ')}`);
+  for (const provider of providers) {
+    if (!pacts.some((pact) => pact.provider === provider)) {
+      throw new ConfigError('pactDir', `No pact for provider "${provider}" found in ${[...dirs, ...files].join(', ')}`);
+    }
   }
   return pacts;
 }

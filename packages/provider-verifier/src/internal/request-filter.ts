@@ -11,7 +11,8 @@ export interface FilterSocket {
 export interface FilterRequest {
   readonly method?: string;
   readonly path?: string;
-  readonly url?: string;
+  /** Rewritten for a write whose state was not arranged (see {@link NOT_ARRANGED_PATH}). */
+  url?: string;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body?: unknown;
   readonly socket?: FilterSocket;
@@ -24,10 +25,21 @@ export type RequestFilter = (req: FilterRequest, res: unknown, next: (error?: un
 export const STATE_SETUP_PATH = '/_pactSetup';
 
 /**
+ * Where a write (POST, PUT, DELETE, ...) whose provider state could not be arranged is sent instead of
+ * its own path: no API has this path, so the provider answers 404 and changes nothing. Otherwise a
+ * broker pact's merge, run against a real server without `--allow-writes` (or against a server that
+ * could not be locked), would change real metadata that nobody restores.
+ */
+export const NOT_ARRANGED_PATH = '/_ecs-metadata-verify/state-not-arranged';
+
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
  * The request filter of a run (PACT-GUIDE "Provider-verifier"): puts the real credential into
  * every request except one carrying the literal {@link INVALID_TOKEN}, so the 401 interaction
  * keeps it (`customProviderHeaders` would overwrite it), and tells the journal about each state
- * set-up and request. State set-up calls (`/_pactSetup`) pass through untouched. Calls `next()`
+ * set-up and request. State set-up calls (`/_pactSetup`) pass through untouched. A write whose
+ * state could not be arranged goes to {@link NOT_ARRANGED_PATH} instead of the API. Calls `next()`
  * exactly once for every request, whatever happens.
  *
  * The one exception is an abort (`signal`): Pact's native run cannot be cancelled, and the
@@ -73,6 +85,11 @@ export function createRequestFilter(token: string, journal: RunJournal, knownSta
       journal.request(carriesInvalidToken);
       if (!carriesInvalidToken) {
         req.headers[header] = token;
+        // The interaction is reported as not verifiable anyway; its write must not reach the server.
+        const unarrangeable = journal.entries.at(-1)?.unarrangeable ?? [];
+        if (unarrangeable.length > 0 && !READ_METHODS.has((req.method ?? 'GET').toUpperCase())) {
+          req.url = NOT_ARRANGED_PATH;
+        }
       }
     } catch (error) {
       journal.problem(`request filter failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { AbortError, EcsApiError, type Metadata } from '@ecs-metadata/core';
+import { AbortError, EcsApiError, MAX_METADATA_ITEMS, type Metadata } from '@ecs-metadata/core';
 import type { MockAdmin } from '@ecs-metadata/mock-provider';
-import { STATE_NO_SERVER, STATE_SERVER_WITH_METADATA, STATE_SERVER_WITHOUT_METADATA } from './contract.js';
+import {
+  STATE_BUILDING_SERVER,
+  STATE_FULL_SERVER,
+  STATE_LOCKED_SERVER,
+  STATE_NO_SERVER,
+  STATE_SERVER_WITH_METADATA,
+  STATE_SERVER_WITHOUT_METADATA,
+} from './contract.js';
 import { type EndpointServer, readServerMetadata, replaceServerMetadata } from './endpoint-metadata.js';
 import type { RunJournal } from './run-journal.js';
 
-/** The ids a state handler hands back to Pact; they fill the `${projectId}`/`${serverId}` path. */
+/**
+ * The ids a state handler hands back to Pact; they fill the `${projectId}`/`${serverId}` path, and
+ * `${key}` in an item path (`.../metadata/{key}`), which the state's `key` param names.
+ */
 export interface StateIds {
   readonly projectId: string;
   readonly serverId: string;
+  readonly key?: string;
 }
 
 /** Arranges one provider state from its params. */
@@ -38,13 +49,13 @@ export interface StateArranger {
  * fixture, so no interaction sees another's world.
  */
 export function createMockArranger(admin: MockAdmin, token: string): StateArranger {
-  const arrange = (params: Readonly<Record<string, unknown>>, metadata: Metadata | undefined): StateIds => {
+  const arrange = (params: Readonly<Record<string, unknown>>, metadata: Metadata | undefined, server: { locked?: boolean; vmState?: string } = {}): StateIds => {
     const ids = idsFrom(params);
     admin.addToken(token, ids.projectId);
     if (metadata === undefined) {
       admin.deleteServer(ids.projectId, ids.serverId);
     } else {
-      admin.putServer(ids.projectId, ids.serverId, { metadata });
+      admin.putServer(ids.projectId, ids.serverId, { metadata, ...server });
     }
     return ids;
   };
@@ -53,6 +64,9 @@ export function createMockArranger(admin: MockAdmin, token: string): StateArrang
       [STATE_SERVER_WITH_METADATA, async (params) => arrange(params, metadataFrom(params))],
       [STATE_SERVER_WITHOUT_METADATA, async (params) => arrange(params, {})],
       [STATE_NO_SERVER, async (params) => arrange(params, undefined)],
+      [STATE_LOCKED_SERVER, async (params) => arrange(params, optionalMetadataFrom(params), { locked: true })],
+      [STATE_BUILDING_SERVER, async (params) => arrange(params, optionalMetadataFrom(params), { vmState: 'building' })],
+      [STATE_FULL_SERVER, async (params) => arrange(params, fullMetadata())],
     ]),
     teardown: async () => admin.reset(),
     finish: async () => ({ problems: [] }),
@@ -73,14 +87,17 @@ export interface EndpointArrangerOptions {
  * States on a real endpoint: they use the given existing server (`no server exists` a random
  * UUID v4). The metadata states replace the server's metadata only when writes are allowed,
  * after reading the original once; {@link StateArranger.finish} puts the original back and reads
- * it again to prove it. Without writes those states are reported as not arrangeable.
+ * it again to prove it. Without writes those states are reported as not arrangeable; `a locked
+ * server exists` and `a building server exists` never can be (the metadata API cannot lock a
+ * server), so they are reported as not arrangeable with that reason.
  */
 export function createEndpointArranger(server: EndpointServer, options: EndpointArrangerOptions): StateArranger {
-  const ids: StateIds = { projectId: server.projectId, serverId: server.serverId };
+  const serverIds: StateIds = { projectId: server.projectId, serverId: server.serverId };
   let original: Metadata | undefined;
   let changed = false;
 
-  const arrange = async (state: string, metadata: Metadata): Promise<StateIds> => {
+  const arrange = async (state: string, metadata: Metadata, params: Readonly<Record<string, unknown>>): Promise<StateIds> => {
+    const ids = withKey(serverIds, params);
     if (!options.allowWrites) {
       options.journal.unarrangeable(state);
       return ids;
@@ -106,10 +123,19 @@ export function createEndpointArranger(server: EndpointServer, options: Endpoint
 
   return {
     setups: new Map<string, StateSetup>([
-      [STATE_SERVER_WITH_METADATA, async (params) => arrange(STATE_SERVER_WITH_METADATA, metadataFrom(params))],
-      [STATE_SERVER_WITHOUT_METADATA, async () => arrange(STATE_SERVER_WITHOUT_METADATA, {})],
+      [STATE_SERVER_WITH_METADATA, async (params) => arrange(STATE_SERVER_WITH_METADATA, metadataFrom(params), params)],
+      [STATE_SERVER_WITHOUT_METADATA, async (params) => arrange(STATE_SERVER_WITHOUT_METADATA, {}, params)],
+      [STATE_FULL_SERVER, async (params) => arrange(STATE_FULL_SERVER, fullMetadata(), params)],
       // A random id no server has (PACT-GUIDE): Nova answers 404 itemNotFound for it.
-      [STATE_NO_SERVER, async () => ({ projectId: server.projectId, serverId: randomUUID() })],
+      [STATE_NO_SERVER, async (params) => withKey({ projectId: server.projectId, serverId: randomUUID() }, params)],
+      // Locking a server or keeping it building is not something the metadata API can do.
+      ...[STATE_LOCKED_SERVER, STATE_BUILDING_SERVER].map((state): [string, StateSetup] => [
+        state,
+        async (params) => {
+          options.journal.unarrangeable(state);
+          return withKey(serverIds, params);
+        },
+      ]),
     ]),
     teardown: async () => undefined,
     finish: async () => {
@@ -144,7 +170,29 @@ function idsFrom(params: Readonly<Record<string, unknown>>): StateIds {
   if (typeof projectId !== 'string' || typeof serverId !== 'string') {
     throw new TypeError('the state params need "projectId" and "serverId" strings');
   }
-  return { projectId, serverId };
+  return withKey({ projectId, serverId }, params);
+}
+
+/** `ids` plus the state's `key` param, when it names one (for item paths). */
+function withKey(ids: StateIds, params: Readonly<Record<string, unknown>>): StateIds {
+  const { key } = params;
+  if (key === undefined) {
+    return ids;
+  }
+  if (typeof key !== 'string' || key === '') {
+    throw new TypeError('the state param "key" must be a non-empty string');
+  }
+  return { ...ids, key };
+}
+
+/** A state's `metadata` param when it has one, else an empty map. */
+function optionalMetadataFrom(params: Readonly<Record<string, unknown>>): Metadata {
+  return params['metadata'] === undefined ? {} : metadataFrom(params);
+}
+
+/** 128 items, the limit of spec §4.1: one more key cannot be merged. */
+function fullMetadata(): Metadata {
+  return Object.fromEntries(Array.from({ length: MAX_METADATA_ITEMS }, (_, index) => [`item-${String(index).padStart(3, '0')}`, 'x']));
 }
 
 function metadataFrom(params: Readonly<Record<string, unknown>>): Metadata {

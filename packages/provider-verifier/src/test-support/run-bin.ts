@@ -6,6 +6,8 @@ export const BIN = fileURLToPath(new URL('../../bin/ecs-metadata-verify.js', imp
 
 /** `pacts/` at the workspace root, from this file's location. */
 export const PACT_FILE = fileURLToPath(new URL('../../../../pacts/ecs-metadata-client-ecs-metadata-api.json', import.meta.url));
+/** The ECS native pact (provider `ecs-native-metadata-api`) beside it. */
+export const NATIVE_PACT_FILE = fileURLToPath(new URL('../../../../pacts/ecs-metadata-client-ecs-native-metadata-api.json', import.meta.url));
 
 /** What a run of the bin gave. */
 export interface BinRun {

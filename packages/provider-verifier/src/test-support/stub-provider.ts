@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /** How the stub deviates from the API. */
 export type StubFlaw =
-  /** None: a correct Nova-like provider of one server, with GET and PUT (replace) metadata. */
+  /** None: a correct Nova-like provider of one server, with the metadata family. */
   | 'none'
   /** `{"metadata": ["a"]}`: a list instead of a map. */
   | 'metadata-as-list'
@@ -41,12 +41,15 @@ export interface StubProvider {
   close(): Promise<void>;
 }
 
-const PATH = /^\/(?:v2|v2\.1)\/([0-9a-f-]+)\/servers\/([^/]+)\/metadata$/u;
+const PATH = /^\/(?:(?:v2|v2\.1)\/([0-9a-f-]+)\/servers|v1\/([0-9a-f-]+)\/cloudservers)\/([^/]+)\/metadata(?:\/([^/]+))?$/u;
+const ITEM_LIMIT = 128;
 
 /**
  * A small ECS/Nova-like provider on node:http for `127.0.0.1`, port 0: one project, one server,
- * `GET` and `PUT` (replace) of its metadata, Keystone's 401 and Nova's 404 bodies, and an optional
- * {@link StubFlaw} that a correct verifier must report.
+ * the metadata family on `/v2` and `/v2.1` (list, merge, replace, show, set and delete one item,
+ * the 128-item limit) and the two ECS native `/v1` calls, Keystone's 401 and Nova's 404 bodies
+ * (Huawei's on `/v1`), and an optional {@link StubFlaw} that a correct verifier must report. It
+ * cannot be locked or put in another state, like a real server seen through the metadata API.
  */
 export async function startStubProvider(options: StubOptions): Promise<StubProvider> {
   let metadata = { ...options.metadata };
@@ -70,31 +73,64 @@ export async function startStubProvider(options: StubOptions): Promise<StubProvi
     if (token !== options.token) {
       return json(res, 401, { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
     }
-    const [, projectId, serverId] = match;
-    const known = projectId === options.projectId && serverId === options.serverId;
+    const [, novaProject, nativeProject, serverId, rawKey] = match;
+    const native = nativeProject !== undefined;
+    const key = rawKey === undefined ? undefined : decodeURIComponent(rawKey);
+    const known = (novaProject ?? nativeProject) === options.projectId && serverId === options.serverId;
     if (!known && options.flaw !== 'unknown-server-found') {
-      return json(res, 404, { itemNotFound: { code: 404, message: `Instance ${serverId} could not be found.` } });
+      return native
+        ? json(res, 404, { error: { code: 'Ecs.0114', message: 'The ECS does not exist.' } })
+        : json(res, 404, { itemNotFound: { code: 404, message: `Instance ${serverId} could not be found.` } });
     }
-    if (req.method === 'PUT') {
-      const parsed = JSON.parse(body) as { metadata: Record<string, string> };
-      metadata = { ...parsed.metadata };
-      return json(res, 200, { metadata });
-    }
-    if (req.method !== 'GET') {
-      return json(res, 404, { itemNotFound: { code: 404, message: 'The resource could not be found.' } });
-    }
-    // The verifier's own GET (reading the original) carries X-Project-Id; Pact's requests do not.
+    // The verifier's own GET and PUT (reading and restoring the original) carry X-Project-Id; Pact's requests do not.
     const fromPact = header(req, 'x-project-id') === undefined;
     if (fromPact && options.flaw === 'hang') {
       return; // closeAllConnections() ends it
     }
-    if (fromPact && options.flaw === 'metadata-as-list') {
-      return json(res, 200, { metadata: ['a'] });
+    const method = req.method ?? 'GET';
+    const missingItem = (): void => json(res, 404, { itemNotFound: { code: 404, message: 'Metadata item was not found' } });
+    const merge = (change: Record<string, string>): boolean => {
+      const after = { ...metadata, ...change };
+      if (Object.keys(after).length > ITEM_LIMIT) {
+        json(res, 403, { forbidden: { code: 403, message: 'Maximum number of metadata items exceeds 128' } });
+        return false;
+      }
+      metadata = after;
+      return true;
+    };
+    if (key === undefined && method === 'GET' && !native) {
+      if (fromPact && options.flaw === 'metadata-as-list') {
+        return json(res, 200, { metadata: ['a'] });
+      }
+      if (fromPact && options.flaw === 'echo-token') {
+        return json(res, 200, { metadata: [token] });
+      }
+      return json(res, 200, { metadata: known ? metadata : {} });
     }
-    if (fromPact && options.flaw === 'echo-token') {
-      return json(res, 200, { metadata: [token] });
+    if (key === undefined && method === 'PUT' && !native) {
+      metadata = { ...(JSON.parse(body) as { metadata: Record<string, string> }).metadata };
+      return json(res, 200, { metadata });
     }
-    return json(res, 200, { metadata: known ? metadata : {} });
+    if (key === undefined && method === 'POST') {
+      return merge((JSON.parse(body) as { metadata: Record<string, string> }).metadata) ? json(res, 200, { metadata }) : undefined;
+    }
+    if (key !== undefined && method === 'GET' && !native) {
+      return Object.hasOwn(metadata, key) ? json(res, 200, { meta: { [key]: metadata[key] } }) : missingItem();
+    }
+    if (key !== undefined && method === 'PUT' && !native) {
+      const meta = (JSON.parse(body) as { meta: Record<string, string> }).meta;
+      return merge(meta) ? json(res, 200, { meta }) : undefined;
+    }
+    if (key !== undefined && method === 'DELETE') {
+      if (!Object.hasOwn(metadata, key)) {
+        return missingItem();
+      }
+      metadata = Object.fromEntries(Object.entries(metadata).filter(([name]) => name !== key));
+      res.writeHead(204);
+      res.end();
+      return undefined;
+    }
+    return json(res, 404, { itemNotFound: { code: 404, message: 'The resource could not be found.' } });
   };
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

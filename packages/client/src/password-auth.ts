@@ -1,0 +1,281 @@
+import {
+  buildPasswordLoginRequest,
+  ConfigError,
+  EcsApiError,
+  type EcsApiErrorDetails,
+  EcsMetadataError,
+  interpretPasswordLoginResponse,
+  NetworkError,
+  type PasswordLogin,
+  TimeoutError,
+} from '@ecs-metadata/core';
+import type { CredentialProvider, LoginDetails, RequestSigner, SignableRequest } from './auth.js';
+import type { FetchLike } from './fetch-types.js';
+import { createNodeHttpFetch, withBufferedBody } from './node-http-fetch.js';
+import { redactSecrets } from './secret.js';
+
+/** Refresh a token this long before it expires: 30 minutes (spec §9.1). */
+export const DEFAULT_REFRESH_BEFORE_EXPIRY_MS = 30 * 60 * 1000;
+/** How long one login may take, headers and body: 30 s. */
+export const DEFAULT_LOGIN_TIMEOUT_MS = 30_000;
+// A Huawei catalog with every service is a few hundred KB; the token header several KB.
+const MAX_LOGIN_RESPONSE_BYTES = 4 * 1024 * 1024;
+// How many requests' tokens are remembered, to tell a 401 for an old token (already renewed:
+// resend with the new one) from a 401 for the current token (renew). Bounded, oldest dropped.
+const REMEMBERED_REQUESTS = 256;
+
+/** One answered login, as reported to {@link PasswordAuthOptions.onResponse} (never the token or password). */
+export interface LoginEvent {
+  method: 'POST';
+  url: string;
+  status: number;
+  attempt: number;
+  requestId: string | undefined;
+}
+
+/** Options of {@link passwordAuth}. */
+export interface PasswordAuthOptions {
+  /** Identity endpoint (`OS_AUTH_URL`), with or without `/v3`: `https://iam.myhuaweicloud.com/v3`, `http://keystone:5000/v3`. */
+  authUrl: string;
+  /** User name (`OS_USERNAME`). */
+  username: string;
+  /** Password (`OS_PASSWORD`). Kept in this provider's closure: never a property, never in an error or log. */
+  password: string;
+  /** The user's domain by name (`OS_USER_DOMAIN_NAME`; Huawei: the account name). */
+  userDomainName?: string | undefined;
+  /** The user's domain by id (`OS_USER_DOMAIN_ID`); neither name nor id: `default`. */
+  userDomainId?: string | undefined;
+  /** The project to scope the token to (`OS_PROJECT_ID`); wins over `projectName`. */
+  projectId?: string | undefined;
+  /** The project by name (`OS_PROJECT_NAME`; on Huawei Cloud the region id names its default project). */
+  projectName?: string | undefined;
+  /** The project's domain by name (`OS_PROJECT_DOMAIN_NAME`), with `projectName`. */
+  projectDomainName?: string | undefined;
+  /** The project's domain by id (`OS_PROJECT_DOMAIN_ID`), with `projectName`. */
+  projectDomainId?: string | undefined;
+  /**
+   * Log in again this long before the token expires; default 30 minutes (spec §9.1). Never more
+   * than half the token's lifetime, so a short-lived token is still used for half its life.
+   */
+  refreshBeforeExpiryMs?: number | undefined;
+  /** Timeout of one login, headers and body, in ms; default 30000. */
+  timeoutMs?: number | undefined;
+  /** Replaces the built-in node:http transport for the login (bodies are still read under a cap). */
+  fetch?: FetchLike | undefined;
+  /** The clock deciding when the token is due for refresh; default `Date.now`. */
+  now?: (() => number) | undefined;
+  /** `User-Agent` of the login; default `ecs-metadata/<version>`. */
+  userAgent?: string | undefined;
+  /** Observes each login's response (for `--verbose`); sees neither the token nor the password. */
+  onResponse?: ((event: LoginEvent) => void) | undefined;
+}
+
+interface CachedLogin {
+  readonly login: PasswordLogin;
+  /** Local time after which the token is renewed before use. */
+  readonly refreshAt: number;
+  /** Local time the login completed. */
+  readonly obtainedAt: number;
+}
+
+/**
+ * IAM / Keystone v3 password login (spec §9.1): `POST {authUrl}/v3/auth/tokens` scoped to the
+ * project, the token taken from `X-Subject-Token` and sent as `X-Auth-Token`.
+ *
+ * - The login happens on the first request (or {@link RequestSigner.loginDetails}), not here.
+ * - The token is cached until `refreshBeforeExpiryMs` before `expires_at` (the lifetime is measured
+ *   from `issued_at`, so a skewed local clock does not matter), then renewed before the next request.
+ * - Concurrent requests share one login in flight.
+ * - On a 401 the client calls `refresh()` once: a new login, then one resend (DECISIONS "Requests
+ *   and retries"). Requests rejected together share that login; a request rejected with a token
+ *   that has been renewed since is resent without another. A refused login is not repeated.
+ * - `loginDetails()` exposes the catalog, so a client given no endpoint takes the compute endpoint
+ *   from it (see `createEcsMetadataClient`).
+ *
+ * The password lives only in this function's closure (not a property of the provider or signer,
+ * so `JSON.stringify` and `util.inspect` cannot show it); errors never contain it nor the token.
+ *
+ * @example
+ * ```ts
+ * const auth = passwordAuth({ authUrl: 'https://iam.myhuaweicloud.com/v3', username: 'li',
+ *   password: process.env.OS_PASSWORD ?? '', userDomainName: 'acme', projectId });
+ * ```
+ * @throws {ConfigError} naming `authUrl`, `username`, `password`, `projectId`, a domain,
+ *   `refreshBeforeExpiryMs`, `timeoutMs`, `fetch` or `now`, at once, before any I/O.
+ */
+export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('authUrl', 'passwordAuth needs { authUrl, username, password, projectId | projectName }');
+  }
+  const { password, fetch: customFetch, now = Date.now, onResponse } = options;
+  const loginParams = {
+    authUrl: options.authUrl,
+    username: options.username,
+    password,
+    userDomainName: options.userDomainName,
+    userDomainId: options.userDomainId,
+    projectId: options.projectId,
+    projectName: options.projectName,
+    projectDomainName: options.projectDomainName,
+    projectDomainId: options.projectDomainId,
+    userAgent: options.userAgent,
+  };
+  // Validates every parameter now, so a configuration mistake surfaces before the first request.
+  const { url } = buildPasswordLoginRequest(loginParams);
+  const refreshBeforeExpiryMs = nonNegativeInteger('refreshBeforeExpiryMs', options.refreshBeforeExpiryMs ?? DEFAULT_REFRESH_BEFORE_EXPIRY_MS);
+  const timeoutMs = nonNegativeInteger('timeoutMs', options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS);
+  if (timeoutMs === 0) {
+    throw new ConfigError('timeoutMs', 'timeoutMs must be a positive number of milliseconds');
+  }
+  if (customFetch !== undefined && typeof customFetch !== 'function') {
+    throw new ConfigError('fetch', 'fetch must be a function');
+  }
+  if (typeof now !== 'function') {
+    throw new ConfigError('now', 'now must be a function returning epoch milliseconds');
+  }
+
+  let cached: CachedLogin | undefined;
+  let inFlight: Promise<CachedLogin> | undefined;
+  let lastFailure: unknown;
+  let attempts = 0;
+  // The token each recent request (method and URL) was signed with.
+  const tokenOfRequest = new Map<string, string>();
+  const remember = (request: SignableRequest, token: string): void => {
+    const key = `${request.method} ${request.url}`;
+    tokenOfRequest.delete(key);
+    tokenOfRequest.set(key, token);
+    if (tokenOfRequest.size > REMEMBERED_REQUESTS) {
+      tokenOfRequest.delete(tokenOfRequest.keys().next().value as string);
+    }
+  };
+
+  const logIn = async (): Promise<CachedLogin> => {
+    attempts += 1;
+    const login = await sendLogin(loginParams, { url, timeoutMs, customFetch, onResponse, attempt: attempts, secrets: [password] });
+    const obtainedAt = now();
+    const lifetime = login.expiresAt - (login.issuedAt ?? obtainedAt);
+    const margin = Math.min(refreshBeforeExpiryMs, Math.max(0, lifetime) / 2);
+    return { login, obtainedAt, refreshAt: obtainedAt + lifetime - margin };
+  };
+
+  const renew = (): Promise<CachedLogin> => {
+    inFlight ??= logIn().then(
+      (fresh) => {
+        cached = fresh;
+        lastFailure = undefined;
+        inFlight = undefined;
+        return fresh;
+      },
+      (error: unknown) => {
+        cached = undefined;
+        lastFailure = error;
+        inFlight = undefined;
+        throw error;
+      },
+    );
+    return inFlight;
+  };
+
+  const current = (): Promise<CachedLogin> => (cached !== undefined && now() < cached.refreshAt ? Promise.resolve(cached) : renew());
+
+  const signer: RequestSigner = {
+    sign: async (request) => {
+      const { token } = (await current()).login;
+      remember(request, token);
+      return { 'X-Auth-Token': token };
+    },
+    refresh: async (rejected) => {
+      if (inFlight !== undefined) {
+        await inFlight; // another request is renewing the token already
+        return true;
+      }
+      if (cached === undefined && lastFailure !== undefined) {
+        return false; // the login itself was refused: a second one would be refused too
+      }
+      const used = rejected === undefined ? undefined : tokenOfRequest.get(`${rejected.method} ${rejected.url}`);
+      if (cached !== undefined && used !== undefined && used !== cached.login.token) {
+        return true; // rejected with an older token: another request has renewed it since
+      }
+      await renew();
+      return true;
+    },
+    loginDetails: async (): Promise<LoginDetails> => {
+      const { login } = await current();
+      return { catalog: login.catalog, projectId: login.project?.id };
+    },
+  };
+  return () => Promise.resolve(signer);
+}
+
+interface LoginTransport {
+  url: string;
+  timeoutMs: number;
+  customFetch: FetchLike | undefined;
+  onResponse: ((event: LoginEvent) => void) | undefined;
+  attempt: number;
+  secrets: readonly string[];
+}
+
+/** One login over HTTP; every error is a toolkit error whose text holds neither password nor token. */
+async function sendLogin(params: Parameters<typeof buildPasswordLoginRequest>[0], transport: LoginTransport): Promise<PasswordLogin> {
+  const request = buildPasswordLoginRequest(params);
+  const own = transport.customFetch === undefined ? createNodeHttpFetch({ maxResponseBytes: MAX_LOGIN_RESPONSE_BYTES, maxSockets: 1 }) : undefined;
+  const send = own ?? withBufferedBody(transport.customFetch as FetchLike, MAX_LOGIN_RESPONSE_BYTES);
+  const signal = AbortSignal.timeout(transport.timeoutMs);
+  let response: Response;
+  let bodyText: string;
+  try {
+    response = await send(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, redirect: 'manual', signal });
+    bodyText = await response.text();
+  } catch (error) {
+    if (error instanceof EcsMetadataError) {
+      throw error; // ResponseTooLargeError
+    }
+    if (signal.aborted) {
+      throw new TimeoutError(`Password login (POST ${transport.url}) got no complete response within ${transport.timeoutMs} ms`, { cause: error, attempts: 1 });
+    }
+    const code = (error as { code?: unknown }).code ?? ((error as Error).cause as { code?: unknown } | undefined)?.code;
+    const reason = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+    throw new NetworkError(`Password login (POST ${transport.url}) failed: ${redactSecrets(reason, transport.secrets)}`, { cause: error, attempts: 1 });
+  } finally {
+    own?.close();
+  }
+  const requestId = response.headers.get('X-Request-Id') ?? response.headers.get('X-Openstack-Request-Id') ?? undefined;
+  transport.onResponse?.({ method: 'POST', url: transport.url, status: response.status, attempt: transport.attempt, requestId });
+  try {
+    return interpretPasswordLoginResponse(response.status, response.headers, bodyText);
+  } catch (error) {
+    throw withLoginContext(error, transport.url, transport.secrets);
+  }
+}
+
+/**
+ * Names the login in an API error's message and removes any echo of the password from it. Other
+ * errors (a malformed success) pass unchanged: they carry no request data.
+ */
+function withLoginContext(error: unknown, url: string, secrets: readonly string[]): unknown {
+  if (error instanceof EcsApiError) {
+    const details: EcsApiErrorDetails & { retryAfterMs?: number | undefined } = {
+      status: error.status,
+      code: error.code,
+      message: `password login (POST ${url}) refused: ${redactSecrets(error.serverMessage, secrets)}`,
+      requestId: error.requestId,
+      bodyExcerpt: redactSecrets(error.bodyExcerpt, secrets),
+      attempts: error.attempts,
+      retryAfterMs: (error as { retryAfterMs?: number }).retryAfterMs,
+    };
+    // Every EcsApiError subclass takes (details, options); RateLimitError also reads retryAfterMs.
+    const ErrorClass = error.constructor as new (details: EcsApiErrorDetails & { retryAfterMs?: number | undefined }, options?: { cause?: unknown }) => EcsApiError;
+    // The original is the cause unless it held an echo of the password.
+    const redacted = details.bodyExcerpt !== error.bodyExcerpt || !details.message.endsWith(error.serverMessage);
+    return new ErrorClass(details, redacted ? {} : { cause: error });
+  }
+  return error;
+}
+
+function nonNegativeInteger(setting: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigError(setting, `${setting} must be a non-negative integer number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
