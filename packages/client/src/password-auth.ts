@@ -7,6 +7,7 @@ import {
   interpretPasswordLoginResponse,
   NetworkError,
   type PasswordLogin,
+  type PasswordLoginParams,
   TimeoutError,
 } from '@ecs-metadata/core';
 import type { CredentialProvider, LoginDetails, RequestSigner, SignableRequest } from './auth.js';
@@ -33,26 +34,12 @@ export interface LoginEvent {
   requestId: string | undefined;
 }
 
-/** Options of {@link passwordAuth}. */
-export interface PasswordAuthOptions {
-  /** Identity endpoint (`OS_AUTH_URL`), with or without `/v3`: `https://iam.myhuaweicloud.com/v3`, `http://keystone:5000/v3`. */
-  authUrl: string;
-  /** User name (`OS_USERNAME`). */
-  username: string;
-  /** Password (`OS_PASSWORD`). Kept in this provider's closure: never a property, never in an error or log. */
-  password: string;
-  /** The user's domain by name (`OS_USER_DOMAIN_NAME`; Huawei: the account name). */
-  userDomainName?: string | undefined;
-  /** The user's domain by id (`OS_USER_DOMAIN_ID`); neither name nor id: `default`. */
-  userDomainId?: string | undefined;
-  /** The project to scope the token to (`OS_PROJECT_ID`); wins over `projectName`. */
-  projectId?: string | undefined;
-  /** The project by name (`OS_PROJECT_NAME`; on Huawei Cloud the region id names its default project). */
-  projectName?: string | undefined;
-  /** The project's domain by name (`OS_PROJECT_DOMAIN_NAME`), with `projectName`. */
-  projectDomainName?: string | undefined;
-  /** The project's domain by id (`OS_PROJECT_DOMAIN_ID`), with `projectName`. */
-  projectDomainId?: string | undefined;
+/**
+ * Options of {@link passwordAuth}: the login's parameters (`authUrl`, `username`, `password` —
+ * kept in the provider's closure, never a property, error or log line — domains and project, as
+ * core's {@link PasswordLoginParams}), plus caching and transport.
+ */
+export interface PasswordAuthOptions extends PasswordLoginParams {
   /**
    * Log in again this long before the token expires; default 30 minutes (spec §9.1). Never more
    * than half the token's lifetime, so a short-lived token is still used for half its life.
@@ -64,8 +51,6 @@ export interface PasswordAuthOptions {
   fetch?: FetchLike | undefined;
   /** The clock deciding when the token is due for refresh; default `Date.now`. */
   now?: (() => number) | undefined;
-  /** `User-Agent` of the login; default `ecs-metadata/<version>`. */
-  userAgent?: string | undefined;
   /** Observes each login's response (for `--verbose`); sees neither the token nor the password. */
   onResponse?: ((event: LoginEvent) => void) | undefined;
 }
