@@ -84,7 +84,11 @@ export function metadataMap(example: Record<string, string>): Matchers.Matcher<R
   ) as unknown as Matchers.Matcher<Record<string, string>>;
 }
 
-/** `Content-Type: application/json` in any parameterisation. */
-export const JSON_CONTENT_TYPE = MatchersV3.regex(/^application\/json/u, 'application/json');
+/**
+ * `Content-Type: application/json` in any parameterisation: Nova answers successes with plain
+ * `application/json` and faults with `application/json; charset=UTF-8`. Pact's core requires a
+ * header regex to match the whole value, so the parameters are part of the pattern.
+ */
+export const JSON_CONTENT_TYPE = MatchersV3.regex('^application/json(;.*)?$', 'application/json');
 
 export type { V3MockServer };
