@@ -12,6 +12,7 @@ describe('errorReply', () => {
     expect(errorReply(new ValidationError('metadata.wj', 'bad'))).toEqual({
       status: 400,
       json: { badRequest: { code: 400, message: 'Invalid metadata.wj: bad' } },
+      headers: { 'Content-Type': 'application/json; charset=UTF-8' },
     });
   });
 
@@ -19,6 +20,7 @@ describe('errorReply', () => {
     expect(errorReply(new TypeError('boom'))).toEqual({
       status: 500,
       json: { computeFault: { code: 500, message: 'Unexpected API Error. TypeError: boom' } },
+      headers: { 'Content-Type': 'application/json; charset=UTF-8' },
     });
     expect(errorReply('odd')).toMatchObject({ status: 500 });
   });

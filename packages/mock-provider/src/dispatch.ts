@@ -3,12 +3,14 @@ import type { IncomingMessage } from 'node:http';
 import type { MockAdmin } from './admin.js';
 import { ADMIN_PREFIX } from './admin-api.js';
 import { authenticateAkSk, authenticateToken, isAkSkSigned } from './auth.js';
-import { FAULT_MESSAGES } from './fault-bodies.js';
+import { FAULT_MESSAGES, NOVA_MAX_REQUEST_BODY_BYTES, WEBOB_ERROR_BODIES } from './fault-bodies.js';
+import { type Microversion, negotiateMicroversion } from './microversion.js';
 import { NATIVE_ERRORS } from './native-api.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
-import { createBodyReader } from './request-body.js';
+import { type BodyReader, createBodyReader } from './request-body.js';
+import { novaVersionHeaders } from './response-headers.js';
 import type { RequestLog } from './request-log.js';
-import type { Router } from './router.js';
+import type { RouteMatch, Router } from './router.js';
 import type { MetadataStore } from './store.js';
 
 /** What the dispatcher needs of a running mock. */
@@ -25,27 +27,59 @@ export interface DispatchEnvironment {
 
 const unknownResource = (): HttpFault => new HttpFault(novaFaultReply(404, FAULT_MESSAGES.unknownResource));
 
+/** The 404 of Nova's router for a path it does not route: webob's body, not a Nova fault. */
+const routerNotFound = (): HttpFault => new HttpFault({ status: 404, text: WEBOB_ERROR_BODIES.notFound() });
+
+/** The 413 of Nova's size limit (`max_request_body_size`): webob's body, before authentication. */
+const NOVA_TOO_LARGE: Reply = Object.freeze({ status: 413, text: WEBOB_ERROR_BODIES.requestTooLarge() });
+
+// The prefixes Nova's pipeline (size limit, keystonemiddleware, then the router) serves.
+const NOVA_PREFIXES: ReadonlySet<string> = new Set(['v2', 'v2.1']);
+
+/** Whether a path lies under `/v2/` or `/v2.1/`, where Nova authenticates before it routes. */
+function isUnderNovaPrefix(segments: readonly string[] | undefined): boolean {
+  return segments !== undefined && segments.length >= 2 && NOVA_PREFIXES.has(segments[0] as string);
+}
+
+function declaredLength(req: IncomingMessage): number {
+  const value = Number(req.headers['content-length']);
+  return Number.isFinite(value) ? value : 0;
+}
+
 /**
  * Routes one request and runs its handler, checking in the order of the API gateway, then Nova
- * (keystonemiddleware, then the router, then the API's own project check):
+ * (its size limit, keystonemiddleware, then the router, then the API's own project check):
  *
  * 0. an AK/SK-signed request (`Authorization: SDK-HMAC-SHA256 ...`, no token) to any non-admin
  *    path: a bad signature → 401 `APIG.0301`, a signed `X-Project-Id` that is not the path's
  *    project → 400 (spec §6.3, §9.2), as the gateway checks before the request reaches ECS;
- * 1. a path no route fits → 404 `itemNotFound` "The resource could not be found.";
- * 2. Nova routes: missing or unknown token → 401 (before anything about the path is judged);
- *    a project id Nova would not route (`[0-9a-f-]{1,64}`) → 404 as an unknown path;
- * 3. a method the path does not support (PATCH, HEAD, ...) → 404, as Nova (DECISIONS, not 405);
- * 4. Nova routes: token or AK of another project → 400 `badRequest` "Malformed request URL ..." (spec §6.1);
+ * 1. under `/v2/` and `/v2.1/`: a body over Nova's `max_request_body_size` (114688 bytes) → 413 with
+ *    webob's body; then a missing or unknown token → 401, known path or not (keystonemiddleware
+ *    runs before Nova's router);
+ * 2. a path no route fits → 404: webob's body under the Nova prefixes (Nova's router), the
+ *    `itemNotFound` fault "The resource could not be found." elsewhere;
+ * 3. Nova and native routes: missing or unknown token → 401; a project id Nova would not route
+ *    (`[0-9a-f-]{1,64}`) → 404 as an unknown path;
+ * 4. a method the path does not support (PATCH, HEAD, ...) → 404, as Nova (DECISIONS, not 405);
+ * 5. Nova routes: token or AK of another project → 400 `badRequest` "Malformed request URL ..." (spec §6.1);
  *    ECS native (`/v1`) routes, authenticated as Nova's: 400 `Ecs.0023` (spec §3.7, §6.2);
- * 5. the handler (which looks the server up, so a foreign server is only ever "not found").
+ * 6. the handler (which looks the server up, so a foreign server is only ever "not found").
  *
- * @throws {HttpFault} for the answers above, and whatever the handler throws.
+ * Only the answers of steps 5 and 6 on Nova routes come from Nova's API layer and carry its
+ * microversion headers (on `/v2.1`); the others carry none, as from Nova (docs/conformance.md).
+ * On `/v2.1` the requested microversion is checked before step 5 (400 malformed, without the
+ * headers; 406 out of range, echoing it; see `microversion.ts`).
+ *
+ * @throws {HttpFault} for the answers of steps 0-4.
  */
 export async function dispatch(req: IncomingMessage, segments: readonly string[] | undefined, env: DispatchEnvironment): Promise<Reply> {
+  const underNova = isUnderNovaPrefix(segments);
+  if (underNova && declaredLength(req) > NOVA_MAX_REQUEST_BODY_BYTES) {
+    throw new HttpFault(NOVA_TOO_LARGE);
+  }
   const matches = segments === undefined ? [] : env.router.match(segments);
   const first = matches[0];
-  const body = createBodyReader(req);
+  const body = underNova ? createBodyReader(req, NOVA_MAX_REQUEST_BODY_BYTES, NOVA_TOO_LARGE) : createBodyReader(req);
   let contextProjectId: string | undefined;
   if (segments?.[0] !== ADMIN_PREFIX && isAkSkSigned(req)) {
     // The API gateway checks AK/SK in front of ECS, on any path (spec §6.3), before routing.
@@ -56,19 +90,53 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
       signatureMaxSkewMs: env.signatureMaxSkewMs ?? DEFAULT_SIGNATURE_MAX_SKEW_MS,
     });
   }
+  if (underNova) {
+    contextProjectId ??= authenticateToken(req, env.store, env.url);
+  }
+  const notFound = underNova ? routerNotFound : unknownResource;
   if (first === undefined) {
-    throw unknownResource();
+    throw notFound();
   }
   if (first.route.family === 'nova' || first.route.family === 'native') {
     contextProjectId ??= authenticateToken(req, env.store, env.url);
     if (!projectIdSchema.safeParse(first.params['projectId']).success) {
-      throw unknownResource();
+      throw notFound();
     }
   }
   const chosen = matches.find(({ route }) => route.method === req.method);
   if (chosen === undefined) {
-    throw unknownResource();
+    throw notFound();
   }
+  if (chosen.route.family !== 'nova') {
+    return runRoute(chosen, contextProjectId, req, body, env);
+  }
+  // Nova's API layer from here: the microversion first (on /v2.1 only; /v2 ignores the headers),
+  // then the route; its answers, faults included, carry the microversion headers.
+  const apiVersion = segments?.[0];
+  const microversion: Microversion = apiVersion === 'v2.1' ? negotiateMicroversion(req) : { version: undefined };
+  let reply: Reply;
+  if (microversion.refusal !== undefined) {
+    reply = microversion.refusal;
+  } else {
+    try {
+      reply = await runRoute(chosen, contextProjectId, req, body, env);
+    } catch (error) {
+      reply = errorReply(error);
+    }
+  }
+  if (reply === NOVA_TOO_LARGE || (apiVersion === 'v2.1' && microversion.version === undefined)) {
+    return reply;
+  }
+  return { ...reply, headers: { ...novaVersionHeaders(apiVersion, microversion.version), ...reply.headers } };
+}
+
+async function runRoute(
+  chosen: RouteMatch,
+  contextProjectId: string | undefined,
+  req: IncomingMessage,
+  body: BodyReader,
+  env: DispatchEnvironment,
+): Promise<Reply> {
   const urlProjectId = chosen.params['projectId'];
   if (contextProjectId !== undefined && urlProjectId !== contextProjectId) {
     throw new HttpFault(

@@ -30,12 +30,18 @@ export interface SchemaViolation {
 
 /**
  * Nova's wording of a schema violation (`nova/api/validation/validators.py`): "Invalid input for
- * field/attribute <field>. Value: <value>. <reason>" below the top level, the bare reason at it.
+ * field/attribute <field>. Value: <value>. <reason>" below the top level (the value formatted with
+ * Python's `str()`, so a string unquoted), the bare reason at it.
  */
 export function schemaViolationMessage(violation: SchemaViolation): string {
   return violation.field === undefined
     ? violation.reason
-    : `Invalid input for field/attribute ${violation.field}. Value: ${pythonRepr(violation.value)}. ${violation.reason}`;
+    : `Invalid input for field/attribute ${violation.field}. Value: ${pythonStr(violation.value)}. ${violation.reason}`;
+}
+
+/** A JSON value as Python's `str` shows it: a string as itself, anything else as its `repr`. */
+export function pythonStr(value: unknown): string {
+  return typeof value === 'string' ? value : pythonRepr(value);
 }
 
 /** A JSON value as Python's `repr` shows it, as Nova's messages quote values. */

@@ -48,7 +48,7 @@ describe('the ECS native metadata calls at the mock (spec §3.7, §3.8)', () => 
 
   it.each([
     ['a bad key', { metadata: { 'a/b': 'v' } }, "Invalid input for field/attribute metadata. Value: {'a/b': 'v'}. 'a/b' does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'"],
-    ['a long value', { metadata: { wj: 'x'.repeat(256) } }, `Invalid input for field/attribute wj. Value: '${'x'.repeat(256)}'. '${'x'.repeat(256)}' is too long`],
+    ['a long value', { metadata: { wj: 'x'.repeat(256) } }, `Invalid input for field/attribute wj. Value: ${'x'.repeat(256)}. '${'x'.repeat(256)}' is too long`],
     ['a number value', { metadata: { wj: 1 } }, "Invalid input for field/attribute wj. Value: 1. 1 is not of type 'string'"],
     ['an extra property', { metadata: {}, x: 1 }, "Additional properties are not allowed ('x' was unexpected)"],
     ['invalid JSON', '{"metadata"', 'the request body is not valid JSON'],

@@ -167,7 +167,7 @@ describe('the Nova metadata family at the mock (spec §3.2-§3.6)', () => {
         `Invalid input for field/attribute metadata. Value: {'${'k'.repeat(256)}': 'v'}. '${'k'.repeat(256)}' does not match any of the regexes: ${KEY_PATTERN}`,
       ],
       ['two bad keys', { 'b!': '1', 'a!': '2' }, `Invalid input for field/attribute metadata. Value: {'b!': '1', 'a!': '2'}. 'a!', 'b!' do not match any of the regexes: ${KEY_PATTERN}`],
-      ['a value of 256 characters', { wj: 'x'.repeat(256) }, `Invalid input for field/attribute wj. Value: '${'x'.repeat(256)}'. '${'x'.repeat(256)}' is too long`],
+      ['a value of 256 characters', { wj: 'x'.repeat(256) }, `Invalid input for field/attribute wj. Value: ${'x'.repeat(256)}. '${'x'.repeat(256)}' is too long`],
       ['a number value', { wj: 1 }, "Invalid input for field/attribute wj. Value: 1. 1 is not of type 'string'"],
       ['a null value', { wj: null }, "Invalid input for field/attribute wj. Value: None. None is not of type 'string'"],
       ['a boolean value', { wj: true }, "Invalid input for field/attribute wj. Value: True. True is not of type 'string'"],
@@ -186,7 +186,7 @@ describe('the Nova metadata family at the mock (spec §3.2-§3.6)', () => {
       ['no metadata', { meta: { wj: 'x' } }, "'metadata' is a required property"],
       ['a list body', [], "[] is not of type 'object'"],
       ['a list as metadata', { metadata: ['wj'] }, "Invalid input for field/attribute metadata. Value: ['wj']. ['wj'] is not of type 'object'"],
-      ['a string as metadata', { metadata: 'wj=True' }, "Invalid input for field/attribute metadata. Value: 'wj=True'. 'wj=True' is not of type 'object'"],
+      ['a string as metadata', { metadata: 'wj=True' }, "Invalid input for field/attribute metadata. Value: wj=True. 'wj=True' is not of type 'object'"],
       ['null as metadata', { metadata: null }, "Invalid input for field/attribute metadata. Value: None. None is not of type 'object'"],
     ])('answers 400 for %s', async (_label, body, message) => {
       expect(answer(await send(mock, 'POST', LIST, body))).toEqual([400, badRequest(message)]);

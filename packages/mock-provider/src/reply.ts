@@ -25,9 +25,12 @@ export class HttpFault extends Error {
   }
 }
 
-/** A Nova fault reply (spec §6.1). */
+/** Nova's content type on faults (its successes send plain `application/json`; docs/conformance.md). */
+export const NOVA_FAULT_CONTENT_TYPE = 'application/json; charset=UTF-8';
+
+/** A Nova fault reply (spec §6.1), with the content type Nova sends on faults. */
 export function novaFaultReply(status: number, message: string): Reply {
-  return { status, json: novaFault(status, message) };
+  return { status, json: novaFault(status, message), headers: { 'Content-Type': NOVA_FAULT_CONTENT_TYPE } };
 }
 
 // Statuses that must not carry a body or a Content-Length (RFC 9110 §8.6).

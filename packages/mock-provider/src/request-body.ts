@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { FAULT_MESSAGES } from './fault-bodies.js';
-import { HttpFault, novaFaultReply } from './reply.js';
+import { HttpFault, novaFaultReply, type Reply } from './reply.js';
 
 /** The largest request body the mock reads: 1 MiB. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -22,9 +22,9 @@ export async function readRequestBody(req: IncomingMessage, limit: number = MAX_
  * Reads a request body as raw bytes, at most `limit` bytes: what an AK/SK signature hashes
  * (spec §9.2); empty when the request has none.
  *
- * @throws {HttpFault} 413 `overLimit` when the body is larger.
+ * @throws {HttpFault} `tooLarge` (default: 413 `overLimit`) when the body is larger.
  */
-export async function readRawBody(req: IncomingMessage, limit: number = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
+export async function readRawBody(req: IncomingMessage, limit: number = MAX_REQUEST_BODY_BYTES, tooLarge?: Reply): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -38,7 +38,7 @@ export async function readRawBody(req: IncomingMessage, limit: number = MAX_REQU
     }
   }
   if (size > limit) {
-    throw new HttpFault(novaFaultReply(413, FAULT_MESSAGES.requestTooLarge));
+    throw new HttpFault(tooLarge ?? novaFaultReply(413, FAULT_MESSAGES.requestTooLarge));
   }
   return Buffer.concat(chunks);
 }
@@ -81,9 +81,9 @@ export interface BodyReader {
  * A {@link BodyReader} for `req`: the AK/SK check hashes the raw bytes before the handler parses
  * the same bytes as JSON, and a request stream can be read only once.
  */
-export function createBodyReader(req: IncomingMessage, limit: number = MAX_REQUEST_BODY_BYTES): BodyReader {
+export function createBodyReader(req: IncomingMessage, limit: number = MAX_REQUEST_BODY_BYTES, tooLarge?: Reply): BodyReader {
   let bytes: Promise<Buffer> | undefined;
-  const read = (): Promise<Buffer> => (bytes ??= readRawBody(req, limit));
+  const read = (): Promise<Buffer> => (bytes ??= readRawBody(req, limit, tooLarge));
   return {
     bytes: read,
     json: async () => parseJson(decodeUtf8(await read())),

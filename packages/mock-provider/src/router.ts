@@ -20,7 +20,7 @@ export interface RouteContext {
   readonly store: MetadataStore;
   readonly admin: MockAdmin;
   readonly log: RequestLog;
-  /** Reads the request body as JSON (1 MiB cap); throws the 413/400 reply itself. */
+  /** Reads the request body as JSON (capped at 114688 bytes under /v2 and /v2.1, 1 MiB elsewhere); throws the 413/400 reply itself. */
   readJsonBody(): Promise<unknown>;
 }
 

@@ -7,6 +7,9 @@ import { AUTH_HEADERS, metadataPath, rawRequest } from './test-support/http.js';
 
 const OTHER_PROJECT_ID = '0123456789abcdef0123456789abcdef';
 const UNKNOWN_RESOURCE = { itemNotFound: { code: 404, message: 'The resource could not be found.' } };
+// Nova's router 404 under /v2/ and /v2.1/: webob's body, exactly as Nova sends it (docs/conformance.md).
+const ROUTER_NOT_FOUND_TEXT = '{"code": "404 Not Found", "title": "Not Found", "message": "The resource could not be found.<br /><br />\\n\\n\\n"}';
+const ROUTER_NOT_FOUND = JSON.parse(ROUTER_NOT_FOUND_TEXT) as unknown;
 const KEYSTONE_401 = { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } };
 
 describe('mock provider API', () => {
@@ -79,6 +82,31 @@ describe('mock provider API', () => {
       expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/u);
     });
 
+    it.each([
+      ['no token', {}],
+      ['an unknown token', { 'X-Auth-Token': 'invalid-token' }],
+    ])('sends no microversion headers on the 401 for %s (keystonemiddleware, not the API)', async (_label, headers) => {
+      const res = await fetch(`${mock.url}${metadataPath()}`, { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('openstack-api-version')).toBeNull();
+      expect(res.headers.get('x-openstack-nova-api-version')).toBeNull();
+      expect(res.headers.get('vary')).toBeNull();
+    });
+
+    it('sends the microversion headers on the faults of the API layer on /v2.1', async () => {
+      mock.admin.addToken('other-token', OTHER_PROJECT_ID);
+      const mismatch = await fetch(`${mock.url}${metadataPath()}`, { headers: { 'X-Auth-Token': 'other-token' } });
+      const unknownServer = await fetch(`${mock.url}${metadataPath({ serverId: 'nope' })}`, { headers: AUTH_HEADERS });
+      for (const res of [mismatch, unknownServer]) {
+        expect([res.status, res.headers.get('openstack-api-version'), res.headers.get('x-openstack-nova-api-version')]).toEqual([
+          res === mismatch ? 400 : 404,
+          'compute 2.1',
+          '2.1',
+        ]);
+        expect(res.headers.get('vary')).toBe('OpenStack-API-Version, X-OpenStack-Nova-API-Version');
+      }
+    });
+
     it('answers 401 for an unknown token', async () => {
       const res = await fetch(`${mock.url}${metadataPath()}`, { headers: { 'X-Auth-Token': 'invalid-token' } });
       expect(res.status).toBe(401);
@@ -107,7 +135,7 @@ describe('mock provider API', () => {
     it('routes only project ids Nova routes: another format is an unknown resource', async () => {
       const res = await fetch(`${mock.url}${metadataPath({ projectId: 'NOT-A-PROJECT' })}`, { headers: AUTH_HEADERS });
       expect(res.status).toBe(404);
-      expect(await res.json()).toEqual(UNKNOWN_RESOURCE);
+      expect(await res.json()).toEqual(ROUTER_NOT_FOUND);
     });
   });
 
@@ -127,17 +155,40 @@ describe('mock provider API', () => {
     });
 
     it.each([
-      ['an unknown version', `/v3/${EXAMPLE_PROJECT_ID}/servers/${EXAMPLE_SERVER_ID}/metadata`],
-      ['the root', '/'],
       ['a trailing slash', `${metadataPath()}/`],
       ['an empty server id', metadataPath({ serverId: '' })],
+      ['a trailing slash on /v2', `${metadataPath({ version: 'v2' })}/`],
+    ])('answers 404 with webob body of Nova\'s router and no version headers for %s', async (_name, path) => {
+      const res = await rawRequest(mock.url, path, { headers: AUTH_HEADERS });
+      expect(res.status).toBe(404);
+      expect(res.text).toBe(ROUTER_NOT_FOUND_TEXT);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect(res.headers['openstack-api-version']).toBeUndefined();
+      expect(res.headers['x-openstack-nova-api-version']).toBeUndefined();
+      expect(res.headers['vary']).toBeUndefined();
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/u);
+    });
+
+    it('answers 401, not 404, for an unknown path under /v2.1/ without a token (auth before routing)', async () => {
+      const res = await rawRequest(mock.url, `${metadataPath()}/x/y`, {});
+      expect(res.status).toBe(401);
+      expect(JSON.parse(res.text)).toEqual({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
+      expect(res.headers['www-authenticate']).toBe(`Keystone uri="${mock.url}/identity"`);
+      expect(res.headers['openstack-api-version']).toBeUndefined();
+      expect(res.headers['vary']).toBeUndefined();
+    });
+
+    it.each([
+      ['an unknown version', `/v3/${EXAMPLE_PROJECT_ID}/servers/${EXAMPLE_SERVER_ID}/metadata`],
+      ['the root', '/'],
       ['a missing leading slash', '*'],
       ['malformed percent-encoding', metadataPath({ serverId: '%zz' })],
     ])('answers 404 for %s', async (_name, path) => {
       const res = await rawRequest(mock.url, path, { headers: AUTH_HEADERS });
       expect(res.status).toBe(404);
       expect(JSON.parse(res.text)).toEqual(UNKNOWN_RESOURCE);
-      expect(res.headers['content-type']).toBe('application/json');
+      // Nova sends its faults as JSON with a charset (docs/conformance.md).
+      expect(res.headers['content-type']).toBe('application/json; charset=UTF-8');
       expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/u);
     });
 
@@ -150,7 +201,7 @@ describe('mock provider API', () => {
     ])('answers 404 for a traversal path with %s and never normalises it', async (_name, path) => {
       const res = await rawRequest(mock.url, path, { headers: AUTH_HEADERS });
       expect(res.status).toBe(404);
-      expect(JSON.parse(res.text)).toEqual(UNKNOWN_RESOURCE);
+      expect(JSON.parse(res.text)).toEqual(ROUTER_NOT_FOUND);
       expect(mock.requestLog.at(-1)?.path).toBe(path);
     });
 
@@ -162,7 +213,7 @@ describe('mock provider API', () => {
     ])('answers 404, not 405, for %s on the metadata path%s', async (method, item) => {
       const res = await fetch(`${mock.url}${metadataPath()}${item}`, { method, headers: AUTH_HEADERS });
       expect(res.status).toBe(404);
-      expect(await res.json()).toEqual(UNKNOWN_RESOURCE);
+      expect(await res.json()).toEqual(ROUTER_NOT_FOUND);
     });
 
     it('answers 404 without a body for HEAD on the metadata path', async () => {
@@ -207,6 +258,32 @@ describe('mock provider API', () => {
       expect(log[0]?.path).toBe(`/r/${count - 1000}`);
       expect(log.at(-1)?.path).toBe(`/r/${count - 1}`);
     });
+  });
+
+  it.each([
+    ['a declared length', 'POST'],
+    ['no token either (the size limit runs before authentication)', 'PUT'],
+  ])('answers 413 with webob body for a /v2.1 body over 114688 bytes: %s', async (label, method) => {
+    const body = JSON.stringify({ metadata: { a: 'b' }, pad: 'p'.repeat(114688) });
+    const headers = label.startsWith('no token') ? { 'Content-Type': 'application/json' } : { ...AUTH_HEADERS, 'Content-Type': 'application/json' };
+    const res = await rawRequest(mock.url, metadataPath(), { method, headers, body });
+    expect(res.status).toBe(413);
+    expect(res.text).toBe(
+      '{"code": "413 Request Entity Too Large", "title": "Request Entity Too Large", "message": "Request is too large. Larger than max_request_body_size (114688).<br /><br />\\n\\n\\n"}',
+    );
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.headers['openstack-api-version']).toBeUndefined();
+    expect(res.headers['vary']).toBeUndefined();
+  });
+
+  it('accepts a /v2.1 body of exactly 114688 bytes past the size limit', async () => {
+    const prefix = '{"metadata": {"a": "';
+    const suffix = '"}}';
+    const body = `${prefix}${'x'.repeat(114688 - prefix.length - suffix.length)}${suffix}`;
+    expect(Buffer.byteLength(body)).toBe(114688);
+    const res = await rawRequest(mock.url, metadataPath(), { method: 'POST', headers: { ...AUTH_HEADERS, 'Content-Type': 'application/json' }, body });
+    // Past the size limit: the schema refuses the long value (400), not the size (413).
+    expect(res.status).toBe(400);
   });
 
   it('answers 413 overLimit for a request body over 1 MiB', async () => {

@@ -12,7 +12,7 @@ import { NOVA_ROUTES } from './nova-api.js';
 import { type Reply, sendReply } from './reply.js';
 import { createRequestIds } from './request-id.js';
 import { flattenHeaders, type LoggedRequest, RequestLog } from './request-log.js';
-import { baseResponseHeaders } from './response-headers.js';
+import { apiVersionOf, baseResponseHeaders, novaVersionHeaders } from './response-headers.js';
 import { Router, splitRawPath } from './router.js';
 import { MetadataStore } from './store.js';
 
@@ -153,7 +153,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Pro
   const rawTarget = req.url ?? '/';
   env.log.add({ method, path: rawTarget, headers: flattenHeaders(req.headers) });
   const segments = splitRawPath(rawTarget);
-  const headers = baseResponseHeaders(createRequestIds(), segments, rawTarget);
+  const headers = baseResponseHeaders(createRequestIds());
   let afterHandler: FaultRule['afterHandler'];
   let reply: Reply;
   try {
@@ -194,7 +194,8 @@ async function applyFault(
     return 'handled';
   }
   if (rule.status !== undefined) {
-    sendReply(res, faultReply({ ...rule, status: rule.status }, url), headers);
+    // An injected fault stands for an answer of Nova's API layer, microversion headers included.
+    sendReply(res, faultReply({ ...rule, status: rule.status }, url), { ...headers, ...novaVersionHeaders(apiVersionOf(splitRawPath(req.url ?? '/'), req.url ?? '/')) });
     return 'handled';
   }
   return 'continue';
