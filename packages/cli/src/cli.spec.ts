@@ -1,35 +1,12 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MockProvider } from '@ecs-metadata/mock-provider';
+import { type BinRun, type RunOptions, runBin } from './test-support/run-bin.js';
 
-// The real bin, built by this package's `build` target (the test target depends on it).
-const BIN = fileURLToPath(new URL('../bin/ecs-metadata.js', import.meta.url));
 const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';
 const SERVER = '998af54b-5762-4041-abc1-f98a2c27b3a2';
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns `ecs-metadata ...args` with a clean environment plus `env`; never inherits the caller's. */
-function run(args: string[], env: Record<string, string> = {}, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // XDG_CONFIG_HOME points nowhere, so a profile file of the machine running the tests cannot apply.
-    const isolated = { PATH: process.env.PATH ?? '', XDG_CONFIG_HOME: '/nonexistent/ecs-metadata-cli-spec' };
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...isolated, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onStart?.(child);
-  });
-}
+/** Runs the real bin with `env` (and nothing of this process's environment). */
+const run = (args: string[], env: Record<string, string> = {}, onStart?: RunOptions['onStart']): Promise<BinRun> => runBin(args, env, { onStart });
 
 let mock: MockProvider;
 let env: Record<string, string>;

@@ -1,39 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MockProvider } from '@ecs-metadata/mock-provider';
+import { type BinRun, runBin } from './test-support/run-bin.js';
 
-// The real bin, built by this package's `build` target (the test target depends on it).
-const BIN = fileURLToPath(new URL('../bin/ecs-metadata.js', import.meta.url));
 const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';
 const SERVER = '998af54b-5762-4041-abc1-f98a2c27b3a2';
 const NOVA = `/v2.1/${PROJECT}/servers/${SERVER}/metadata`;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns `ecs-metadata ...args` with a clean environment plus `env`, `stdin` piped in when given. */
-function run(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, ...env },
-      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin?.end(stdin);
-  });
-}
+/** Runs the real bin with a scratch HOME plus `env`, `stdin` piped in when given. */
+const run = (args: string[], env: Record<string, string> = {}, stdin?: string): Promise<BinRun> => runBin(args, { HOME: home, ...env }, { stdin });
 
 let mock: MockProvider;
 let env: Record<string, string>;
