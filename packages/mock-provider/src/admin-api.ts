@@ -50,8 +50,15 @@ async function addUser(context: RouteContext): Promise<Reply> {
   return { status: 201, json: { ...user, password: '****' } };
 }
 
+/** One rule, or an array of rules queued in order, all or none (a status sequence). */
 async function queueFault(context: RouteContext): Promise<Reply> {
-  const rule = parseInput(faultRuleSchema, '', await context.readJsonBody());
+  const body = await context.readJsonBody();
+  if (Array.isArray(body)) {
+    const rules = body.map((rule, index) => parseInput(faultRuleSchema, `[${index}]`, rule));
+    context.admin.queueFaults(rules);
+    return { status: 201, json: rules };
+  }
+  const rule = parseInput(faultRuleSchema, '', body);
   context.admin.queueFault(rule);
   return { status: 201, json: rule };
 }
@@ -69,7 +76,7 @@ async function queueFault(context: RouteContext): Promise<Reply> {
  * | `DELETE /_admin/projects/{projectId}/servers/{serverId}` | – | 204, whether or not it existed |
  * | `POST /_admin/tokens` | `{token, projectId}` | 201 the grant |
  * | `POST /_admin/users` | `{username, password, domainName?, domainId?, projectId, projectName?}` | 201 the user, password masked |
- * | `POST /_admin/faults` | a `FaultRule` | 201 the rule as queued |
+ * | `POST /_admin/faults` | a `FaultRule`, or an array of them (queued in order, all or none: a status sequence) | 201 the rule(s) as queued |
  * | `DELETE /_admin/faults` | – | 204 |
  * | `POST /_admin/reset` | – | 204 (back to the fixture; faults and request log cleared) |
  * | `GET /_admin/requests` | – | 200 `{"requests": [{method, path, headers}, ...]}`, oldest first |

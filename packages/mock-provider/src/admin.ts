@@ -53,6 +53,13 @@ export interface MockAdmin {
    * @throws {ValidationError} naming the failing field as `rule.<path>`.
    */
   queueFault(rule: FaultRule): void;
+  /**
+   * Appends several fault rules in order, all or none: a status sequence such as
+   * `[{ status: 429, headers: { 'Retry-After': '1' } }, { status: 503 }]` (then normal answers).
+   *
+   * @throws {ValidationError} naming the failing field as `rules[i].<path>`; nothing is queued then.
+   */
+  queueFaults(rules: readonly FaultRule[]): void;
   /** Drops every queued fault rule. */
   clearFaults(): void;
   /** Back to the fixture the mock started with: its servers, tokens, access keys, users, token lifetime and faults; the request log emptied. */
@@ -88,14 +95,15 @@ export function createMockAdmin({ store, faults, log, fixture }: AdminDependenci
     queueFault: (rule) => {
       faults.add(rule);
     },
+    queueFaults: (rules) => {
+      faults.addAll(rules);
+    },
     clearFaults: () => faults.clear(),
     reset: () => {
       store.load(fixture.servers, fixture.tokens, fixture.accessKeys ?? [], fixture.users ?? []);
       store.identitySettings = { tokenLifetimeMs: fixture.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, region: fixture.region ?? DEFAULT_MOCK_REGION };
       faults.clear();
-      for (const rule of fixture.faults ?? []) {
-        faults.add(rule);
-      }
+      faults.addAll(fixture.faults ?? []);
       log.clear();
     },
   };

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 /**
  * Error bodies exactly as the real services word them, so that clients, pacts and the verifier
  * see the same text from the mock as from Nova (spec §6.1 "Canonical messages") and Keystone.
@@ -108,4 +110,33 @@ export function defaultFaultBody(status: number, retryAfter: string | undefined)
   }
   const message = DEFAULT_FAULT_MESSAGES[status] ?? SERVER_ERROR_MESSAGE;
   return JSON.stringify(novaFault(status, message, status === 413 || status === 429 ? retryAfter : undefined));
+}
+
+/** The content type of {@link gatewayErrorPage}, as nginx sends it. */
+export const GATEWAY_PAGE_CONTENT_TYPE = 'text/html';
+
+/**
+ * The error page a reverse proxy in front of the API (nginx, as many gateways are) answers when
+ * the service behind it fails: HTML, not JSON, so a client must fall back to the status text.
+ *
+ * @example `gatewayErrorPage(502)` → `<html><head><title>502 Bad Gateway</title></head>…<center>nginx</center>…`
+ */
+export function gatewayErrorPage(status: number): string {
+  const line = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  return `<html>\r\n<head><title>${line}</title></head>\r\n<body>\r\n<center><h1>${line}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+const PADDED_BODY_PREFIX = '{"metadata":{"pad":"';
+const PADDED_BODY_SUFFIX = '"}}';
+
+/** The smallest body {@link paddedMetadataBody} can make: `{"metadata":{"pad":""}}`. */
+export const MIN_PADDED_BODY_BYTES = PADDED_BODY_PREFIX.length + PADDED_BODY_SUFFIX.length;
+
+/**
+ * A valid metadata answer of exactly `bytes` bytes, `{"metadata":{"pad":"xxx…"}}`: an oversized
+ * body that would be a success if the client accepted its size (its one value is longer than
+ * spec §4's 255 characters, too). `bytes` must be at least {@link MIN_PADDED_BODY_BYTES}.
+ */
+export function paddedMetadataBody(bytes: number): string {
+  return `${PADDED_BODY_PREFIX}${'x'.repeat(Math.max(0, bytes - MIN_PADDED_BODY_BYTES))}${PADDED_BODY_SUFFIX}`;
 }

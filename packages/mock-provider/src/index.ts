@@ -7,7 +7,7 @@
  */
 export { startMockProvider, type MockProvider, type MockProviderOptions } from './server.js';
 export type { MockAdmin } from './admin.js';
-export type { FaultRule } from './faults.js';
+export { FAULT_ROUTE_NAMES, type FaultRouteName, type FaultRule } from './faults.js';
 export type { LoggedRequest } from './request-log.js';
 export type { MockServer, ServerInput } from './store.js';
 export { DEFAULT_FIXTURE, DEMO_TOKEN, fixtureSchema, loadFixture, type Fixture } from './fixture.js';

@@ -44,6 +44,16 @@ export function sendReply(res: ServerResponse, reply: Reply, baseHeaders: Readon
   if (res.headersSent || res.destroyed) {
     return;
   }
+  const { headers, text } = prepareReply(reply, baseHeaders);
+  res.writeHead(reply.status, headers);
+  res.end(NO_BODY_STATUSES.has(reply.status) ? undefined : text);
+}
+
+/**
+ * The headers and body text `reply` is sent with: `baseHeaders`, `Content-Length` (none for 204 and
+ * 304), then the reply's own headers, each overriding case-insensitively.
+ */
+export function prepareReply(reply: Reply, baseHeaders: Readonly<Record<string, string>>): { headers: Record<string, string>; text: string } {
   const text = reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
   const headers = new Map<string, [string, string]>();
   const set = (name: string, value: string): void => {
@@ -58,6 +68,5 @@ export function sendReply(res: ServerResponse, reply: Reply, baseHeaders: Readon
   for (const [name, value] of Object.entries(reply.headers ?? {})) {
     set(name, value);
   }
-  res.writeHead(reply.status, Object.fromEntries(headers.values()));
-  res.end(NO_BODY_STATUSES.has(reply.status) ? undefined : text);
+  return { headers: Object.fromEntries(headers.values()), text };
 }

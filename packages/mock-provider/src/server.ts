@@ -10,6 +10,8 @@ import { IAM_ROUTES } from './iam-api.js';
 import { NATIVE_ROUTES } from './native-api.js';
 import { NOVA_ROUTES } from './nova-api.js';
 import { type Reply, sendReply } from './reply.js';
+import { deliverFaultReply, sleep } from './fault-delivery.js';
+import { faultRouteNameOf } from './fault-routes.js';
 import { createRequestIds } from './request-id.js';
 import { flattenHeaders, type LoggedRequest, RequestLog } from './request-log.js';
 import { apiVersionOf, baseResponseHeaders, novaVersionHeaders } from './response-headers.js';
@@ -158,7 +160,8 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Pro
   let reply: Reply;
   try {
     if (segments?.[0] !== ADMIN_PREFIX) {
-      const rule = env.faults.take(faultTargetOf(method, segments));
+      const path = rawTarget.split('?', 1)[0];
+      const rule = env.faults.take(faultTargetOf(method, segments, { route: faultRouteNameOf(env.router, method, segments), path }));
       if (rule !== undefined && (await applyFault(rule, req, res, headers, controller.signal, env.url)) === 'handled') {
         return;
       }
@@ -195,27 +198,9 @@ async function applyFault(
   }
   if (rule.status !== undefined) {
     // An injected fault stands for an answer of Nova's API layer, microversion headers included.
-    sendReply(res, faultReply({ ...rule, status: rule.status }, url), { ...headers, ...novaVersionHeaders(apiVersionOf(splitRawPath(req.url ?? '/'), req.url ?? '/')) });
+    const baseHeaders = { ...headers, ...novaVersionHeaders(apiVersionOf(splitRawPath(req.url ?? '/'), req.url ?? '/')) };
+    await deliverFaultReply(req, res, faultReply({ ...rule, status: rule.status }, url), baseHeaders, rule, signal);
     return 'handled';
   }
   return 'continue';
-}
-
-/** Waits `ms`; resolves `false` at once when `signal` aborts, leaving no timer behind. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve(false);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
