@@ -9,20 +9,29 @@ export interface SignableRequest {
   readonly body: string | undefined;
 }
 
+/** What a signer is told about the call it signs for. */
+export interface SignOptions {
+  /**
+   * The caller's signal: a signer that must wait (a password login) stops waiting when it aborts,
+   * rejecting with the signal's reason.
+   */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /**
  * Authenticates one attempt by returning the headers to add. Signers only add headers; they never
  * change the URL or body. The client calls `sign` again for every retry, so time-based signatures
  * (AK/SK `X-Sdk-Date`) are always fresh.
  */
 export interface RequestSigner {
-  sign(request: SignableRequest): Promise<Record<string, string>> | Record<string, string>;
+  sign(request: SignableRequest, options?: SignOptions): Promise<Record<string, string>> | Record<string, string>;
   /**
    * Called once when the server answered 401 to a request signed by this signer (`rejected`: its
    * method, URL, headers and body as built, before signing). Return true when the credential was
    * renewed (e.g. a new password login) and the request should be sent once more; static
    * credentials return false.
    */
-  refresh?(rejected?: SignableRequest): Promise<boolean>;
+  refresh?(rejected?: SignableRequest, options?: SignOptions): Promise<boolean>;
   /**
    * Credentials that log in (password login) tell what the login returned: the service catalog
    * and the project the token is scoped to, so that a client given no endpoint can take the

@@ -323,7 +323,7 @@ export class EcsMetadataClient {
       return await this.#sendSigned(request, expectation, signer, options);
     } catch (error) {
       // A 401 earns one credential refresh and one resend (DECISIONS): not a transport retry.
-      if (error instanceof AuthenticationError && signer.refresh !== undefined && (await signer.refresh(request))) {
+      if (error instanceof AuthenticationError && signer.refresh !== undefined && (await signer.refresh(request, { signal: options.signal }))) {
         return this.#sendSigned(request, expectation, signer, options);
       }
       throw error;
@@ -348,14 +348,15 @@ export class EcsMetadataClient {
         ...(signal === undefined ? {} : { signal }),
         retry: {
           // Defers to the pure policy of core (spec §8); `undefined` lets ky apply Retry-After.
-          shouldRetry: ({ error }) => (isRetryable(request.method, classifyFailure(error)) ? undefined : false),
+          // A wait ky cannot read would become maxRetryAfterMs in full: `true` makes it back off instead.
+          shouldRetry: ({ error }) => (isRetryable(request.method, classifyFailure(error)) ? (hasUnreadableRetryAfter(error) ? true : undefined) : false),
         },
         hooks: {
           // ky 1.x runs beforeRequest before every attempt, retries included: each is signed anew.
           beforeRequest: [
             async (kyRequest) => {
               attempts += 1;
-              const added = await signer.sign(signedRequest);
+              const added = await signer.sign(signedRequest, { signal });
               for (const [name, value] of Object.entries(added)) {
                 kyRequest.headers.set(name, value);
               }
@@ -395,7 +396,9 @@ export class EcsMetadataClient {
     if (error instanceof KyTimeoutError) {
       return new TimeoutError(`No complete response within the timeout after ${attempts} attempt(s)`, { cause: error, attempts });
     }
-    const reason = error instanceof Error ? describeNetworkError(error) : String(error);
+    // Duck-typed, not `instanceof Error`: node's socket errors may come from another realm (a vm
+    // context, jest), and their code (ECONNRESET, ...) is what the message must show.
+    const reason = isErrorLike(error) ? describeNetworkError(error) : String(error);
     return new NetworkError(`Network error after ${attempts} attempt(s): ${reason}`, { cause: error, attempts });
   }
 
@@ -430,6 +433,25 @@ function classifyFailure(error: Error): Parameters<typeof isRetryable>[1] {
     return { kind: 'other' };
   }
   return { kind: 'network' };
+}
+
+// The headers ky 1.x reads a server's wait from, first present wins (ky's Ky.ts, #calculateRetryDelay).
+const KY_RETRY_AFTER_HEADERS = ['Retry-After', 'RateLimit-Reset', 'X-RateLimit-Retry-After', 'X-RateLimit-Reset', 'X-Rate-Limit-Reset'];
+
+/**
+ * Whether ky would take a wait from a header it cannot parse (`Retry-After: soon`): it then waits
+ * `maxRetryAfter` (60 s by default) instead of the backoff. A number or an HTTP date is readable.
+ */
+function hasUnreadableRetryAfter(error: Error): boolean {
+  if (!(error instanceof HTTPError) || !RETRY_AFTER_STATUSES.includes(error.response.status)) {
+    return false;
+  }
+  const value = KY_RETRY_AFTER_HEADERS.map((name) => error.response.headers.get(name)).find((found) => found !== null && found !== '');
+  return value !== undefined && value !== null && Number.isNaN(Number(value)) && Number.isNaN(Date.parse(value));
+}
+
+function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
 }
 
 function describeNetworkError(error: Error): string {

@@ -1,4 +1,5 @@
 import {
+  AbortError,
   buildPasswordLoginRequest,
   ConfigError,
   EcsApiError,
@@ -123,6 +124,9 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
   let inFlight: Promise<CachedLogin> | undefined;
   let lastFailure: unknown;
   let attempts = 0;
+  // The login in flight can be abandoned, but only once every caller waiting for it has given up.
+  let loginController: AbortController | undefined;
+  let waiters = 0;
   // The token each recent request (method and URL) was signed with.
   const tokenOfRequest = new Map<string, string>();
   const remember = (request: SignableRequest, token: string): void => {
@@ -134,9 +138,9 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
     }
   };
 
-  const logIn = async (): Promise<CachedLogin> => {
+  const logIn = async (abandon: AbortSignal): Promise<CachedLogin> => {
     attempts += 1;
-    const login = await sendLogin(loginParams, { url, timeoutMs, customFetch, onResponse, attempt: attempts, secrets: [password] });
+    const login = await sendLogin(loginParams, { url, timeoutMs, customFetch, onResponse, attempt: attempts, secrets: [password], abandon });
     const obtainedAt = now();
     const lifetime = login.expiresAt - (login.issuedAt ?? obtainedAt);
     const margin = Math.min(refreshBeforeExpiryMs, Math.max(0, lifetime) / 2);
@@ -144,34 +148,78 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
   };
 
   const renew = (): Promise<CachedLogin> => {
-    inFlight ??= logIn().then(
-      (fresh) => {
-        cached = fresh;
-        lastFailure = undefined;
-        inFlight = undefined;
-        return fresh;
-      },
-      (error: unknown) => {
-        cached = undefined;
-        lastFailure = error;
-        inFlight = undefined;
-        throw error;
-      },
-    );
+    if (inFlight === undefined) {
+      const controller = new AbortController();
+      loginController = controller;
+      inFlight = logIn(controller.signal).then(
+        (fresh) => {
+          cached = fresh;
+          lastFailure = undefined;
+          inFlight = undefined;
+          return fresh;
+        },
+        (error: unknown) => {
+          cached = undefined;
+          // An abandoned login was not refused: the next call simply logs in again.
+          lastFailure = error instanceof AbortError ? lastFailure : error;
+          inFlight = undefined;
+          throw error;
+        },
+      );
+    }
     return inFlight;
   };
 
-  const current = (): Promise<CachedLogin> => (cached !== undefined && now() < cached.refreshAt ? Promise.resolve(cached) : renew());
+  /**
+   * Waits for `login` unless `signal` aborts first (then rejects with an `AbortError` at once). When
+   * the last waiter gives up, the login's request is cancelled too; while others wait, it goes on.
+   */
+  const waitFor = (login: Promise<CachedLogin>, signal: AbortSignal | undefined): Promise<CachedLogin> => {
+    const controller = loginController;
+    waiters += 1;
+    return new Promise<CachedLogin>((resolve, reject) => {
+      let done = false;
+      const settle = (): boolean => {
+        if (done) {
+          return false;
+        }
+        done = true;
+        waiters -= 1;
+        signal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const onAbort = (): void => {
+        if (settle()) {
+          reject(new AbortError('The password login was abandoned: the caller aborted', { cause: signal?.reason }));
+          if (waiters === 0) {
+            controller?.abort(signal?.reason);
+          }
+        }
+      };
+      login.then(
+        (value) => settle() && resolve(value),
+        (error: unknown) => settle() && reject(error),
+      );
+      if (signal?.aborted === true) {
+        onAbort();
+      } else {
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+  };
+
+  const current = (signal?: AbortSignal): Promise<CachedLogin> =>
+    cached !== undefined && now() < cached.refreshAt ? Promise.resolve(cached) : waitFor(renew(), signal);
 
   const signer: RequestSigner = {
-    sign: async (request) => {
-      const { token } = (await current()).login;
+    sign: async (request, options) => {
+      const { token } = (await current(options?.signal)).login;
       remember(request, token);
       return { 'X-Auth-Token': token };
     },
-    refresh: async (rejected) => {
+    refresh: async (rejected, options) => {
       if (inFlight !== undefined) {
-        await inFlight; // another request is renewing the token already
+        await waitFor(inFlight, options?.signal); // another request is renewing the token already
         return true;
       }
       if (cached === undefined && lastFailure !== undefined) {
@@ -181,7 +229,7 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
       if (cached !== undefined && used !== undefined && used !== cached.login.token) {
         return true; // rejected with an older token: another request has renewed it since
       }
-      await renew();
+      await waitFor(renew(), options?.signal);
       return true;
     },
     loginDetails: async (): Promise<LoginDetails> => {
@@ -199,6 +247,8 @@ interface LoginTransport {
   onResponse: ((event: LoginEvent) => void) | undefined;
   attempt: number;
   secrets: readonly string[];
+  /** Aborted when every caller waiting for this login has given up. */
+  abandon: AbortSignal;
 }
 
 /** One login over HTTP; every error is a toolkit error whose text holds neither password nor token. */
@@ -206,7 +256,8 @@ async function sendLogin(params: Parameters<typeof buildPasswordLoginRequest>[0]
   const request = buildPasswordLoginRequest(params);
   const own = transport.customFetch === undefined ? createNodeHttpFetch({ maxResponseBytes: MAX_LOGIN_RESPONSE_BYTES, maxSockets: 1 }) : undefined;
   const send = own ?? withBufferedBody(transport.customFetch as FetchLike, MAX_LOGIN_RESPONSE_BYTES);
-  const signal = AbortSignal.timeout(transport.timeoutMs);
+  const timeout = AbortSignal.timeout(transport.timeoutMs);
+  const signal = AbortSignal.any([timeout, transport.abandon]);
   let response: Response;
   let bodyText: string;
   try {
@@ -216,7 +267,10 @@ async function sendLogin(params: Parameters<typeof buildPasswordLoginRequest>[0]
     if (error instanceof EcsMetadataError) {
       throw error; // ResponseTooLargeError
     }
-    if (signal.aborted) {
+    if (transport.abandon.aborted) {
+      throw new AbortError(`Password login (POST ${transport.url}) abandoned: every caller aborted`, { cause: transport.abandon.reason });
+    }
+    if (timeout.aborted) {
       throw new TimeoutError(`Password login (POST ${transport.url}) got no complete response within ${transport.timeoutMs} ms`, { cause: error, attempts: 1 });
     }
     const code = (error as { code?: unknown }).code ?? ((error as Error).cause as { code?: unknown } | undefined)?.code;
