@@ -118,6 +118,8 @@ export async function createCliClient(config: ResolvedConfig, io: CliIo, options
   }
   return createClientFromConfig(config, {
     ...clientOptions,
+    // A password login for the catalog happens here, before any call: Ctrl-C must end it too.
+    signal: io.signal,
     ...(verbose
       ? {
           onResponse: (event) =>

@@ -218,6 +218,35 @@ describe('the CLI interrupted', () => {
   });
 });
 
+describe('the CLI interrupted during a password login', () => {
+  it('exits 130 at once, without a stack trace, while the login for the catalog hangs', async () => {
+    mock.admin.queueFault({ match: { route: 'login' }, delayMs: 30_000 });
+    const logins = (): number => mock.requestLog.filter((entry) => entry.path === '/v3/auth/tokens').length;
+    const { DEMO_USER } = await import('@ecs-metadata/mock-provider');
+    let signalledAt = 0;
+    // No endpoint: the CLI logs in first to read the compute endpoint from the catalog.
+    const env = { OS_AUTH_URL: `${mock.url}/v3`, OS_USERNAME: DEMO_USER.username, OS_PASSWORD: DEMO_USER.password, OS_PROJECT_ID: PROJECT };
+    const run = await runBin(['get', 'mx-sigint-login'], env, {
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          if (logins() > 0) {
+            clearInterval(timer);
+            signalledAt = Date.now();
+            child.kill('SIGINT');
+          }
+        }, 10);
+        child.once('exit', () => clearInterval(timer));
+      },
+    });
+    expect(run.code).toBe(130);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^ecs-metadata: .*abandoned/u);
+    expect(run.stderr).not.toMatch(/\n\s+at /u);
+    expect(run.stderr).not.toContain(DEMO_USER.password);
+    expect(Date.now() - signalledAt).toBeLessThan(2000); // not the 30 s the login would hang
+  });
+});
+
 describe('docs/reliability.md', () => {
   it('is the rendering of the matrix (run "npm run docs:reliability" after changing it)', async () => {
     const docPath = fileURLToPath(new URL('../../../docs/reliability.md', import.meta.url));

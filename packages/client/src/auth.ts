@@ -37,7 +37,7 @@ export interface RequestSigner {
    * and the project the token is scoped to, so that a client given no endpoint can take the
    * compute endpoint from the catalog (DECISIONS "CLI"). Logs in first when needed.
    */
-  loginDetails?(): Promise<LoginDetails>;
+  loginDetails?(options?: SignOptions): Promise<LoginDetails>;
 }
 
 /** What a login returned, besides the token: see {@link RequestSigner.loginDetails}. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_FIXTURE, DEMO_TOKEN, DEMO_USER } from '@ecs-metadata/mock-provider';
 import { AbortError } from '@ecs-metadata/core';
-import { EcsMetadataClient, type EcsMetadataClientOptions, passwordAuth, tokenAuth } from './index.js';
+import { createEcsMetadataClient, EcsMetadataClient, type EcsMetadataClientOptions, passwordAuth, tokenAuth } from './index.js';
 import { rejection, useMockProvider } from './test-support/mock-harness.js';
 
 const PROJECT = DEMO_USER.projectId;
@@ -78,6 +78,17 @@ describe('cancellation with an AbortSignal', () => {
     expect(await rejection(impatient)).toBeInstanceOf(AbortError);
     await expect(patient).resolves.toEqual({ wj: 'True' });
     expect(harness.apiRequests().filter((entry) => entry.path.startsWith('/v3/'))).toHaveLength(1);
+  });
+});
+
+describe('cancellation of the login done to create a client', () => {
+  it('abandons the catalog login of createEcsMetadataClient when its signal aborts', async () => {
+    harness.mock.admin.queueFault({ match: { route: 'login' }, delayMs: 20_000 });
+    const auth = passwordAuth({ authUrl: `${harness.mock.url}/v3`, username: DEMO_USER.username, password: DEMO_USER.password, projectId: PROJECT });
+    const { error, elapsedMs } = await abortAfter(100, (signal) => createEcsMetadataClient({ auth, signal }));
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error.message).not.toContain(DEMO_USER.password);
+    expect(elapsedMs).toBeLessThan(AT_ONCE_MS);
   });
 });
 

@@ -9,6 +9,8 @@ import { type LoginEvent } from './password-auth.js';
 export type CreateClientOptions = Omit<EcsMetadataClientOptions, 'projectId'> & {
   /** The project; default the project a password login's token is scoped to. */
   projectId?: string | undefined;
+  /** Abandons the password login done here (for the catalog) when it aborts: an `AbortError`. */
+  signal?: AbortSignal | undefined;
 };
 
 /**
@@ -32,7 +34,7 @@ export async function createEcsMetadataClient(options: CreateClientOptions): Pro
   }
   const signer = await options.auth();
   const needsLogin = signer.loginDetails !== undefined && (options.endpoint === undefined || options.projectId === undefined);
-  const details: LoginDetails | undefined = needsLogin ? await (signer.loginDetails as () => Promise<LoginDetails>)() : undefined;
+  const details: LoginDetails | undefined = needsLogin ? await (signer.loginDetails as NonNullable<RequestSigner['loginDetails']>)({ signal: options.signal }) : undefined;
   let endpoint = options.endpoint;
   if (endpoint === undefined && details !== undefined) {
     const url = findCatalogEndpoint(details.catalog, { type: 'compute', interface: 'public', region: options.region });
@@ -58,6 +60,8 @@ export async function createEcsMetadataClient(options: CreateClientOptions): Pro
 
 /** Options of {@link createClientFromConfig}: client options that are not configuration. */
 export type ClientFromConfigOptions = Partial<Omit<EcsMetadataClientOptions, 'endpoint' | 'region' | 'domain' | 'projectId' | 'auth' | 'apiVersion'>> & {
+  /** Abandons a password login done while creating the client (see {@link CreateClientOptions}). */
+  signal?: AbortSignal | undefined;
   /** Observes a password login's responses (for `--verbose`); never sees the token or password. */
   onLogin?: ((event: LoginEvent) => void) | undefined;
 };

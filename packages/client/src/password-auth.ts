@@ -232,8 +232,8 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
       await waitFor(renew(), options?.signal);
       return true;
     },
-    loginDetails: async (): Promise<LoginDetails> => {
-      const { login } = await current();
+    loginDetails: async (options): Promise<LoginDetails> => {
+      const { login } = await current(options?.signal);
       return { catalog: login.catalog, projectId: login.project?.id };
     },
   };
