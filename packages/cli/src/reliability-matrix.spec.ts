@@ -58,7 +58,7 @@ const clientObservations = new Map<string, ClientObservation>();
 const cliObservations = new Map<string, CliObservation>();
 
 /** Requests that reached the mock for `serverId` (each attempt is one). */
-const attemptsFor = (serverId: string): number => mock.requestLog.filter((entry) => entry.path.includes(`/servers/${serverId}/`) || entry.path.endsWith(`/servers/${serverId}/metadata`)).length;
+const attemptsFor = (serverId: string): number => mock.requestLog.filter((entry) => entry.path.includes(`/servers/${serverId}/`)).length;
 
 /** Gives `row` its own server with the fault's rules, so rows can run side by side on one mock. */
 function arrange(row: Row, runner: 'client' | 'cli'): string {
