@@ -206,6 +206,11 @@ export class FaultQueue {
     this.#rules.length = 0;
   }
 
+  /** Whether no rule is queued (then a request need not be described for matching at all). */
+  get isEmpty(): boolean {
+    return this.#rules.length === 0;
+  }
+
   /** The first rule matching `target`, with one of its uses consumed; `undefined` when none fits. */
   take(target: FaultTarget): FaultRule | undefined {
     const index = this.#rules.findIndex(({ rule }) => matches(rule, target));

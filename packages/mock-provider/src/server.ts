@@ -161,7 +161,9 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Pro
   try {
     if (segments?.[0] !== ADMIN_PREFIX) {
       const path = rawTarget.split('?', 1)[0];
-      const rule = env.faults.take(faultTargetOf(method, segments, { route: faultRouteNameOf(env.router, method, segments), path }));
+      const rule = env.faults.isEmpty
+        ? undefined
+        : env.faults.take(faultTargetOf(method, segments, { route: faultRouteNameOf(env.router, method, segments), path }));
       if (rule !== undefined && (await applyFault(rule, req, res, headers, controller.signal, env.url)) === 'handled') {
         return;
       }
