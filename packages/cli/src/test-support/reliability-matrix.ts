@@ -94,6 +94,13 @@ export const RELIABILITY_MATRIX: readonly MatrixFault[] = [
     outcomes: same({ result: 'RateLimitError', attempts: 4, honoursRetryAfterMs: 1000, exitCode: 5, message: 'HTTP 429 overLimit: This request was rate-limited.' }),
   },
   {
+    id: 'throttled-unreadable-wait',
+    title: '429 with an unreadable `Retry-After: soon`, then 200',
+    rules: [{ status: 429, headers: { 'Retry-After': 'soon' } }],
+    why: 'A wait that cannot be read is ignored: the ordinary backoff applies, not the 60 s cap.',
+    outcomes: same({ result: 'success', attempts: 2, exitCode: 0, message: SUCCESS_OUTPUT }),
+  },
+  {
     id: 'status-500',
     title: '500 Internal Server Error',
     rules: [{ status: 500, times: ALWAYS }],
