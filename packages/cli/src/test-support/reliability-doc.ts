@@ -109,7 +109,7 @@ const FOOTER = `
 ## Running it
 
 \`\`\`sh
-npx nx test cli -- reliability-matrix   # every row, client and CLI, over loopback HTTP
-npm run docs:reliability                # rewrite this file after changing the rows
+npm test -w packages/cli -- reliability-matrix   # every row, client and CLI, over loopback HTTP
+npm run docs:reliability                         # rewrite this file after changing the rows
 \`\`\`
 `;
