@@ -65,8 +65,41 @@ export const metadataItemRequestBodySchema = z.strictObject({
     .refine((meta) => Object.keys(meta).length === 1, 'must hold exactly one item'),
 });
 
-/** Metadata as a server returns it: string keys (platform keys included) to string values. */
-export const metadataSchema = z.record(z.string(), z.string());
+// zod's record skips an own `__proto__` key without checking its value (its guard against
+// prototype pollution), so `{"__proto__": {...}}` passed unchecked and a real `__proto__` item, a
+// valid key under both key rules, vanished from the result. Found by interpret-response.property.spec.ts.
+const PROTO_KEY = '__proto__';
+const stringRecordSchema = z.record(z.string(), z.string());
+
+function jsonTypeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * Metadata as a server returns it: string keys (platform keys included) to string values. Every
+ * key is checked and kept in the body's order, `__proto__` included (as an own property, never
+ * as the result's prototype).
+ */
+export const metadataSchema = z.unknown().transform((input, context): Record<string, string> => {
+  const result = stringRecordSchema.safeParse(input);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      context.addIssue({ ...issue });
+    }
+    return z.NEVER;
+  }
+  const proto = Object.getOwnPropertyDescriptor(input, PROTO_KEY);
+  if (proto === undefined) {
+    return result.data;
+  }
+  if (typeof proto.value !== 'string') {
+    context.addIssue({ code: 'invalid_type', expected: 'string', input: proto.value, path: [PROTO_KEY], message: `Invalid input: expected string, received ${jsonTypeName(proto.value)}` });
+    return z.NEVER;
+  }
+  const value: string = proto.value;
+  // Object.fromEntries defines `__proto__` as an own data property instead of calling the setter.
+  return Object.fromEntries(Object.keys(input as object).map((key) => [key, key === PROTO_KEY ? value : (result.data[key] as string)]));
+});
 
 /** The body of a 200 answer to "list all metadata": `{"metadata": {"wj": "True"}}`. */
 export const metadataResponseSchema = z.object({ metadata: metadataSchema });
