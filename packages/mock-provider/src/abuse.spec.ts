@@ -235,6 +235,24 @@ describe('the mock under abuse', () => {
     });
   });
 
+  describe('a "__proto__" metadata key (valid under Nova\'s key rules)', () => {
+    const json = { ...AUTH_HEADERS, 'Content-Type': 'application/json' };
+    afterAll(() => mock.admin.reset());
+
+    it('is stored and read back like any key, and pollutes nothing', async () => {
+      const replaced = await fetch(`${mock.url}${metadataPath()}`, { method: 'PUT', headers: json, body: '{"metadata":{"__proto__":"x","wj":"True"}}' });
+      expect(await replaced.text()).toBe('{"metadata":{"__proto__":"x","wj":"True"}}');
+      const listed = await fetch(`${mock.url}${metadataPath()}`, { headers: AUTH_HEADERS });
+      expect(await listed.text()).toBe('{"metadata":{"__proto__":"x","wj":"True"}}');
+      const item = await fetch(`${mock.url}${metadataPath()}/__proto__`, { headers: AUTH_HEADERS });
+      expect(await item.text()).toBe('{"meta":{"__proto__":"x"}}');
+      const polluting = await fetch(`${mock.url}${metadataPath()}`, { method: 'POST', headers: json, body: '{"metadata":{"__proto__":{"polluted":"yes"}}}' });
+      expect(polluting.status).toBe(400);
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      expect(Object.keys(mock.admin.getServer(P, S)?.metadata ?? {})).toEqual(['__proto__', 'wj']);
+    });
+  });
+
   describe('many connections at once', () => {
     it('300 idle connections and 100 concurrent requests on fresh connections: every request answered', async () => {
       const { port } = new URL(mock.url);

@@ -3,6 +3,7 @@ import {
   MAX_METADATA_ITEMS,
   metadataValueSchema,
   novaMetadataKeySchema,
+  ownKeysRecordSchema,
   projectIdSchema,
   serverIdSchema,
 } from '@ecs-metadata/core';
@@ -50,9 +51,9 @@ const mockServerIdSchema = serverIdSchema.refine((id) => {
   }
 }, 'must be usable as one path segment: not "." or "..", no "/", "\\" or control characters');
 
-// What Nova itself could hold: its key rules (space allowed, spec §4.1 project decision) and its item limit.
-const storedMetadataSchema = z
-  .record(novaMetadataKeySchema, metadataValueSchema)
+// What Nova itself could hold: its key rules (space allowed, spec §4.1 project decision) and its item
+// limit. Every key kept, `__proto__` too (a valid Nova key that zod's record would drop unchecked).
+const storedMetadataSchema = ownKeysRecordSchema(novaMetadataKeySchema, metadataValueSchema)
   .refine((metadata) => Object.keys(metadata).length <= MAX_METADATA_ITEMS, `must hold at most ${MAX_METADATA_ITEMS} items`);
 
 /**
