@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { z } from 'zod';
 import { EcsApiError, EcsMetadataError } from './errors.js';
 import type { HeaderSource } from './headers.js';
 import { getServerMetadataExpectation, interpretResponse, type ResponseExpectation } from './interpret-response.js';
@@ -19,6 +20,7 @@ import {
   updateServerMetadataExpectation,
   updateServerMetadataV1Expectation,
 } from './metadata-expectations.js';
+import { ownKeysRecordSchema } from './schemas.js';
 import { hostileString } from './test-support/hostile-strings.js';
 import { propertyParameters } from './test-support/property-runs.js';
 
@@ -205,5 +207,14 @@ describe('regressions found by these properties: a "__proto__" key', () => {
     expect(() => interpretResponse(200, json, '{"meta":{"__proto__":"[]","wj":"True"}}', getServerMetadataItemExpectation('wj'))).toThrow(
       'Invalid response body at $.meta: must hold exactly the requested key "wj", got ["__proto__","wj"]',
     );
+  });
+});
+
+describe('ownKeysRecordSchema, behind the fix', () => {
+  it('checks a "__proto__" key against the key schema too, reporting its path', () => {
+    const lowerCaseKeys = ownKeysRecordSchema(z.string().regex(/^[a-z]+$/u, 'lower case only'), z.string());
+    const result = lowerCaseKeys.safeParse(JSON.parse('{"ok":"1","__proto__":"x"}'));
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([[['__proto__'], 'lower case only']]);
   });
 });
