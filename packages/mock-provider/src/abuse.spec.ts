@@ -333,6 +333,18 @@ describe('the mock and slow clients', () => {
     expect(result.elapsedMs).toBeLessThan(4_500);
   });
 
+  it('a slow answer (a fault delay past the request timeout) is not a slow client: the write is answered', async () => {
+    mock.admin.queueFault({ delayMs: requestMs + 300 });
+    const response = await fetch(`${mock.url}${metadataPath()}`, {
+      method: 'POST',
+      headers: { ...AUTH_HEADERS, 'Content-Type': 'application/json' },
+      body: '{"metadata":{"late":"yes"}}',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ metadata: { wj: 'True', late: 'yes' } });
+    mock.admin.reset();
+  });
+
   it('refuses timeouts node:http cannot enforce, naming them', async () => {
     await expect(startMockProvider({ clientTimeouts: { headersMs: 0 } })).rejects.toThrow(expect.objectContaining({ name: 'ConfigError', setting: 'clientTimeouts.headersMs' }));
     await expect(startMockProvider({ clientTimeouts: { keepAliveMs: 1.5 } })).rejects.toThrow(expect.objectContaining({ name: 'ConfigError', setting: 'clientTimeouts.keepAliveMs' }));
