@@ -109,6 +109,7 @@ describe('the public API of @ecs-metadata/core', () => {
         'metadataRequestBodySchema',
         'nativeServerUrl',
         'novaMetadataMapSchema',
+        'ownKeysRecordSchema',
         'replaceServerMetadataExpectation',
         'setServerMetadataItemExpectation',
         'updateServerMetadataExpectation',

@@ -65,8 +65,48 @@ export const metadataItemRequestBodySchema = z.strictObject({
     .refine((meta) => Object.keys(meta).length === 1, 'must hold exactly one item'),
 });
 
-/** Metadata as a server returns it: string keys (platform keys included) to string values. */
-export const metadataSchema = z.record(z.string(), z.string());
+// zod's record skips an own `__proto__` key without checking it (its guard against prototype
+// pollution), so `{"__proto__": {...}}` passed unchecked and a real `__proto__` item, a valid key
+// under both key rules, vanished. Found by interpret-response.property.spec.ts.
+const PROTO_KEY = '__proto__';
+
+/**
+ * `z.record(keySchema, valueSchema)` over a JSON object that checks and keeps every own key,
+ * `__proto__` included: as an own property of a plain object (never its prototype), in the
+ * object's key order. Issues carry their JSON path (`['__proto__']`) as the record's do.
+ */
+export function ownKeysRecordSchema<V>(keySchema: z.ZodType<string>, valueSchema: z.ZodType<V>): z.ZodType<Record<string, V>> {
+  const record = z.record(keySchema, valueSchema);
+  return z.unknown().transform((input, context): Record<string, V> => {
+    const result = record.safeParse(input);
+    const proto = result.success ? Object.getOwnPropertyDescriptor(input, PROTO_KEY) : undefined;
+    const issues = result.success ? [] : [...result.error.issues];
+    if (proto !== undefined) {
+      const key = keySchema.safeParse(PROTO_KEY);
+      const value = valueSchema.safeParse(proto.value);
+      issues.push(...(key.success ? [] : key.error.issues.map((issue) => ({ ...issue, path: [PROTO_KEY] }))));
+      issues.push(...(value.success ? [] : value.error.issues.map((issue) => ({ ...issue, path: [PROTO_KEY, ...issue.path] }))));
+    }
+    if (!result.success || issues.length > 0) {
+      for (const issue of issues) {
+        context.addIssue({ ...issue });
+      }
+      return z.NEVER;
+    }
+    if (proto === undefined) {
+      return result.data;
+    }
+    const protoValue = valueSchema.parse(proto.value);
+    // Object.fromEntries defines `__proto__` as an own data property instead of calling the setter.
+    return Object.fromEntries(Object.keys(input as object).map((name) => [name, name === PROTO_KEY ? protoValue : (result.data[name] as V)]));
+  });
+}
+
+/**
+ * Metadata as a server returns it: string keys (platform keys included) to string values, every
+ * key kept, `__proto__` included (see {@link ownKeysRecordSchema}).
+ */
+export const metadataSchema = ownKeysRecordSchema(z.string(), z.string());
 
 /** The body of a 200 answer to "list all metadata": `{"metadata": {"wj": "True"}}`. */
 export const metadataResponseSchema = z.object({ metadata: metadataSchema });

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { startMockProvider, type MockProvider, type MockProviderOptions } from './server.js';
+export { DEFAULT_CLIENT_TIMEOUTS, type ClientTimeouts } from './client-limits.js';
 export type { MockAdmin } from './admin.js';
 export { FAULT_ROUTE_NAMES, type FaultRouteName, type FaultRule } from './faults.js';
 export type { LoggedRequest } from './request-log.js';

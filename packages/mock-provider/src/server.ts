@@ -1,8 +1,10 @@
 import { ConfigError, DEFAULT_SIGNATURE_MAX_SKEW_MS } from '@ecs-metadata/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ADMIN_PREFIX, ADMIN_ROUTES } from './admin-api.js';
 import { createMockAdmin, type MockAdmin } from './admin.js';
+import { type ClientTimeouts, refuseTunnel, serverTimeoutOptions } from './client-limits.js';
 import { dispatch, type DispatchEnvironment, errorReply } from './dispatch.js';
 import { faultReply, FaultQueue, type FaultRule, faultTargetOf } from './faults.js';
 import { DEFAULT_FIXTURE, type Fixture, parseFixture } from './fixture.js';
@@ -32,6 +34,11 @@ export interface MockProviderOptions {
    * signed at a fixed date such as the test vectors (spec §9.3).
    */
   signatureMaxSkewMs?: number | false;
+  /**
+   * How long slow clients may take (headers 10 s, whole request 30 s, idle keep-alive 5 s by
+   * default); see {@link ClientTimeouts}. A client too slow gets 408 and is disconnected.
+   */
+  clientTimeouts?: ClientTimeouts;
 }
 
 /** A running mock provider. */
@@ -77,7 +84,8 @@ interface ProviderEnvironment extends DispatchEnvironment {
  * ```
  *
  * @throws {ConfigError} (setting `fixture`) when `fixture` is invalid, naming the JSON path;
- *   (setting `signatureMaxSkewMs`) when that is neither `false` nor a non-negative number.
+ *   (setting `signatureMaxSkewMs`) when that is neither `false` nor a non-negative number;
+ *   (setting `clientTimeouts.<name>`) for a timeout that is not a positive integer.
  * @throws the `listen` error (e.g. `EADDRINUSE`) when the port cannot be bound.
  */
 export async function startMockProvider(options: MockProviderOptions = {}): Promise<MockProvider> {
@@ -86,6 +94,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   if (signatureMaxSkewMs !== false && !(typeof signatureMaxSkewMs === 'number' && signatureMaxSkewMs >= 0)) {
     throw new ConfigError('signatureMaxSkewMs', 'signatureMaxSkewMs must be false or a non-negative number of milliseconds');
   }
+  const timeouts = serverTimeoutOptions(options.clientTimeouts);
   const host = options.host ?? '127.0.0.1';
   const store = new MetadataStore();
   const faults = new FaultQueue();
@@ -94,7 +103,9 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   admin.reset();
 
   const inFlight = new Set<AbortController>();
-  const server = createServer();
+  const server = createServer(timeouts);
+  server.keepAliveTimeout = timeouts.keepAliveTimeout;
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseTunnel(socket));
   await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -3,6 +3,7 @@ import {
   MAX_METADATA_ITEMS,
   metadataValueSchema,
   novaMetadataKeySchema,
+  ownKeysRecordSchema,
   projectIdSchema,
   serverIdSchema,
 } from '@ecs-metadata/core';
@@ -26,6 +27,13 @@ export const VM_STATES: readonly string[] = Object.freeze([
   'shelved_offloaded',
 ]);
 
+/**
+ * How many tokens issued by the identity service (password login) the mock remembers: past it,
+ * the oldest are forgotten (401 from then on, as a revoked token), so a login loop cannot grow
+ * the mock without bound.
+ */
+export const MAX_ISSUED_TOKENS = 10_000;
+
 /** The `vm_state` of a server that does not say otherwise. */
 export const DEFAULT_VM_STATE = 'active';
 
@@ -43,9 +51,9 @@ const mockServerIdSchema = serverIdSchema.refine((id) => {
   }
 }, 'must be usable as one path segment: not "." or "..", no "/", "\\" or control characters');
 
-// What Nova itself could hold: its key rules (space allowed, spec §4.1 project decision) and its item limit.
-const storedMetadataSchema = z
-  .record(novaMetadataKeySchema, metadataValueSchema)
+// What Nova itself could hold: its key rules (space allowed, spec §4.1 project decision) and its item
+// limit. Every key kept, `__proto__` too (a valid Nova key that zod's record would drop unchecked).
+const storedMetadataSchema = ownKeysRecordSchema(novaMetadataKeySchema, metadataValueSchema)
   .refine((metadata) => Object.keys(metadata).length <= MAX_METADATA_ITEMS, `must hold at most ${MAX_METADATA_ITEMS} items`);
 
 /**
@@ -193,15 +201,25 @@ export class MetadataStore {
    * service issued. After that instant it is unknown again (401).
    */
   issueToken(token: string, projectId: string, expiresAt: number): void {
+    this.addToken(token, projectId);
+    this.#tokenExpiry.set(token, expiresAt);
+    if (this.#tokenExpiry.size > MAX_ISSUED_TOKENS) {
+      this.#forgetIssuedTokens();
+    }
+  }
+
+  // Tokens live for a day by default, so a login loop would grow the store until then: past the
+  // cap, drop the expired ones and the oldest (Map order is issue order) down to 90% of the cap,
+  // so the sweep runs once per thousand logins rather than on every one.
+  #forgetIssuedTokens(): void {
     const now = Date.now();
+    const keep = MAX_ISSUED_TOKENS - MAX_ISSUED_TOKENS / 10;
     for (const [issued, expiry] of this.#tokenExpiry) {
-      if (now >= expiry) {
+      if (now >= expiry || this.#tokenExpiry.size > keep) {
         this.#tokens.delete(issued);
         this.#tokenExpiry.delete(issued);
       }
     }
-    this.addToken(token, projectId);
-    this.#tokenExpiry.set(token, expiresAt);
   }
 
   /**
