@@ -8,7 +8,7 @@
 // 3. For each Node major: a fresh project under the system temp folder (never inside the
 //    workspace), its own .npmrc pointing at verdaccio, its own HOME and npm cache, no NODE_PATH;
 //    installs @ecs-metadata/cli, @ecs-metadata/client and @ecs-metadata/mock-provider (plus
-//    typescript and @types/node) from verdaccio only, proves nothing resolves into the workspace,
+//    typescript 5.9 and 7 and @types/node) from verdaccio only, proves nothing resolves into the workspace,
 //    then runs `npx ecs-metadata demo`, an ESM script, a CommonJS require and a strict TypeScript
 //    file (tsc, then run) against the mock — all under that Node (tools/node-runtimes.mjs).
 //
@@ -24,8 +24,12 @@ import { createPublisherToken, startRegistry } from './verdaccio.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const workspaceRoot = resolve(here, '..', '..');
 const consumerFixtures = join(here, 'consumer');
-/** What the consumer installs besides our packages, pinned: the compiler we build with. */
+/**
+ * What the consumer installs besides our packages, pinned: the compiler we build with, and the
+ * native TypeScript 7 that `npm install typescript` gives users now (installed under an alias).
+ */
 const TYPESCRIPT_VERSION = '5.9.3';
+const TYPESCRIPT_NATIVE_VERSION = '7.0.2';
 const TYPES_NODE_VERSIONS = { 20: '20.19.43', 22: '22.20.5', 24: '24.19.4' };
 const EXPECTED_DEMO_STDOUT = '{"wj":"True"}\n';
 
@@ -110,10 +114,13 @@ function consumerChecks({ major, registryUrl, scratch, cache }) {
   writeFileSync(join(project, '.npmrc'), `registry=${registryUrl}\n`);
   for (const file of readdirSync(consumerFixtures)) copyFileSync(join(consumerFixtures, file), join(project, file));
 
-  step('npm install @ecs-metadata/cli @ecs-metadata/client @ecs-metadata/mock-provider from the registry', () =>
+  // The README's command verbatim first: the client alone must bring everything it needs.
+  step('npm install @ecs-metadata/client (alone, from the registry)', () => run('npm', ['install', '--no-audit', '--no-fund', '@ecs-metadata/client'], { cwd: project, env }));
+  step('CommonJS require() of the client', () => process.stdout.write(`     ${run('node', ['require-client.cjs'], { cwd: project, env })}`));
+  step('npm install @ecs-metadata/cli @ecs-metadata/mock-provider typescript @types/node', () =>
     run(
       'npm',
-      ['install', '--no-audit', '--no-fund', '@ecs-metadata/cli', '@ecs-metadata/client', '@ecs-metadata/mock-provider', `typescript@${TYPESCRIPT_VERSION}`, `@types/node@${TYPES_NODE_VERSIONS[major]}`],
+      ['install', '--no-audit', '--no-fund', '@ecs-metadata/cli', '@ecs-metadata/mock-provider', `typescript@${TYPESCRIPT_VERSION}`, `typescript-native@npm:typescript@${TYPESCRIPT_NATIVE_VERSION}`, `@types/node@${TYPES_NODE_VERSIONS[major]}`],
       { cwd: project, env },
     ),
   );
@@ -125,11 +132,21 @@ function consumerChecks({ major, registryUrl, scratch, cache }) {
     if (stdout !== EXPECTED_DEMO_STDOUT) throw new Error(`npx ecs-metadata demo printed ${JSON.stringify(stdout)}, expected ${JSON.stringify(EXPECTED_DEMO_STDOUT)}`);
   });
   step('ESM script queries the mock with the client', () => process.stdout.write(`     ${run('node', ['query-mock.mjs'], { cwd: project, env })}`));
-  step('CommonJS require() of the client', () => process.stdout.write(`     ${run('node', ['require-client.cjs'], { cwd: project, env })}`));
   step(`tsc ${TYPESCRIPT_VERSION} (strict, NodeNext, skipLibCheck false) type-checks and compiles typed-consumer.ts`, () =>
-    run('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], { cwd: project, env }),
+    // By path: both compilers declare the bin `tsc`, so node_modules/.bin/tsc could be either.
+    run('node', [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: project, env }),
+  );
+  step(`tsc ${TYPESCRIPT_NATIVE_VERSION} (native) type-checks typed-consumer.ts`, () =>
+    run('node', [join('node_modules', 'typescript-native', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: project, env }),
   );
   step('the compiled TypeScript runs', () => process.stdout.write(`     ${run('node', ['out/typed-consumer.js'], { cwd: project, env })}`));
+  step('npx @ecs-metadata/cli demo from an empty folder (the README\'s no-install form)', () => {
+    // Outside the project: npx would otherwise find the cli the project installed.
+    const empty = mkdtempSync(join(scratch, `npx-node${major}-`));
+    writeFileSync(join(empty, '.npmrc'), `registry=${registryUrl}\n`);
+    const stdout = run('npx', ['--yes', '@ecs-metadata/cli', 'demo'], { cwd: empty, env });
+    if (stdout !== EXPECTED_DEMO_STDOUT) throw new Error(`npx @ecs-metadata/cli demo printed ${JSON.stringify(stdout)}`);
+  });
   return nodeVersion;
 }
 
