@@ -92,7 +92,8 @@ function checkTarball(pkg, { root, files }, problems) {
       continue;
     }
     const source = readFileSync(join(root, file), 'utf8');
-    if (!source.startsWith('#!/usr/bin/env node\n')) problems.push(`bin "${name}" → ${target} does not start with "#!/usr/bin/env node"`);
+    // `env -S node --flag` is allowed (a bundle may want --enable-source-maps); a bare interpreter path is not portable.
+    if (!/^#!\/usr\/bin\/env (-S )?node(\s|$)/.test(source)) problems.push(`bin "${name}" → ${target} does not start with "#!/usr/bin/env node"`);
     for (const specifier of relativeImports(source)) {
       const imported = posix.normalize(posix.join(posix.dirname(file), specifier));
       if (!files.has(imported)) problems.push(`bin "${name}" → ${target} imports ${specifier}, which is not in the tarball`);
