@@ -24,6 +24,7 @@ export interface SignOptions {
  * (AK/SK `X-Sdk-Date`) are always fresh.
  */
 export interface RequestSigner {
+  /** The headers that authenticate `request` (e.g. `X-Auth-Token`, or AK/SK's `Authorization` and `X-Sdk-Date`). */
   sign(request: SignableRequest, options?: SignOptions): Promise<Record<string, string>> | Record<string, string>;
   /**
    * Called once when the server answered 401 to a request signed by this signer (`rejected`: its

@@ -95,8 +95,10 @@ export const CONFIG_SETTINGS = {
 
 /** The name of a setting, e.g. `projectId`. */
 export type SettingName = keyof typeof CONFIG_SETTINGS;
-type SecretSetting = { [K in SettingName]: (typeof CONFIG_SETTINGS)[K]['secret'] extends true ? K : never }[SettingName];
-type PlainSetting = Exclude<SettingName, SecretSetting | 'apiVersion'>;
+/** The settings that hold a secret (token, secret key, password...): a {@link Secret} in a resolved config. */
+export type SecretSetting = { [K in SettingName]: (typeof CONFIG_SETTINGS)[K]['secret'] extends true ? K : never }[SettingName];
+/** The settings that hold a plain string in a resolved config (every one but the secrets and `apiVersion`). */
+export type PlainSetting = Exclude<SettingName, SecretSetting | 'apiVersion'>;
 
 /** The environment variables read for each setting, in order of precedence. */
 export const CONFIG_ENV_VARS: { readonly [K in SettingName]: readonly string[] } = Object.freeze(

@@ -59,7 +59,9 @@ export {
   type CredentialKind,
   type Environment,
   type LoadConfigFilesOptions,
+  type PlainSetting,
   type ResolvedConfig,
+  type SecretSetting,
   type SettingName,
 } from './config.js';
 export { credentialsFromConfig, type CredentialsFromConfigOptions } from './config-credentials.js';

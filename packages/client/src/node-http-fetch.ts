@@ -16,6 +16,7 @@ export interface NodeHttpFetchOptions {
 
 /** A `fetch` over node:http/https with its own keep-alive pool; `close()` ends that pool. */
 export interface NodeHttpFetch extends FetchLike {
+  /** Ends the keep-alive pool: destroys its sockets, idle or in use; later requests open new connections. */
   close(): void;
 }
 

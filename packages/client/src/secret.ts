@@ -21,14 +21,17 @@ export class Secret {
     return this.#value;
   }
 
+  /** Always the mask, so template strings and concatenation never leak the value. */
   toString(): string {
     return MASK;
   }
 
+  /** Always the mask, so `JSON.stringify` of a config never leaks the value. */
   toJSON(): string {
     return MASK;
   }
 
+  /** What `util.inspect` and `console.log` show: `Secret(****)`. */
   [INSPECT](): string {
     return `Secret(${MASK})`;
   }

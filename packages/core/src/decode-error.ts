@@ -33,10 +33,18 @@ export function excerpt(bodyText: string): string {
   return bodyText.length > BODY_EXCERPT_LENGTH ? `${bodyText.slice(0, BODY_EXCERPT_LENGTH)}…` : bodyText;
 }
 
-interface DecodedFault {
+/**
+ * What {@link decodeFaultBody} found in an error body; each field is `undefined` when the body
+ * did not carry it.
+ */
+export interface DecodedFault {
+  /** The gateway's `error_code`, Huawei's or Keystone's `error.code` (as a string), or Nova's fault name (`itemNotFound`, ...). */
   code: string | undefined;
+  /** `error_msg`, `error.message` (else `error.title`), or the Nova fault's `message`. */
   message: string | undefined;
+  /** The API gateway's `request_id` from the body (the response headers' id takes precedence). */
   requestId: string | undefined;
+  /** A Nova fault's `retryAfter`, as a string and unparsed. */
   retryAfter: string | undefined;
 }
 

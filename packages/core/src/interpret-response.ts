@@ -9,8 +9,11 @@ import { type Metadata, metadataResponseSchema } from './schemas.js';
  * body, the schema of that body and the part of it the caller wants.
  */
 export interface ResponseExpectation<T> {
+  /** The statuses that mean success; any other is decoded as an error. */
   readonly successStatuses: readonly number[];
+  /** Picks the caller's result out of the body once `schema` accepted it; `undefined` for calls without a body. */
   readonly parse: ((body: unknown, status: number) => T) | undefined;
+  /** The zod schema a success body must satisfy; `undefined` for calls without a body. */
   readonly schema: z.ZodType | undefined;
 }
 
