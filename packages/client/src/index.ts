@@ -13,7 +13,7 @@ export {
   type ResponseEvent,
   type WriteCallOptions,
 } from './client.js';
-export { tokenAuth, type CredentialProvider, type LoginDetails, type RequestSigner, type SignableRequest } from './auth.js';
+export { tokenAuth, type CredentialProvider, type LoginDetails, type RequestSigner, type SignableRequest, type SignOptions } from './auth.js';
 export { createNodeHttpFetch, withBufferedBody, type NodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
 export type { FetchLike } from './fetch-types.js';
 // The error classes callers catch, re-exported so that one import is enough.
