@@ -1,5 +1,5 @@
 /**
- * `@ecs-metadata/cli`: the `ecs-metadata` command. The bin is `bin/ecs-metadata.js` (over `dist/bin.js`); `main` runs it in-process.
+ * `@ecs-metadata/cli`: the `ecs-metadata` command. The bin is `bin/ecs-metadata.js` (over the esbuild bundle of `dist/bin.js`, `dist/bundle/`); `main` runs it in-process.
  *
  * @packageDocumentation
  */

@@ -362,11 +362,16 @@ export class EcsMetadataClient {
               }
             },
           ],
-          afterResponse: [
-            (_request, _options, response) => {
-              this.#onResponse?.({ method: request.method, url: request.url, status: response.status, attempt: attempts, requestId: readRequestIdHeader(response.headers) });
-            },
-          ],
+          // Only when someone observes responses: ky hands each afterResponse hook a clone of the
+          // response (a tee of its body stream), a cost every call would pay (docs/performance.md).
+          afterResponse:
+            this.#onResponse === undefined
+              ? []
+              : [
+                  (_request, _options, response) => {
+                    this.#onResponse?.({ method: request.method, url: request.url, status: response.status, attempt: attempts, requestId: readRequestIdHeader(response.headers) });
+                  },
+                ],
         },
       });
       return interpretResponse(response.status, response.headers, await response.text(), expectation);

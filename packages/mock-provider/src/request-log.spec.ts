@@ -13,6 +13,15 @@ describe('RequestLog', () => {
     expect(REQUEST_LOG_LIMIT).toBe(1000);
   });
 
+  it('keeps exactly the newest `limit` entries at every count, across the trims', () => {
+    const log = new RequestLog(4);
+    for (let index = 0; index < 23; index += 1) {
+      log.add({ method: 'GET', path: `/${index}`, headers: {} });
+      const expected = Array.from({ length: Math.min(index + 1, 4) }, (_, offset) => `/${index + 1 - Math.min(index + 1, 4) + offset}`);
+      expect(log.snapshot().map(({ path }) => path)).toEqual(expected);
+    }
+  });
+
   it('flattens repeated headers', () => {
     expect(flattenHeaders({ a: '1', 'set-cookie': ['x', 'y'], gone: undefined })).toEqual({ a: '1', 'set-cookie': 'x, y' });
   });
