@@ -143,7 +143,7 @@ describe('AdaptiveRate against a simulated throttled provider (loose bounds, no 
 
   it('still finishes, more slowly, when the burst is far below one second of rate (each Retry-After pause costs most of a second)', () => {
     const result = simulate({ ratePerSecond: 200, burst: 20, concurrency: 16, rttMs: 2, servers: 10_000, retryAfterMs: 1000 });
-    expect(result.wallRatio).toBeLessThanOrEqual(2);
+    expect(result.wallRatio).toBeLessThanOrEqual(1.8);
     expect(result.throttledShare).toBeLessThanOrEqual(0.05);
   });
 

@@ -11,8 +11,9 @@ import { ValidationError } from '@ecs-metadata/core';
  * reads"): the decrease reacts once per "epoch" (to the first 429 of requests sent after the previous
  * decrease, so the burst of 429s already in flight does not divide the rate again and again); the
  * first estimate comes from the requests the provider accepted in the last second; and the growth
- * back is a slow exponential (10 %/s), so the rate spends most of its time just under the provider's
- * threshold and finds it again within seconds when the first estimate was far off.
+ * back is exponential, fast (50 %/s) while the rate is only that first guess and slow (10 %/s) once a
+ * second throttle has confirmed it, so the rate spends most of its time just under the provider's
+ * threshold.
  */
 
 /** Tuning of the adaptive rate; every field has a default. */
@@ -63,6 +64,8 @@ const DEFAULTS = {
   burstSeconds: 0.05,
   maxPauseMs: 60_000,
 } as const satisfies Required<AdaptiveRateOptions>;
+
+const FIRST_GUESS_GROWTH_PER_SECOND = 0.5;
 
 // Sends and successes are counted in 20 slots of 50 ms: one second of history in bounded memory.
 const SLOT_MS = 50;
@@ -203,7 +206,10 @@ export class AdaptiveRate {
       return;
     }
     const seconds = Math.max(0, now - Math.max(this.#decreasedAt, this.#pausedUntil)) / 1000;
-    const grown = this.#rateAfterDecrease * (1 + this.#options.increasePerSecond) ** seconds;
+    // Until the second decrease the rate is only a first guess (it may be far below the provider's),
+    // so it grows fast; after, it is known within a few percent and grows slowly.
+    const growth = this.#epoch === 1 ? FIRST_GUESS_GROWTH_PER_SECOND : this.#options.increasePerSecond;
+    const grown = this.#rateAfterDecrease * (1 + growth) ** seconds;
     const used = (2 * this.#sent.total(now) * 1000) / WINDOW_MS;
     this.#rate = this.#clamp(Math.max(this.#rate, Math.min(grown, Math.max(used, this.#rateAfterDecrease))));
   }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { AbortError, EcsMetadataError, ValidationError } from '@ecs-metadata/core';
 
 /** Default number of requests a batch keeps in flight. */
@@ -39,6 +40,8 @@ export async function* runBatch<T>(
   }
   const stop = new AbortController();
   const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
+  // Every call in flight listens to it (the transport, the rate limiter): a few listeners per slot.
+  setMaxListeners(10 + 4 * concurrency, signal);
   const source = Symbol.asyncIterator in ids ? ids[Symbol.asyncIterator]() : ids[Symbol.iterator]();
   const inFlight = new Set<Promise<void>>();
   const finished: BatchResult<T>[] = [];
