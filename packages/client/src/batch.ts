@@ -38,10 +38,17 @@ export async function* runBatch<T>(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ValidationError('concurrency', `must be a positive integer, got ${String(concurrency)}`);
   }
+  // Linked by listeners rather than AbortSignal.any (on Node 20 derived signals outlive young-generation
+  // collections): each call gets a short-lived signal of its own, aborted from the batch's.
   const stop = new AbortController();
-  const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
-  // Every call in flight listens to it (the transport, the rate limiter): a few listeners per slot.
-  setMaxListeners(10 + 4 * concurrency, signal);
+  const signal = stop.signal;
+  const forwardAbort = (): void => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted === true) {
+    forwardAbort();
+  }
+  options.signal?.addEventListener('abort', forwardAbort, { once: true });
+  // One listener per call in flight.
+  setMaxListeners(10 + concurrency, signal);
   const source = Symbol.asyncIterator in ids ? ids[Symbol.asyncIterator]() : ids[Symbol.iterator]();
   const inFlight = new Set<Promise<void>>();
   const finished: BatchResult<T>[] = [];
@@ -49,7 +56,10 @@ export async function* runBatch<T>(
   let exhausted = false;
 
   const start = (serverId: string): void => {
-    const task = work(serverId, signal).then(
+    const call = new AbortController();
+    const abortCall = (): void => call.abort(signal.reason);
+    signal.addEventListener('abort', abortCall, { once: true });
+    const task = work(serverId, call.signal).then(
       (value) => {
         finished.push({ serverId, value });
       },
@@ -58,6 +68,7 @@ export async function* runBatch<T>(
       },
     );
     const tracked = task.finally(() => {
+      signal.removeEventListener('abort', abortCall);
       inFlight.delete(tracked);
       wake?.();
     });
@@ -94,6 +105,7 @@ export async function* runBatch<T>(
     }
   } finally {
     // Reached on completion, on an error, and when the consumer stops early (break, return).
+    options.signal?.removeEventListener('abort', forwardAbort);
     stop.abort(new AbortError('The batch was stopped before this request finished'));
     await Promise.allSettled(inFlight);
     if (!exhausted) {
