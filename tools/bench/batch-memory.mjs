@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console */
 // A 100,000-id batch read with `ecs-metadata get -`, the ids piped to its stdin, against the mock
 // provider (not throttled): the CLI's peak RSS, against a one-server `get` as the baseline and the
 // 150 MB target. Not part of `npm test`.

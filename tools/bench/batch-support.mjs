@@ -1,3 +1,4 @@
+/* global process, console, URL */
 // Shared by the batch benchmarks: the machine's description, the CLI's bin, the peak RSS of a child.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console */
 // A 10,000-server batch read with `ecs-metadata get -` against the mock provider throttled at a fixed
 // rate (per project, burst one second's worth, 429 APIG.0308 + Retry-After past it). Prints the wall
 // time against the ideal N / rate, the 429s and the failures. Not part of `npm test`.

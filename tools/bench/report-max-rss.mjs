@@ -1,3 +1,4 @@
+/* global process */
 // Loaded with `node --import` into a benchmarked CLI run: writes the process's peak RSS (KiB) on exit.
 import { writeFileSync } from 'node:fs';
 
