@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync, ReadStream } from 'node:fs';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
@@ -54,6 +54,32 @@ export async function* idsOf(sources: readonly IdSource[], io: CliIo): AsyncGene
 export async function countIds(path: string): Promise<number> {
   let count = 0;
   const lines = linesOf(readable(path));
+  while (!(await lines.next()).done) {
+    count += 1;
+  }
+  return count;
+}
+
+/**
+ * Counts the ids of stdin when it is a regular file (`get - < ids.txt`), else `undefined` (a pipe can
+ * be read only once). Reads the file by position (pread), so the batch's own reading of stdin, from
+ * the shared offset, is not disturbed.
+ */
+export async function countStdinIds(stdin: unknown): Promise<number | undefined> {
+  // Node opens stdin redirected from a file as an fs.ReadStream on fd 0 (a pipe or a terminal is not one).
+  const fd = stdin instanceof ReadStream ? (stdin as { fd?: unknown }).fd : undefined;
+  if (typeof fd !== 'number') {
+    return undefined;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) {
+      return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  let count = 0;
+  const lines = linesOf(createReadStream('', { fd, start: 0, autoClose: false }) as AsyncIterable<Uint8Array>);
   while (!(await lines.next()).done) {
     count += 1;
   }

@@ -1,5 +1,5 @@
 import { AbortError, type EcsMetadataClient, type EcsMetadataError } from '@ecs-metadata/client';
-import { countIds, type IdSource, idsOf } from '../batch/id-source.js';
+import { countIds, countStdinIds, type IdSource, idsOf } from '../batch/id-source.js';
 import { type BatchCounts, formatDuration, ProgressLine } from '../batch/progress.js';
 import { periodicCollector } from '../batch/heap-bound.js';
 import { ndjsonLine, textLine } from '../batch/result-lines.js';
@@ -31,7 +31,7 @@ export async function runBatchGet(plan: BatchGetPlan, client: EcsMetadataClient,
   const startedAt = Date.now();
   const progress = io.stderr.isTTY === true ? new ProgressLine(io.stderr, () => counts) : undefined;
   if (progress !== undefined) {
-    void totalOf(plan.sources).then((total) => {
+    void totalOf(plan.sources, io).then((total) => {
       progress.total = total;
     });
   }
@@ -84,14 +84,16 @@ async function write(stream: OutputStream, text: string): Promise<void> {
   }
 }
 
-// The total when it can be known without holding the ids: arguments and files, not stdin.
-async function totalOf(sources: readonly IdSource[]): Promise<number | undefined> {
+// The total when it can be known without holding the ids: arguments, files, and stdin when it is a
+// file (`get - < ids.txt`), not a pipe.
+async function totalOf(sources: readonly IdSource[], io: CliIo): Promise<number | undefined> {
   let total = 0;
   for (const source of sources) {
     if (source.kind === 'stdin') {
-      return undefined;
+      total += (await countStdinIds(io.stdin).catch(() => undefined)) ?? Number.NaN;
+    } else {
+      total += source.kind === 'id' ? 1 : await countIds(source.path).catch(() => Number.NaN);
     }
-    total += source.kind === 'id' ? 1 : await countIds(source.path).catch(() => Number.NaN);
   }
   return Number.isNaN(total) ? undefined : total;
 }
