@@ -2,6 +2,8 @@
 export interface OutputStream {
   write(chunk: string): boolean;
   isTTY?: boolean;
+  /** Node streams: waits for `drain` when `write` returned false (backpressure of a batch's output). */
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 /** Everything a command touches outside itself, so tests and the bin hand it in. */

@@ -96,9 +96,19 @@ describe('Retry-After the client cannot read', () => {
   it('falls back to the backoff instead of waiting maxRetryAfterMs', async () => {
     harness.mock.admin.queueFault({ status: 429, headers: { 'Retry-After': 'soon' } });
     const started = performance.now();
-    const result = await tokenClient({ retry: { baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 60_000 } }).getServerMetadata(SERVER);
+    // The retry policy alone: the adaptive limiter (below) would space the retry by its own token.
+    const result = await tokenClient({ rateLimit: false, retry: { baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 60_000 } }).getServerMetadata(SERVER);
     expect(result).toEqual({ wj: 'True' });
     expect(performance.now() - started).toBeLessThan(AT_ONCE_MS);
+    expect(apiRequests()).toBe(2);
+  });
+
+  it('with the default rate limiter, waits for its next token (its minimum rate, 1/s), never maxRetryAfterMs', async () => {
+    harness.mock.admin.queueFault({ status: 429, headers: { 'Retry-After': 'soon' } });
+    const started = performance.now();
+    const result = await tokenClient({ retry: { baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 60_000 } }).getServerMetadata(SERVER);
+    expect(result).toEqual({ wj: 'True' });
+    expect(performance.now() - started).toBeLessThan(3 * AT_ONCE_MS);
     expect(apiRequests()).toBe(2);
   });
 });

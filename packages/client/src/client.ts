@@ -25,12 +25,16 @@ import {
   ValidationError,
   apiVersionSchema,
   readRequestIdHeader,
+  parseRetryAfter,
 } from '@ecs-metadata/core';
 import ky, { HTTPError, type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
 import type { CredentialProvider, RequestSigner } from './auth.js';
 import type { FetchLike } from './fetch-types.js';
 import { endpointOf } from './endpoint-of.js';
 import { createNodeHttpFetch, type NodeHttpFetch, withBufferedBody } from './node-http-fetch.js';
+import { type BatchOptions, type BatchResult, runBatch } from './batch.js';
+import { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
+import type { RateStats, RateTicket } from './adaptive-rate.js';
 // The rest of the metadata family (spec §3.2-§3.8).
 import {
   buildDeleteServerMetadataItemRequest,
@@ -85,7 +89,18 @@ export interface EcsMetadataClientOptions {
   maxResponseBytes?: number;
   /** Observes every response of every attempt (for `--verbose` logs); never sees headers or secrets. */
   onResponse?: (event: ResponseEvent) => void;
+  /**
+   * Client-side flow control shared by every request of this client, retries included: each attempt
+   * takes a token of an adaptive token bucket that learns the provider's rate from its 429s and
+   * `Retry-After` (see `AdaptiveRateLimiter`). Nothing waits until the provider first throttles.
+   * Default: on, with the defaults of `AdaptiveRateOptions`; give options to tune it, an
+   * `AdaptiveRateLimiter` to share one between clients of the same project, or `false` to turn it off.
+   */
+  rateLimit?: AdaptiveRateLimiter | AdaptiveRateLimiterOptions | false;
 }
+
+/** One server's outcome in {@link EcsMetadataClient.getServerMetadataMany}: its metadata, or its own error. */
+export type ServerMetadataResult = { serverId: string; metadata: Metadata; error?: undefined } | { serverId: string; metadata?: undefined; error: EcsMetadataError };
 
 /** One answered attempt, as reported to {@link EcsMetadataClientOptions.onResponse}. */
 export interface ResponseEvent {
@@ -139,7 +154,10 @@ export class EcsMetadataClient {
   readonly #userAgent: string | undefined;
   readonly #ky: KyInstance;
   readonly #transport: NodeHttpFetch | undefined;
+  /** What ky sends each attempt with: the transport, or the caller's `fetch` reading under the cap. */
+  readonly #fetch: FetchLike;
   readonly #onResponse: ((event: ResponseEvent) => void) | undefined;
+  readonly #rateLimiter: AdaptiveRateLimiter | undefined;
   #signer: Promise<RequestSigner> | undefined;
 
   /**
@@ -159,9 +177,11 @@ export class EcsMetadataClient {
     const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const maxResponseBytes = positiveInteger('maxResponseBytes', options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     const retry = resolveRetryOptions(options.retry);
+    this.#rateLimiter = rateLimiterOf(options.rateLimit);
     this.#transport = options.fetch === undefined ? createNodeHttpFetch({ maxResponseBytes }) : undefined;
+    this.#fetch = this.#transport ?? withBufferedBody(options.fetch as FetchLike, maxResponseBytes);
     this.#ky = ky.create({
-      fetch: this.#transport ?? withBufferedBody(options.fetch as FetchLike, maxResponseBytes),
+      fetch: this.#fetch,
       timeout: timeoutMs,
       redirect: 'manual',
       throwHttpErrors: true,
@@ -191,6 +211,40 @@ export class EcsMetadataClient {
   async getServerMetadata(serverId: string, options: CallOptions = {}): Promise<Metadata> {
     const request = buildGetServerMetadataRequest({ ...this.#target(), serverId });
     return this.#send(request, getServerMetadataExpectation, options);
+  }
+
+  /**
+   * Reads the metadata of many servers (spec §3.1, one GET each) with at most `concurrency`
+   * requests in flight (default 16), paced by the client's adaptive rate limiter, and yields each
+   * server's outcome as it completes: completion order, not input order. `serverIds` may be an
+   * array or any (async) iterable, e.g. lines read from a file: it is pulled lazily, one id per free
+   * slot, so memory stays bounded whatever its size. Ids are not de-duplicated.
+   *
+   * One server's failure (an invalid id, 404, a 429 still answered after every retry, ...) is that
+   * server's `error` and never stops the others. Breaking out of the loop aborts the requests in
+   * flight.
+   *
+   * @example
+   * ```ts
+   * for await (const result of client.getServerMetadataMany(ids, { concurrency: 32 })) {
+   *   if (result.error) console.error(result.serverId, result.error.message);
+   *   else console.log(result.serverId, result.metadata);
+   * }
+   * ```
+   *
+   * @throws {ValidationError} (`concurrency`) unless a positive integer.
+   * @throws {AbortError} when `signal` aborts (after the requests in flight have settled).
+   * @throws whatever iterating `serverIds` throws.
+   */
+  async *getServerMetadataMany(serverIds: Iterable<string> | AsyncIterable<string>, options: BatchOptions = {}): AsyncGenerator<ServerMetadataResult, void, undefined> {
+    for await (const result of runBatch(serverIds, (serverId, signal) => this.getServerMetadata(serverId, { signal }), options)) {
+      yield toServerMetadataResult(result);
+    }
+  }
+
+  /** The adaptive rate limiter's learnt rate and counters (`undefined` when `rateLimit: false`). */
+  rateLimitStats(): RateStats | undefined {
+    return this.#rateLimiter?.stats();
   }
 
   /**
@@ -333,6 +387,8 @@ export class EcsMetadataClient {
   async #sendSigned<T>(request: EcsRequest, expectation: ResponseExpectation<T>, signer: RequestSigner, options: CallOptions): Promise<T> {
     const { signal } = options;
     let attempts = 0;
+    // The rate limiter's token for the attempt in flight (attempts of one call never overlap).
+    let ticket: RateTicket | undefined;
     const signedRequest = {
       method: request.method,
       url: request.url,
@@ -355,6 +411,8 @@ export class EcsMetadataClient {
           // ky 1.x runs beforeRequest before every attempt, retries included: each is signed anew.
           beforeRequest: [
             async (kyRequest) => {
+              // Before signing, so that a wait for a token cannot age an AK/SK signature.
+              ticket = await this.#rateLimiter?.acquire(signal);
               attempts += 1;
               const added = await signer.sign(signedRequest, { signal });
               for (const [name, value] of Object.entries(added)) {
@@ -362,22 +420,36 @@ export class EcsMetadataClient {
               }
             },
           ],
-          // Only when someone observes responses: ky hands each afterResponse hook a clone of the
-          // response (a tee of its body stream), a cost every call would pay (docs/performance.md).
-          afterResponse:
-            this.#onResponse === undefined
-              ? []
-              : [
-                  (_request, _options, response) => {
-                    this.#onResponse?.({ method: request.method, url: request.url, status: response.status, attempt: attempts, requestId: readRequestIdHeader(response.headers) });
-                  },
-                ],
         },
+        // Each attempt's answer is observed where it arrives, not in an afterResponse hook: ky hands
+        // every such hook a clone of the response (a tee of its body), a cost each call would pay
+        // (docs/performance.md). Only wrapped when someone listens.
+        ...(this.#rateLimiter === undefined && this.#onResponse === undefined
+          ? {}
+          : {
+              fetch: async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
+                const response = await this.#fetch(input, init);
+                this.#observeAttempt(request, response, ticket, attempts);
+                return response;
+              },
+            }),
       });
       return interpretResponse(response.status, response.headers, await response.text(), expectation);
     } catch (error) {
       throw await this.#toToolkitError(error, attempts, signal);
     }
+  }
+
+  /** Tells the rate limiter (429 or not) and the `onResponse` listener about one attempt's answer. */
+  #observeAttempt(request: EcsRequest, response: Response, ticket: RateTicket | undefined, attempt: number): void {
+    if (ticket !== undefined) {
+      if (response.status === 429) {
+        this.#rateLimiter?.recordThrottle(ticket, parseRetryAfter(response.headers.get('Retry-After') ?? undefined));
+      } else {
+        this.#rateLimiter?.recordSuccess(ticket);
+      }
+    }
+    this.#onResponse?.({ method: request.method, url: request.url, status: response.status, attempt, requestId: readRequestIdHeader(response.headers) });
   }
 
   async #toToolkitError(error: unknown, attempts: number, signal: AbortSignal | undefined): Promise<EcsMetadataError> {
@@ -414,6 +486,17 @@ export class EcsMetadataClient {
     });
     return this.#signer;
   }
+}
+
+function rateLimiterOf(option: EcsMetadataClientOptions['rateLimit']): AdaptiveRateLimiter | undefined {
+  if (option === false) {
+    return undefined;
+  }
+  return option instanceof AdaptiveRateLimiter ? option : new AdaptiveRateLimiter(option ?? {});
+}
+
+function toServerMetadataResult(result: BatchResult<Metadata>): ServerMetadataResult {
+  return result.error === undefined ? { serverId: result.serverId, metadata: result.value } : { serverId: result.serverId, error: result.error };
 }
 
 /** The headers a signer is given: all but the transport's `Accept` and `User-Agent`, plus `Host`. */

@@ -11,8 +11,12 @@ export {
   type EcsMetadataClientOptions,
   type KeyCallOptions,
   type ResponseEvent,
+  type ServerMetadataResult,
   type WriteCallOptions,
 } from './client.js';
+export { DEFAULT_BATCH_CONCURRENCY, runBatch, type BatchOptions, type BatchResult } from './batch.js';
+export { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
+export { AdaptiveRate, type AdaptiveRateOptions, type RateStats, type RateTicket } from './adaptive-rate.js';
 export { tokenAuth, type CredentialProvider, type LoginDetails, type RequestSigner, type SignableRequest, type SignOptions } from './auth.js';
 export { createNodeHttpFetch, withBufferedBody, type NodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
 export type { FetchLike } from './fetch-types.js';

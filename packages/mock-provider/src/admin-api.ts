@@ -5,6 +5,7 @@ import type { Route, RouteContext, RouteHandler } from './router.js';
 import { userGrantSchema } from './identity.js';
 import { tokenGrantSchema, type ServerInput } from './store.js';
 import { parseInput } from './validate.js';
+import { rateLimitSchema } from './rate-limit.js';
 
 /** The first path segment of the admin API; requests under it are never faulted. */
 export const ADMIN_PREFIX = '_admin';
@@ -78,7 +79,10 @@ async function queueFault(context: RouteContext): Promise<Reply> {
  * | `POST /_admin/users` | `{username, password, domainName?, domainId?, projectId, projectName?}` | 201 the user, password masked |
  * | `POST /_admin/faults` | a `FaultRule`, or an array of them (queued in order, all or none: a status sequence) | 201 the rule(s) as queued |
  * | `DELETE /_admin/faults` | – | 204 |
- * | `POST /_admin/reset` | – | 204 (back to the fixture; faults and request log cleared) |
+ * | `PUT /_admin/rate-limit` | `{ratePerSecond, burst?}` | 200 the limit in force (per project; 429 `APIG.0308` past it) |
+ * | `GET /_admin/rate-limit` | – | 200 `{"rateLimit": {...} or null}` |
+ * | `DELETE /_admin/rate-limit` | – | 204 (no flow control) |
+ * | `POST /_admin/reset` | – | 204 (back to the fixture and the starting rate limit; faults and request log cleared) |
  * | `GET /_admin/requests` | – | 200 `{"requests": [{method, path, headers}, ...]}`, oldest first |
  *
  * Errors are Nova faults: 400 `badRequest` naming the failing field (`Invalid metadata.wj: ...`),
@@ -94,6 +98,15 @@ export const ADMIN_ROUTES: readonly Route[] = [
   adminRoute('POST', '/faults', queueFault),
   adminRoute('DELETE', '/faults', ({ admin }) => {
     admin.clearFaults();
+    return { status: 204 };
+  }),
+  adminRoute('PUT', '/rate-limit', async (context) => {
+    context.admin.setRateLimit(parseInput(rateLimitSchema, '', await context.readJsonBody()));
+    return { status: 200, json: context.admin.getRateLimit() };
+  }),
+  adminRoute('GET', '/rate-limit', ({ admin }) => ({ status: 200, json: { rateLimit: admin.getRateLimit() ?? null } })),
+  adminRoute('DELETE', '/rate-limit', ({ admin }) => {
+    admin.setRateLimit(undefined);
     return { status: 204 };
   }),
   adminRoute('POST', '/reset', ({ admin }) => {

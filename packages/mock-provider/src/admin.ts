@@ -2,6 +2,7 @@ import type { FaultQueue, FaultRule } from './faults.js';
 import type { Fixture } from './fixture.js';
 import { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, tokenLifetimeSchema, type UserGrant } from './identity.js';
 import { parseInput } from './validate.js';
+import type { ProjectRateLimiter, RateLimit } from './rate-limit.js';
 import type { RequestLog } from './request-log.js';
 import type { MetadataStore, MockServer, ServerInput } from './store.js';
 
@@ -62,7 +63,19 @@ export interface MockAdmin {
   queueFaults(rules: readonly FaultRule[]): void;
   /** Drops every queued fault rule. */
   clearFaults(): void;
-  /** Back to the fixture the mock started with: its servers, tokens, access keys, users, token lifetime and faults; the request log emptied. */
+  /**
+   * Sets the gateway's flow control per project (see `MockProviderOptions.rateLimit`), or removes
+   * it with `undefined`; every project's bucket starts full.
+   *
+   * @throws {ValidationError} naming `rateLimit.ratePerSecond` or `rateLimit.burst`.
+   */
+  setRateLimit(limit: RateLimit | undefined): void;
+  /** The flow control in force, if any. */
+  getRateLimit(): RateLimit | undefined;
+  /**
+   * Back to the fixture the mock started with: its servers, tokens, access keys, users, token lifetime
+   * and faults; the request log emptied; the rate limit the mock started with, buckets full.
+   */
   reset(): void;
 }
 
@@ -72,10 +85,12 @@ export interface AdminDependencies {
   readonly faults: FaultQueue;
   readonly log: RequestLog;
   readonly fixture: Fixture;
+  readonly rateLimiter: ProjectRateLimiter;
 }
 
 /** Builds the {@link MockAdmin} of one mock. */
-export function createMockAdmin({ store, faults, log, fixture }: AdminDependencies): MockAdmin {
+export function createMockAdmin({ store, faults, log, fixture, rateLimiter }: AdminDependencies): MockAdmin {
+  const initialRateLimit = rateLimiter.limit;
   return {
     putServer: (projectId, serverId, server) => store.putServer(projectId, serverId, server),
     deleteServer: (projectId, serverId) => store.deleteServer(projectId, serverId),
@@ -99,12 +114,15 @@ export function createMockAdmin({ store, faults, log, fixture }: AdminDependenci
       faults.addAll(rules);
     },
     clearFaults: () => faults.clear(),
+    setRateLimit: (limit) => rateLimiter.set(limit),
+    getRateLimit: () => rateLimiter.limit,
     reset: () => {
       store.load(fixture.servers, fixture.tokens, fixture.accessKeys ?? [], fixture.users ?? []);
       store.identitySettings = { tokenLifetimeMs: fixture.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, region: fixture.region ?? DEFAULT_MOCK_REGION };
       faults.clear();
       faults.addAll(fixture.faults ?? []);
       log.clear();
+      rateLimiter.set(initialRateLimit);
     },
   };
 }

@@ -15,3 +15,4 @@ export { DEFAULT_FIXTURE, DEMO_TOKEN, fixtureSchema, loadFixture, type Fixture }
 export { DEMO_ACCESS_KEY, DEMO_USER } from './fixture.js';
 export { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, type UserGrant } from './identity.js';
 export type { AccessKeyGrant } from './store.js';
+export { fleetServerId, parseRate, rateLimitSchema, throttledMessage, type RateLimit } from './rate-limit.js';

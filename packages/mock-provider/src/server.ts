@@ -18,6 +18,7 @@ import { createRequestIds } from './request-id.js';
 import { flattenHeaders, type LoggedRequest, RequestLog } from './request-log.js';
 import { apiVersionOf, baseResponseHeaders, novaVersionHeaders } from './response-headers.js';
 import { Router, splitRawPath } from './router.js';
+import { fleetServerId, ProjectRateLimiter, type RateLimit } from './rate-limit.js';
 import { MetadataStore } from './store.js';
 
 /** Options of {@link startMockProvider}. */
@@ -39,6 +40,19 @@ export interface MockProviderOptions {
    * default); see {@link ClientTimeouts}. A client too slow gets 408 and is disconnected.
    */
   clientTimeouts?: ClientTimeouts;
+  /**
+   * The API gateway's flow control (spec §6.3, §8): a token bucket per project (`ratePerSecond`,
+   * `burst` default one second's worth) in front of every `/v1`, `/v2` and `/v2.1` request; past it,
+   * 429 with the gateway's `APIG.0308` body and a `Retry-After` in whole seconds. Default: none.
+   * Changed at run time with `MockAdmin.setRateLimit` or `PUT /_admin/rate-limit`.
+   */
+  rateLimit?: RateLimit | undefined;
+  /**
+   * Adds this many servers to the fixture's first project (a fleet for batch tests and
+   * benchmarks), with ids `fleetServerId(0)`, `fleetServerId(1)`, ... and metadata
+   * `{"index": "<i>"}`; they come back on `reset()`. Default 0.
+   */
+  generatedServers?: number;
 }
 
 /** A running mock provider. */
@@ -60,6 +74,7 @@ interface ProviderEnvironment extends DispatchEnvironment {
   readonly faults: FaultQueue;
   /** One controller per request being answered; aborting it ends the request's fault delay. */
   readonly inFlight: Set<AbortController>;
+  readonly rateLimiter: ProjectRateLimiter;
 }
 
 /**
@@ -89,7 +104,7 @@ interface ProviderEnvironment extends DispatchEnvironment {
  * @throws the `listen` error (e.g. `EADDRINUSE`) when the port cannot be bound.
  */
 export async function startMockProvider(options: MockProviderOptions = {}): Promise<MockProvider> {
-  const fixture = parseFixture(options.fixture ?? DEFAULT_FIXTURE);
+  const fixture = withGeneratedServers(parseFixture(options.fixture ?? DEFAULT_FIXTURE), options.generatedServers ?? 0);
   const signatureMaxSkewMs = options.signatureMaxSkewMs ?? DEFAULT_SIGNATURE_MAX_SKEW_MS;
   if (signatureMaxSkewMs !== false && !(typeof signatureMaxSkewMs === 'number' && signatureMaxSkewMs >= 0)) {
     throw new ConfigError('signatureMaxSkewMs', 'signatureMaxSkewMs must be false or a non-negative number of milliseconds');
@@ -99,7 +114,8 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   const store = new MetadataStore();
   const faults = new FaultQueue();
   const log = new RequestLog();
-  const admin = createMockAdmin({ store, faults, log, fixture });
+  const rateLimiter = new ProjectRateLimiter(options.rateLimit);
+  const admin = createMockAdmin({ store, faults, log, fixture, rateLimiter });
   admin.reset();
 
   const inFlight = new Set<AbortController>();
@@ -118,6 +134,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     faults,
     inFlight,
     signatureMaxSkewMs,
+    rateLimiter,
   };
   // Attached once the URL is known (401s carry it); no request event can fire before this line runs.
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -144,6 +161,28 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   };
 }
 
+const PROJECT_API_PREFIXES: ReadonlySet<string> = new Set(['v1', 'v2', 'v2.1']);
+
+/** `/v1/{project_id}/...`, `/v2/{project_id}/...` or `/v2.1/{project_id}/...`: what the gateway meters per project. */
+function isProjectApiPath(segments: readonly string[] | undefined): segments is readonly string[] {
+  return segments !== undefined && segments.length >= 2 && PROJECT_API_PREFIXES.has(segments[0] as string);
+}
+
+function withGeneratedServers(fixture: Fixture, count: number): Fixture {
+  if (!Number.isInteger(count) || count < 0 || count > 10_000_000) {
+    throw new ConfigError('generatedServers', `generatedServers must be an integer from 0 to 10000000, got ${String(count)}`);
+  }
+  const projectId = fixture.tokens[0]?.projectId ?? fixture.servers[0]?.projectId;
+  if (count === 0) {
+    return fixture;
+  }
+  if (projectId === undefined) {
+    throw new ConfigError('generatedServers', 'generatedServers needs a fixture with at least one token or server, to know the project');
+  }
+  const generated = Array.from({ length: count }, (_, index) => ({ projectId, serverId: fleetServerId(index), metadata: { index: String(index) } }));
+  return { ...fixture, servers: [...fixture.servers, ...generated] };
+}
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -164,6 +203,12 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Pro
   let reply: Reply;
   try {
     if (segments?.[0] !== ADMIN_PREFIX) {
+      // The gateway's flow control comes first: a throttled request never reaches Nova.
+      const throttled = isProjectApiPath(segments) ? env.rateLimiter.take(segments[1] as string) : undefined;
+      if (throttled !== undefined) {
+        sendReply(res, throttled, headers);
+        return;
+      }
       const path = rawTarget.split('?', 1)[0];
       const rule = env.faults.isEmpty
         ? undefined

@@ -3,7 +3,7 @@ import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseCommandLine } from '../parse.js';
 
-export const MOCK_SERVE_USAGE = `Usage: ecs-metadata mock serve [--port N] [--host H] [--fixture FILE]
+export const MOCK_SERVE_USAGE = `Usage: ecs-metadata mock serve [--port N] [--host H] [--fixture FILE] [--rate N/s] [--burst N] [--servers N]
 
 Run the mock provider until interrupted (Ctrl-C).
 
@@ -11,6 +11,11 @@ Options:
   --port N        port to listen on (default 8774, Nova's; 0 picks a free one)
   --host H        address to bind (default 127.0.0.1)
   --fixture FILE  JSON fixture with tokens, access keys, users and servers (default: the documentation's example)
+  --rate R        throttle each project like the API gateway: R requests per second (200/s, 6000/min);
+                  past it, 429 with the APIG.0308 body and Retry-After (default: no limit)
+  --burst N       with --rate: requests the bucket holds (default: one second's worth)
+  --servers N     add N servers to the fixture's first project, ids f1ee7000-0000-4000-8000-<N in hex,
+                  12 digits> (0 to N-1), metadata {"index": "<i>"}: a fleet for batch reads
 `;
 
 /** `ecs-metadata mock serve`: a long-running local endpoint for manual tests and verifiers. */
@@ -19,7 +24,14 @@ export async function runMockServe(args: readonly string[], io: CliIo): Promise<
     parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { port: { type: 'string' }, host: { type: 'string' }, fixture: { type: 'string' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        fixture: { type: 'string' },
+        rate: { type: 'string' },
+        burst: { type: 'string' },
+        servers: { type: 'string' },
+      },
     }),
   );
   if (positionals.length > 0) {
@@ -29,10 +41,22 @@ export async function runMockServe(args: readonly string[], io: CliIo): Promise<
   if (!/^\d+$/u.test(values.port ?? '8774') || port > 65535) {
     throw new UsageError(`--port must be a number from 0 to 65535; got "${values.port}"`);
   }
-  const { DEFAULT_FIXTURE, loadFixture, startMockProvider } = await import('@ecs-metadata/mock-provider');
+  const burst = values.burst === undefined ? undefined : wholeNumber('--burst', values.burst, 1);
+  if (burst !== undefined && values.rate === undefined) {
+    throw new UsageError('--burst needs --rate');
+  }
+  const servers = values.servers === undefined ? 0 : wholeNumber('--servers', values.servers, 0);
+  const { DEFAULT_FIXTURE, loadFixture, parseRate, startMockProvider } = await import('@ecs-metadata/mock-provider');
+  const rateLimit = values.rate === undefined ? undefined : { ratePerSecond: parseRate('--rate', values.rate), ...(burst === undefined ? {} : { burst }) };
   const fixture = values.fixture === undefined ? DEFAULT_FIXTURE : await loadFixture(values.fixture);
-  const mock = await startMockProvider({ port, host: values.host ?? '127.0.0.1', fixture });
+  const mock = await startMockProvider({ port, host: values.host ?? '127.0.0.1', fixture, rateLimit, generatedServers: servers });
   io.stderr.write(`Mock provider listening at ${mock.url}\n`);
+  if (rateLimit !== undefined) {
+    io.stderr.write(`  rate limit ${rateLimit.ratePerSecond}/s per project, burst ${rateLimit.burst ?? Math.max(1, Math.ceil(rateLimit.ratePerSecond))} (429 APIG.0308 past it)\n`);
+  }
+  if (servers > 0) {
+    io.stderr.write(`  ${servers} generated servers f1ee7000-0000-4000-8000-000000000000 ... in the fixture's first project\n`);
+  }
   for (const { token, projectId } of fixture.tokens) {
     io.stderr.write(`  token ${token} → project ${projectId}\n`);
   }
@@ -54,4 +78,12 @@ export async function runMockServe(args: readonly string[], io: CliIo): Promise<
     io.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await mock.close();
+}
+
+function wholeNumber(flag: string, value: string, min: number): number {
+  const number = Number(value);
+  if (!/^\d+$/u.test(value) || number < min || number > 10_000_000) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to 10000000; got "${value}"`);
+  }
+  return number;
 }

@@ -1,0 +1,84 @@
+/* global process, console, URL */
+// Shared by the batch benchmarks: the machine's description, the CLI's bin, the peak RSS of a child.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One line describing the machine, for docs/performance.md. */
+export function machine() {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform} ${process.arch}`;
+}
+
+/** The `ecs-metadata` bin, wherever the CLI package's `bin` field points (built or bundled). */
+export function cliBin() {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8'));
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin['ecs-metadata'];
+  return join(ROOT, 'packages/cli', bin);
+}
+
+const RSS_REPORTER = pathToFileURL(fileURLToPath(new URL('./report-max-rss.mjs', import.meta.url))).href;
+
+/**
+ * Runs the CLI with `args` and `env`; `feed(stdin)` writes its stdin; every stdout line goes to
+ * `onLine`. Resolves with the exit code, the wall time, the child's peak RSS (bytes) and stderr.
+ */
+export function runCli(args, env, { feed, onLine = () => {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-metadata-bench-'));
+  const rssFile = join(dir, 'max-rss');
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['--import', RSS_REPORTER, cliBin(), ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: dir, XDG_CONFIG_HOME: dir, BENCH_MAX_RSS_FILE: rssFile, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let partial = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) onLine(line);
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  if (feed) {
+    feed(child.stdin).then(() => child.stdin.end(), (error) => child.kill() && console.error(error));
+  } else {
+    child.stdin.end();
+  }
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      let maxRssBytes;
+      try {
+        maxRssBytes = Number(readFileSync(rssFile, 'utf8')) * 1024;
+      } catch {
+        maxRssBytes = Number.NaN;
+      }
+      rmSync(dir, { recursive: true, force: true });
+      if (partial !== '') onLine(partial);
+      resolve({ code, wallMs, maxRssBytes, stderr });
+    });
+  });
+}
+
+/** Writes `count` lines from `lineOf(i)` to `stream`, honouring backpressure. */
+export async function writeLines(stream, count, lineOf) {
+  const BATCH = 1000;
+  for (let i = 0; i < count; i += BATCH) {
+    let text = '';
+    for (let j = i; j < Math.min(count, i + BATCH); j += 1) text += `${lineOf(j)}\n`;
+    if (!stream.write(text)) await new Promise((resolve) => stream.once('drain', resolve));
+  }
+}
+
+export const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+export const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/* global process, console */
+// A 10,000-server batch read with `ecs-metadata get -` against the mock provider throttled at a fixed
+// rate (per project, burst one second's worth, 429 APIG.0308 + Retry-After past it). Prints the wall
+// time against the ideal N / rate, the 429s and the failures. Not part of `npm test`.
+//
+//   npm run bench:batch                         # 10,000 servers at 200/s
+//   node tools/bench/batch-throttled.mjs --servers 3000 --rate 100
+import { parseArgs } from 'node:util';
+import { fleetServerId, startMockProvider } from '@ecs-metadata/mock-provider';
+import { machine, PROJECT, runCli, writeLines } from './batch-support.mjs';
+
+const { values } = parseArgs({ options: { servers: { type: 'string', default: '10000' }, rate: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '16' } } });
+const servers = Number(values.servers);
+const rate = Number(values.rate);
+
+const mock = await startMockProvider({ port: 0, rateLimit: { ratePerSecond: rate }, generatedServers: servers });
+let ok = 0;
+let failed = 0;
+let responses = 0;
+let throttled = 0;
+try {
+  // --verbose logs every attempt's status to stderr: the count of 429s the provider answered.
+  const run = await runCli(['get', '-', '--verbose', '--concurrency', values.concurrency], { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT, ECS_METADATA_TOKEN: 'demo-token' }, {
+    feed: (stdin) => writeLines(stdin, servers, fleetServerId),
+    onLine: (line) => {
+      if (line.startsWith('{"serverId"')) {
+        if (line.includes('"error":')) failed += 1;
+        else ok += 1;
+      }
+    },
+  });
+  for (const line of run.stderr.split('\n')) {
+    if (/ → \d{3} \(attempt /u.test(line)) {
+      responses += 1;
+      if (/ → 429 /u.test(line)) throttled += 1;
+    }
+  }
+  const idealMs = (servers / rate) * 1000;
+  const wallRatio = run.wallMs / idealMs;
+  const throttledShare = throttled / responses;
+  console.log(`machine: ${machine()}`);
+  console.log(`servers ${servers}, mock rate ${rate}/s per project (burst ${rate}), CLI concurrency ${values.concurrency}, exit code ${run.code}`);
+  console.log(`wall ${(run.wallMs / 1000).toFixed(1)} s, ideal N/rate ${(idealMs / 1000).toFixed(1)} s → ratio ${wallRatio.toFixed(3)} (target ≤ 1.1)`);
+  console.log(`requests ${responses}, answered 429: ${throttled} = ${(throttledShare * 100).toFixed(2)} % (target ≤ 5 %)`);
+  console.log(`servers read ${ok}, failed ${failed} (target 0)`);
+  console.log(run.stderr.split('\n').filter((line) => line.startsWith('ecs-metadata:')).join('\n'));
+  const met = wallRatio <= 1.1 && throttledShare <= 0.05 && failed === 0 && ok === servers;
+  console.log(met ? 'targets met' : 'TARGET MISSED');
+  process.exitCode = met ? 0 : 1;
+} finally {
+  await mock.close();
+}
