@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { MockProvider } from '@ecs-metadata/mock-provider';
 import { formatDuration, formatProgress } from './batch/progress.js';
 import { type BinRun, type RunOptions, runBin } from './test-support/run-bin.js';
@@ -153,3 +155,35 @@ describe('ecs-metadata mock serve flags', () => {
     expect(result.stderr).toContain(named);
   });
 });
+
+describe('ecs-metadata get with many servers, stderr on a real terminal', () => {
+  // util-linux `script` gives the bin a pseudo-terminal, as in Li's audit:
+  // `ecs-metadata get - < ids.txt > audit.ndjson` in her shell. stdout goes to a file (NDJSON, no
+  // progress), stderr is the terminal (the progress line, redrawn in place, then the summary).
+  it('draws the progress bar with rate and ETA on the terminal and keeps the file pure NDJSON', async () => {
+    mock.admin.setRateLimit({ ratePerSecond: 20, burst: 5 }); // ~1 s of work: several redraws
+    const ids = join(dir, 'tty-ids.txt');
+    const audit = join(dir, 'tty-audit.ndjson');
+    await writeFile(ids, `${fleet(20).join('\n')}\n`);
+    const bin = fileURLToPath(new URL('../bin/ecs-metadata.js', import.meta.url));
+    const command = `${quote(process.execPath)} ${quote(bin)} get - < ${quote(ids)} > ${quote(audit)}`;
+    const terminal = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, output }));
+    });
+    expect(terminal.code).toBe(0);
+    expect(terminal.output).toMatch(/\r\u001b\[K\[[#-]{24}\] \d+\/20 \d+% {2}[\d.]+\/s {2}ETA \d+:\d\d/u);
+    expect(terminal.output).toMatch(/ecs-metadata: 20 of 20 servers read, 0 failed, in \d+:\d\d/u);
+    const written = await readFile(audit, 'utf8');
+    expect(written).not.toMatch(/\r|\u001b/u);
+    expect(lines(written)).toHaveLength(20);
+  });
+});
+
+/** Single-quoted for `sh -c` (what `script -c` runs). */
+function quote(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
