@@ -75,7 +75,46 @@ describe('runBatch (no HTTP)', () => {
       break;
     }
     expect(pulled).toBeLessThanOrEqual(4);
+    // The read in flight when the consumer stopped finishes first, then the input is closed.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(closed).toBe(true);
+  });
+
+  it('yields a finished result while the input is still waiting for its next id (a trickling pipe)', async () => {
+    let releaseSecond: (() => void) | undefined;
+    const secondAsked = new Promise<void>((resolve) => {
+      releaseSecond = resolve;
+    });
+    let closed = false;
+    async function* trickle(): AsyncGenerator<string> {
+      try {
+        yield 'first';
+        await secondAsked; // the producer has nothing more until the consumer saw the first result
+        yield 'second';
+      } finally {
+        closed = true;
+      }
+    }
+    const seen: string[] = [];
+    for await (const result of runBatch(trickle(), async (id) => id, { concurrency: 4 })) {
+      seen.push(result.serverId);
+      if (result.serverId === 'first') {
+        releaseSecond?.();
+      }
+    }
+    expect(seen).toEqual(['first', 'second']);
+    expect(closed).toBe(true);
+  });
+
+  it('does not wait for a read that never ends when the consumer stops', async () => {
+    async function* stalled(): AsyncGenerator<string> {
+      yield 'only';
+      await new Promise(() => undefined); // a terminal nobody types into
+    }
+    for await (const result of runBatch(stalled(), async (id) => id)) {
+      expect(result.serverId).toBe('only');
+      break;
+    }
   });
 
   it('refuses a bad concurrency, naming it', async () => {

@@ -54,6 +54,10 @@ export async function* runBatch<T>(
   const finished: BatchResult<T>[] = [];
   let wake: (() => void) | undefined;
   let exhausted = false;
+  // The input is read in the background, one id at a time, so that a slow producer (a pipe that
+  // trickles ids) never holds back the results already finished: they are yielded while it waits.
+  let pulling: Promise<void> | undefined;
+  let inputError: { error: unknown } | undefined;
 
   const start = (serverId: string): void => {
     const call = new AbortController();
@@ -75,33 +79,53 @@ export async function* runBatch<T>(
     inFlight.add(tracked);
   };
 
+  const pull = (): void => {
+    pulling = (async () => {
+      try {
+        const next = await source.next();
+        if (next.done === true) {
+          exhausted = true;
+        } else if (signal.aborted) {
+          // Read after the stop: not started, so not reported.
+        } else {
+          start(next.value);
+        }
+      } catch (error) {
+        exhausted = true;
+        inputError = { error };
+      } finally {
+        pulling = undefined;
+        wake?.();
+      }
+    })();
+  };
+
   try {
     for (;;) {
       // Outcomes not yet taken count against the slots too: memory stays bounded by `concurrency`
       // even when calls finish faster than the consumer takes them.
-      while (!exhausted && inFlight.size + finished.length < concurrency && !signal.aborted) {
-        const next = await source.next();
-        if (next.done === true) {
-          exhausted = true;
-        } else {
-          start(next.value);
-        }
+      if (!exhausted && pulling === undefined && inFlight.size + finished.length < concurrency && !signal.aborted) {
+        pull();
       }
       if (signal.aborted) {
         await Promise.allSettled(inFlight);
         throw new AbortError('The batch was aborted by the caller', { cause: signal.reason });
       }
-      if (finished.length === 0) {
-        if (inFlight.size === 0) {
-          return;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
+      if (finished.length > 0) {
+        yield finished.shift() as BatchResult<T>;
         continue;
       }
-      yield finished.shift() as BatchResult<T>;
+      if (exhausted && pulling === undefined && inFlight.size === 0) {
+        if (inputError !== undefined) {
+          throw inputError.error;
+        }
+        return;
+      }
+      // Something is pending (a read or a call): sleep until it settles.
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
     }
   } finally {
     // Reached on completion, on an error, and when the consumer stops early (break, return).
@@ -109,7 +133,16 @@ export async function* runBatch<T>(
     stop.abort(new AbortError('The batch was stopped before this request finished'));
     await Promise.allSettled(inFlight);
     if (!exhausted) {
-      await source.return?.();
+      const close = async (): Promise<void> => {
+        await source.return?.();
+      };
+      if (pulling === undefined) {
+        await close();
+      } else {
+        // A read is pending (perhaps on a terminal or a pipe that never ends): an async generator
+        // would queue the close behind it, so close once it returns instead of waiting here.
+        void pulling.then(close).catch(() => undefined);
+      }
     }
   }
 }
