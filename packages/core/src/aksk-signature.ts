@@ -42,6 +42,7 @@ const SURROUNDING_OWS = /^[ \t]+|[ \t]+$/gu;
 
 const HEX = '0123456789ABCDEF';
 const UTF8 = new TextEncoder();
+const ALL_UNRESERVED = /^[A-Za-z0-9\-_.~]*$/u;
 
 /** The six components of a canonical request (spec §9.2 step 1), named as in the vector file. */
 export interface CanonicalRequestParts {
@@ -66,6 +67,10 @@ export interface CanonicalRequestParts {
  * form, is encoded as U+FFFD.
  */
 export function encodeRfc3986(value: string): string {
+  // Most path segments (versions, ids, `metadata`) are unreserved already: skip the UTF-8 round trip.
+  if (ALL_UNRESERVED.test(value)) {
+    return value;
+  }
   let encoded = '';
   for (const byte of UTF8.encode(value)) {
     if (isUnreserved(byte)) {
@@ -160,7 +165,11 @@ function trimHeaderValue(value: string): string {
  * replaces it: see {@link computeAkSkSignature} and {@link verifyAkSkSignature}.)
  */
 export function hashPayload(body: string | Uint8Array | null | undefined): string {
-  return sha256Hex(body ?? '');
+  // Every GET and DELETE has no body: its hash is a constant, not worth a SHA-256 per request.
+  if (body === undefined || body === null || body.length === 0) {
+    return EMPTY_PAYLOAD_SHA256;
+  }
+  return sha256Hex(body);
 }
 
 function sha256Hex(data: string | Uint8Array): string {
