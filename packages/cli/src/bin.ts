@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { ExitCode } from './exit-codes.js';
 import { main } from './main.js';
 
 const controller = new AbortController();
@@ -11,6 +12,14 @@ process.on('SIGINT', () => {
   controller.abort(new Error('interrupted'));
 });
 process.on('SIGTERM', () => controller.abort(new Error('terminated')));
+// Node ignores SIGPIPE, so a closed stdout is an 'error' event, a stack trace if unhandled.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') {
+    process.exit(ExitCode.OutputClosed);
+  }
+  process.stderr.write(`ecs-metadata: cannot write the output: ${error.message}\n`);
+  process.exit(1);
+});
 
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -29,6 +29,11 @@ export const ExitCode = {
   PartialFailure: 7,
   /** Interrupted (SIGINT). */
   Interrupted: 130,
+  /**
+   * The reader of stdout went away (`ecs-metadata get - < ids | head`): the CLI stops quietly with
+   * the status of a process killed by SIGPIPE (128 + 13), as `cat` or `grep` would.
+   */
+  OutputClosed: 141,
 } as const;
 
 /** Thrown for a command-line mistake (unknown flag, missing argument); exits with 2. */

@@ -190,3 +190,15 @@ describe('ecs-metadata get with many servers, stderr on a real terminal', () => 
 function quote(word: string): string {
   return `'${word.replaceAll("'", "'\\''")}'`;
 }
+
+describe('ecs-metadata get with many servers, when the reader of stdout goes away', () => {
+  it('stops quietly with 141 (as `… | head -1` would see from cat), no stack trace', async () => {
+    const result = await run(['get', ...fleet(FLEET)], {
+      onStart: (child) => {
+        child.stdout?.once('data', () => child.stdout?.destroy());
+      },
+    });
+    expect(result.code).toBe(141);
+    expect(result.stderr).not.toMatch(/EPIPE|\n\s+at /u);
+  });
+});
