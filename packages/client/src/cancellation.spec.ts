@@ -22,22 +22,31 @@ function passwordClient(): EcsMetadataClient {
 }
 
 /** Runs `call` with a signal aborted after `afterMs`; returns the error and how long the call took. */
-async function abortAfter(afterMs: number, call: (signal: AbortSignal) => Promise<unknown>): Promise<{ error: Error; elapsedMs: number }> {
+/**
+ * Starts `call`, waits until the mock has received a request (so the call is in the state under
+ * test: sleeping, in flight or logging in, whatever the machine's load), lets it settle there for
+ * 50 ms, then aborts. `elapsedMs` runs from the abort to the rejection.
+ */
+async function abortOnceSent(call: (signal: AbortSignal) => Promise<unknown>): Promise<{ error: Error; elapsedMs: number }> {
   const controller = new AbortController();
-  const started = performance.now();
-  const timer = setTimeout(() => controller.abort(), afterMs);
-  try {
-    const error = await rejection(call(controller.signal));
-    return { error, elapsedMs: performance.now() - started };
-  } finally {
-    clearTimeout(timer);
+  const settled = rejection(call(controller.signal));
+  for (let waited = 0; harness.apiRequests().length === 0; waited += 5) {
+    if (waited > 10_000) {
+      throw new Error('the call sent no request within 10 s');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const abortedAt = performance.now();
+  controller.abort();
+  const error = await settled;
+  return { error, elapsedMs: performance.now() - abortedAt };
 }
 
 describe('cancellation with an AbortSignal', () => {
   it('cuts a Retry-After sleep between attempts short', async () => {
     harness.mock.admin.queueFault({ status: 429, headers: { 'Retry-After': '30' } });
-    const { error, elapsedMs } = await abortAfter(100, (signal) => tokenClient().getServerMetadata(SERVER, { signal }));
+    const { error, elapsedMs } = await abortOnceSent((signal) => tokenClient().getServerMetadata(SERVER, { signal }));
     expect(error).toBeInstanceOf(AbortError);
     expect(elapsedMs).toBeLessThan(AT_ONCE_MS);
     expect(apiRequests()).toBe(1); // aborted while sleeping: no second attempt
@@ -45,7 +54,7 @@ describe('cancellation with an AbortSignal', () => {
 
   it('cancels an attempt in flight, and sends no retry', async () => {
     harness.mock.admin.queueFault({ delayMs: 20_000, times: 5 });
-    const { error, elapsedMs } = await abortAfter(100, (signal) => tokenClient({ timeoutMs: 30_000 }).getServerMetadata(SERVER, { signal }));
+    const { error, elapsedMs } = await abortOnceSent((signal) => tokenClient({ timeoutMs: 30_000 }).getServerMetadata(SERVER, { signal }));
     expect(error).toBeInstanceOf(AbortError);
     expect(elapsedMs).toBeLessThan(AT_ONCE_MS);
     expect(apiRequests()).toBe(1);
@@ -60,7 +69,7 @@ describe('cancellation with an AbortSignal', () => {
   it('abandons a password login in progress, and the next call logs in afresh', async () => {
     harness.mock.admin.queueFault({ match: { route: 'login' }, delayMs: 20_000 });
     const client = passwordClient();
-    const { error, elapsedMs } = await abortAfter(100, (signal) => client.getServerMetadata(SERVER, { signal }));
+    const { error, elapsedMs } = await abortOnceSent((signal) => client.getServerMetadata(SERVER, { signal }));
     expect(error).toBeInstanceOf(AbortError);
     expect(elapsedMs).toBeLessThan(AT_ONCE_MS);
     // The metadata call itself was never sent; an abandoned login is not a refused one.
@@ -85,7 +94,7 @@ describe('cancellation of the login done to create a client', () => {
   it('abandons the catalog login of createEcsMetadataClient when its signal aborts', async () => {
     harness.mock.admin.queueFault({ match: { route: 'login' }, delayMs: 20_000 });
     const auth = passwordAuth({ authUrl: `${harness.mock.url}/v3`, username: DEMO_USER.username, password: DEMO_USER.password, projectId: PROJECT });
-    const { error, elapsedMs } = await abortAfter(100, (signal) => createEcsMetadataClient({ auth, signal }));
+    const { error, elapsedMs } = await abortOnceSent((signal) => createEcsMetadataClient({ auth, signal }));
     expect(error).toBeInstanceOf(AbortError);
     expect(error.message).not.toContain(DEMO_USER.password);
     expect(elapsedMs).toBeLessThan(AT_ONCE_MS);

@@ -151,23 +151,39 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
     if (inFlight === undefined) {
       const controller = new AbortController();
       loginController = controller;
-      inFlight = logIn(controller.signal).then(
+      // Each handler touches the shared state only while this login is still the one in flight: an
+      // abandoned login is dropped at once (below), and a fresh one may have started since.
+      const login: Promise<CachedLogin> = logIn(controller.signal).then(
         (fresh) => {
           cached = fresh;
-          lastFailure = undefined;
-          inFlight = undefined;
+          if (inFlight === login) {
+            lastFailure = undefined;
+            inFlight = undefined;
+          }
           return fresh;
         },
         (error: unknown) => {
-          cached = undefined;
-          // An abandoned login was not refused: the next call simply logs in again.
-          lastFailure = error instanceof AbortError ? lastFailure : error;
-          inFlight = undefined;
+          if (inFlight === login) {
+            cached = undefined;
+            // An abandoned login was not refused: the next call simply logs in again.
+            lastFailure = error instanceof AbortError ? lastFailure : error;
+            inFlight = undefined;
+          }
           throw error;
         },
       );
+      inFlight = login;
     }
     return inFlight;
+  };
+
+  /** Cancels the login in flight, once nobody waits for it, and forgets it: the next call starts afresh. */
+  const abandon = (controller: AbortController | undefined, reason: unknown): void => {
+    controller?.abort(reason);
+    if (controller !== undefined && loginController === controller) {
+      inFlight = undefined;
+      loginController = undefined;
+    }
   };
 
   /**
@@ -192,7 +208,7 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
         if (settle()) {
           reject(new AbortError('The password login was abandoned: the caller aborted', { cause: signal?.reason }));
           if (waiters === 0) {
-            controller?.abort(signal?.reason);
+            abandon(controller, signal?.reason);
           }
         }
       };
