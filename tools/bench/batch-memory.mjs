@@ -8,14 +8,16 @@
 //   node tools/bench/batch-memory.mjs --servers 20000
 import { parseArgs } from 'node:util';
 import { fleetServerId, startMockProvider } from '@ecs-metadata/mock-provider';
-import { machine, mb, PROJECT, runCli, writeLines } from './batch-support.mjs';
+import { mb, runCli, writeLines } from './batch-support.mjs';
+import { DEMO_TOKEN, PROJECT_ID } from './lib/fixture.mjs';
+import { machineLine } from './lib/report.mjs';
 
 const { values } = parseArgs({ options: { servers: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '16' } } });
 const servers = Number(values.servers);
 const TARGET_BYTES = 150 * 2 ** 20;
 
 const mock = await startMockProvider({ port: 0, generatedServers: servers });
-const env = { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT, ECS_METADATA_TOKEN: 'demo-token' };
+const env = { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT_ID, ECS_METADATA_TOKEN: DEMO_TOKEN };
 try {
   const single = await runCli(['get', fleetServerId(0)], env);
   let lines = 0;
@@ -27,7 +29,7 @@ try {
       if (line.includes('"error":')) failed += 1;
     },
   });
-  console.log(`machine: ${machine()}`);
+  console.log(machineLine());
   console.log(`one-server get: peak RSS ${mb(single.maxRssBytes)} (exit ${single.code})`);
   console.log(`${servers}-id batch from stdin: peak RSS ${mb(batch.maxRssBytes)} (exit ${batch.code}), ${lines} lines, ${failed} failed, ${(batch.wallMs / 1000).toFixed(1)} s (${Math.round(servers / (batch.wallMs / 1000))}/s)`);
   console.log(`ratio batch / one-server peak RSS ${(batch.maxRssBytes / single.maxRssBytes).toFixed(2)}; batch / 150 MB target ${(batch.maxRssBytes / TARGET_BYTES).toFixed(2)} (target ≤ 1)`);

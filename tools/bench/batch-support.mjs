@@ -1,19 +1,12 @@
 /* global process, console, URL */
-// Shared by the batch benchmarks: the machine's description, the CLI's bin, the peak RSS of a child.
+// Shared by the batch benchmarks: the CLI's bin, the peak RSS of a child, stdin fed with backpressure.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** One line describing the machine, for docs/performance.md. */
-export function machine() {
-  const cpu = cpus();
-  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform} ${process.arch}`;
-}
 
 /** The `ecs-metadata` bin, wherever the CLI package's `bin` field points (built or bundled). */
 export function cliBin() {
@@ -81,4 +74,3 @@ export async function writeLines(stream, count, lineOf) {
 }
 
 export const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-export const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';

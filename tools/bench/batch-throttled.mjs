@@ -8,7 +8,9 @@
 //   node tools/bench/batch-throttled.mjs --servers 3000 --rate 100
 import { parseArgs } from 'node:util';
 import { fleetServerId, startMockProvider } from '@ecs-metadata/mock-provider';
-import { machine, PROJECT, runCli, writeLines } from './batch-support.mjs';
+import { runCli, writeLines } from './batch-support.mjs';
+import { DEMO_TOKEN, PROJECT_ID } from './lib/fixture.mjs';
+import { machineLine } from './lib/report.mjs';
 
 const { values } = parseArgs({ options: { servers: { type: 'string', default: '10000' }, rate: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '16' } } });
 const servers = Number(values.servers);
@@ -21,7 +23,7 @@ let responses = 0;
 let throttled = 0;
 try {
   // --verbose logs every attempt's status to stderr: the count of 429s the provider answered.
-  const run = await runCli(['get', '-', '--verbose', '--concurrency', values.concurrency], { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT, ECS_METADATA_TOKEN: 'demo-token' }, {
+  const run = await runCli(['get', '-', '--verbose', '--concurrency', values.concurrency], { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT_ID, ECS_METADATA_TOKEN: DEMO_TOKEN }, {
     feed: (stdin) => writeLines(stdin, servers, fleetServerId),
     onLine: (line) => {
       if (line.startsWith('{"serverId"')) {
@@ -39,7 +41,7 @@ try {
   const idealMs = (servers / rate) * 1000;
   const wallRatio = run.wallMs / idealMs;
   const throttledShare = throttled / responses;
-  console.log(`machine: ${machine()}`);
+  console.log(machineLine());
   console.log(`servers ${servers}, mock rate ${rate}/s per project (burst ${rate}), CLI concurrency ${values.concurrency}, exit code ${run.code}`);
   console.log(`wall ${(run.wallMs / 1000).toFixed(1)} s, ideal N/rate ${(idealMs / 1000).toFixed(1)} s → ratio ${wallRatio.toFixed(3)} (target ≤ 1.1)`);
   console.log(`requests ${responses}, answered 429: ${throttled} = ${(throttledShare * 100).toFixed(2)} % (target ≤ 5 %)`);

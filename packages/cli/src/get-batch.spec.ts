@@ -3,10 +3,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MockProvider } from '@ecs-metadata/mock-provider';
 import { formatDuration, formatProgress } from './batch/progress.js';
-import { type BinRun, type RunOptions, runBin } from './test-support/run-bin.js';
+import { BIN, type BinRun, type RunOptions, runBin } from './test-support/run-bin.js';
 
 const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';
 const SERVER = '998af54b-5762-4041-abc1-f98a2c27b3a2';
@@ -165,8 +164,7 @@ describe('ecs-metadata get with many servers, stderr on a real terminal', () => 
     const ids = join(dir, 'tty-ids.txt');
     const audit = join(dir, 'tty-audit.ndjson');
     await writeFile(ids, `${fleet(20).join('\n')}\n`);
-    const bin = fileURLToPath(new URL('../bin/ecs-metadata.js', import.meta.url));
-    const command = `${quote(process.execPath)} ${quote(bin)} get - < ${quote(ids)} > ${quote(audit)}`;
+    const command = `${quote(process.execPath)} ${quote(BIN)} get - < ${quote(ids)} > ${quote(audit)}`;
     const terminal = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
       const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-// The real bin, built by this package's `build` target (the test target depends on it).
-const BIN = fileURLToPath(new URL('../../bin/ecs-metadata.js', import.meta.url));
+/** The real bin, built by this package's `build` target (the test target depends on it). */
+export const BIN = fileURLToPath(new URL('../../bin/ecs-metadata.js', import.meta.url));
 
 /** What a run of the bin produced. */
 export interface BinRun {
