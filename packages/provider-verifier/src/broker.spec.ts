@@ -19,8 +19,9 @@ beforeAll(async () => {
   pact = JSON.parse(await readFile(PACT_FILE, 'utf8')) as Record<string, unknown>;
 });
 
-async function withBroker<T>(pending: boolean, use: (broker: FakeBroker) => Promise<T>): Promise<T> {
-  const broker = await startFakeBroker({ pact, pending });
+/** A broker holding the workspace's pact, published from `branch` of the consumer. */
+async function withBroker<T>(branch: string, use: (broker: FakeBroker) => Promise<T>): Promise<T> {
+  const broker = await startFakeBroker({ seed: [{ pact, branch }] });
   try {
     return await use(broker);
   } finally {
@@ -30,7 +31,7 @@ async function withBroker<T>(pending: boolean, use: (broker: FakeBroker) => Prom
 
 describe('pacts from a Pact Broker', () => {
   it('sends the selectors, pending and WIP flags, and publishes the result with the version and branch', async () => {
-    await withBroker(false, async (broker) => {
+    await withBroker('main', async (broker) => {
       const run = await runBin(
         [
           '--against-mock',
@@ -76,7 +77,7 @@ describe('pacts from a Pact Broker', () => {
   });
 
   it('sends the given selectors and publishes nothing unless asked', async () => {
-    await withBroker(false, async (broker) => {
+    await withBroker('feature/x', async (broker) => {
       const report = await verifyPacts({
         provider: { kind: 'embedded-mock' },
         source: { kind: 'broker', brokerUrl: broker.url, consumerVersionSelectors: [{ branch: 'feature/x' }, { deployed: true, environment: 'production' }] },
@@ -84,7 +85,7 @@ describe('pacts from a Pact Broker', () => {
 
       expect(decideExitCode(report).code).toBe(VerifierExitCode.Verified);
       expect(report).toMatchObject({ pactSources: [broker.url], publishRequested: false });
-      expect(report.notices[0]).toContain('is being verified because it matches the given selectors');
+      expect(report.notices[0]).toContain('is being verified because it matches the following configured selection criterion: latest pact from branch feature/x');
       const post = broker.calls.find((call) => call.method === 'POST' && call.path === FOR_VERIFICATION);
       expect(post?.body).toMatchObject({
         consumerVersionSelectors: [{ branch: 'feature/x' }, { deployed: true, environment: 'production' }],
@@ -98,7 +99,7 @@ describe('pacts from a Pact Broker', () => {
   it('reports failures of a pending pact without failing the run', async () => {
     const stub = await startStubProvider({ token: PROVIDER_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: {}, flaw: 'unknown-server-found' });
     try {
-      await withBroker(true, async (broker) => {
+      await withBroker('main', async (broker) => {
         const report = await verifyPacts({
           provider: { kind: 'endpoint', baseUrl: stub.url, token: PROVIDER_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, allowWrites: true },
           source: { kind: 'broker', brokerUrl: broker.url, enablePending: true },
@@ -130,7 +131,7 @@ describe('pacts from a Pact Broker', () => {
     });
 
     it('runs the broker pact but reports the interactions it could not arrange as not verifiable', async () => {
-      await withBroker(false, async (broker) => {
+      await withBroker('main', async (broker) => {
         const report = await verifyPacts({
           provider: { kind: 'endpoint', baseUrl: mock.url, token: PROVIDER_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID },
           source: { kind: 'broker', brokerUrl: broker.url },
