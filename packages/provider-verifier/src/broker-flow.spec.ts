@@ -59,6 +59,11 @@ afterAll(async () => {
 
 /** `ecs-metadata-verify` against the mock as a real endpoint (writes allowed), pacts from the broker. */
 function verify(args: readonly string[]): Promise<BinRun> {
+  return verifyFrom(['--broker-url', broker.url, ...args]);
+}
+
+/** `ecs-metadata-verify` against the mock as a real endpoint, with the broker credentials in the environment. */
+function verifyFrom(args: readonly string[]): Promise<BinRun> {
   return runBin(
     [
       '--provider-base-url',
@@ -68,8 +73,6 @@ function verify(args: readonly string[]): Promise<BinRun> {
       '--server-id',
       EXAMPLE_SERVER_ID,
       '--allow-writes',
-      '--broker-url',
-      broker.url,
       ...args,
     ],
     { ...brokerEnv, ECS_METADATA_TOKEN: PROVIDER_TOKEN },
@@ -149,6 +152,23 @@ describe('the contract pipeline with the official pact-broker CLI', () => {
     // The failure is on c2's pact only: c1 stays deployable.
     expect(await runPactBroker(['can-i-deploy', '--pacticipant', CONSUMER, '--version', 'c1', '--to-environment', 'production'], brokerEnv)).toMatchObject({ code: 0 });
   }, 120_000);
+
+  it('verifies the one pact a webhook names (--pact-url) and publishes the result to that pact version', async () => {
+    const pact = broker.model.pacts.find((candidate) => candidate.consumerVersion.number === 'c1');
+    expect(pact).toBeDefined();
+    // What the broker's ${'$'}{pactbroker.pactUrl} looks like: the pact version, with a metadata segment.
+    const pactUrl = `${broker.url}/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/pact-version/${pact?.sha ?? ''}/metadata/Y3ZuPWMx`;
+    const before = broker.model.verifications.length;
+    const callsBefore = broker.calls.length;
+    // PACT_BROKER_BASE_URL is set too, as in CI: the pact URL alone is verified.
+    const run = await verifyFrom(['--pact-url', pactUrl, ...publishResults('p2')]);
+    expectNoSecret(run);
+    expect(run.stdout).toContain('13 verified, 0 failed, 0 not verifiable');
+    expect(run.stdout).toContain(`Pacts: ${pactUrl}`);
+    expect(run.code).toBe(0);
+    expect(broker.model.verifications.slice(before)).toEqual([expect.objectContaining({ sha: pact?.sha, success: true, providerVersion: expect.objectContaining({ number: 'p2', branch: 'main' }) })]);
+    expect(broker.calls.slice(callsBefore).filter((call) => call.path.includes('/for-verification'))).toEqual([]);
+  }, 60_000);
 
   it('is refused by a broker behind basic auth without the right password', async () => {
     const run = await runPactBroker(['describe-pacticipant', '--name', CONSUMER], { ...brokerEnv, PACT_BROKER_PASSWORD: 'wrong-password' });

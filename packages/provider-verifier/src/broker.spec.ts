@@ -187,7 +187,7 @@ describe('pacts from a Pact Broker', () => {
     });
   });
 
-  it('fails (exit 1) when the broker cannot be reached, quickly', async () => {
+  it('fails (exit 6) when the broker cannot be reached, quickly, naming it', async () => {
     // A port that was just free: nothing listens there.
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -195,8 +195,8 @@ describe('pacts from a Pact Broker', () => {
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const started = Date.now();
     const run = await runBin(['--against-mock', '--broker-url', `http://127.0.0.1:${port}`]);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/Errors:\n\s+Failed to load pact: No pacts found for provider 'ecs-metadata-api'/u);
+    expect(run.code).toBe(VerifierExitCode.BrokerUnreachable);
+    expect(run.stderr).toContain(`Cannot reach the Pact Broker at http://127.0.0.1:${port}`);
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
