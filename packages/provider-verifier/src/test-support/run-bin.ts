@@ -40,18 +40,20 @@ export function runPactBroker(args: readonly string[], env: Record<string, strin
   return runProcess(PACT_BROKER_BIN, args, { PACT_BROKER_HTTP_RETRIES: '0', ...env }, timeoutMs);
 }
 
-/** Spawns `command ...args` with PATH, `PACT_DO_NOT_TRACK` and `env` only, killed after `timeoutMs`. */
+/** Spawns `command ...args` (in `cwd`) with PATH, `PACT_DO_NOT_TRACK` and `env` only, killed after `timeoutMs`. */
 export function runProcess(
   command: string,
   args: readonly string[],
   env: Record<string, string>,
   timeoutMs: number,
   onStart?: (child: ChildProcess) => void,
+  cwd?: string,
 ): Promise<BinRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       env: { PATH: process.env.PATH ?? '', PACT_DO_NOT_TRACK: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
     });
     let stdout = '';
     let stderr = '';
