@@ -161,8 +161,13 @@ describe('the contract pipeline with the official pact-broker CLI', () => {
     const before = broker.model.verifications.length;
     const callsBefore = broker.calls.length;
     // PACT_BROKER_BASE_URL is set too, as in CI: the pact URL alone is verified.
-    const run = await verifyFrom(['--pact-url', pactUrl, ...publishResults('p2')]);
+    const junit = join(dir, 'pact-url.xml');
+    const run = await verifyFrom(['--pact-url', pactUrl, ...publishResults('p2'), '--junit', junit]);
     expectNoSecret(run);
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toContain('testcase');
+    expect(xml).not.toContain(BROKER_PASSWORD);
+    expect(xml).not.toContain(PROVIDER_TOKEN);
     expect(run.stdout).toContain('13 verified, 0 failed, 0 not verifiable');
     expect(run.stdout).toContain(`Pacts: ${pactUrl}`);
     expect(run.code).toBe(0);

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
+import { ConfigError, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
 import { decideExitCode, VerifierExitCode } from './report.js';
 import { type FakeBroker, startFakeBroker } from './test-support/fake-broker.js';
-import { PACT_FILE, runBin } from './test-support/run-bin.js';
+import { NATIVE_PACT_FILE, PACT_FILE, runBin } from './test-support/run-bin.js';
 import { startStubProvider } from './test-support/stub-provider.js';
 import { verifyPacts } from './verify-pacts.js';
 
@@ -198,5 +198,44 @@ describe('pacts from a Pact Broker', () => {
     expect(run.code).toBe(VerifierExitCode.BrokerUnreachable);
     expect(run.stderr).toContain(`Cannot reach the Pact Broker at http://127.0.0.1:${port}`);
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe('one pact by URL (--pact-url, the webhook flow)', () => {
+  it('verifies the pact as the provider it names, when that provider is asked for', async () => {
+    const native = JSON.parse(await readFile(NATIVE_PACT_FILE, 'utf8')) as Record<string, unknown>;
+    const broker = await startFakeBroker({ seed: [{ pact, branch: 'main' }, { pact: native, branch: 'main' }] });
+    try {
+      const nativePact = broker.model.pacts.find((candidate) => candidate.provider === 'ecs-native-metadata-api');
+      const pactUrl = `${broker.url}/pacts/provider/ecs-native-metadata-api/consumer/ecs-metadata-client/pact-version/${nativePact?.sha ?? ''}`;
+      const source = { kind: 'pact-url', pactUrl } as const;
+
+      await expect(verifyPacts({ provider: { kind: 'embedded-mock' }, source })).rejects.toThrow(
+        new ConfigError('source.pactUrl', `The pact at ${pactUrl} is for provider "ecs-native-metadata-api"; this run verifies "ecs-metadata-api"`),
+      );
+      const report = await verifyPacts({ provider: { kind: 'embedded-mock' }, source, providers: ['ecs-metadata-api', 'ecs-native-metadata-api'] });
+      expect(decideExitCode(report).code).toBe(VerifierExitCode.Verified);
+      expect(report).toMatchObject({ provider: 'ecs-native-metadata-api', pactSources: [pactUrl], publishRequested: false });
+      expect(report.interactions.length).toBe((native['interactions'] as unknown[]).length);
+      expect(broker.calls.filter((call) => call.path.includes('for-verification'))).toEqual([]);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('refuses to publish results for a pact that no broker serves (no publish link)', async () => {
+    const server = createServer((_, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(pact));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const pactUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pact.json`;
+    try {
+      await expect(
+        verifyPacts({ provider: { kind: 'embedded-mock' }, source: { kind: 'pact-url', pactUrl, publishResults: true, providerVersion: 'p1', providerBranch: 'main' } }),
+      ).rejects.toThrow(/has no "pb:publish-verification-results" link/u);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
