@@ -26,11 +26,8 @@ import {
 } from './options.js';
 import type { InteractionOutcome, NotVerifiableInteraction, VerificationReport } from './report.js';
 
-/**
- * Pact's HTTP state handlers (`StateFuncWithSetup` in its proxy types, not exported). The type of
- * `VerifierOptions['stateHandlers']` is intersected with the message handlers' and fits neither.
- */
-type StateHandlers = Record<string, { setup: (params: unknown) => Promise<Record<string, string>>; teardown: () => Promise<undefined> }>;
+/** Pact's HTTP state handlers: a setup and a teardown per provider state. */
+type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
 
 /** One interaction of a local pact, and the states that keep it from running here. */
 interface PlannedInteraction {
@@ -161,7 +158,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
             publishVerificationResult: remote?.publishResults === true ? true : undefined,
             providerVersion: remote?.publishResults === true ? remote.providerVersion : undefined,
             buildUrl: remote?.publishResults === true ? remote.buildUrl : undefined,
-            stateHandlers: pactStateHandlers(arranger, journal, redact) as unknown as VerifierOptions['stateHandlers'],
+            stateHandlers: pactStateHandlers(arranger, journal, redact),
             requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), options.signal),
             timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
             logLevel: options.logLevel ?? 'warn',
