@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AbortError, ConfigError, normalizeEndpoint } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, DEMO_TOKEN, startMockProvider } from '@ecs-metadata/mock-provider';
 import type { VerifierOptions } from '@pact-foundation/pact';
-import { brokerSecrets, checkBrokerIndex, fetchBrokerPact } from './internal/broker-check.js';
+import { type BrokerAsk, brokerSecrets, checkBrokerIndex, fetchBrokerPact } from './internal/broker-check.js';
 import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, unarrangeableReason, WRITE_STATES } from './internal/contract.js';
 import { defaultPactDir, type LocalPact, type PactInteraction, readLocalPacts, writeFilteredPact } from './internal/pact-files.js';
 import { type CoreInteractionResult, type CoreRunResult, parseCoreResult } from './internal/pact-result.js';
@@ -104,7 +104,14 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   const remote = source.kind === 'local' ? undefined : source;
   const broker = source.kind === 'broker' ? source : undefined;
   const redact = createRedactor([provider.kind === 'endpoint' ? provider.token : undefined, ...brokerSecrets(remote ?? {})]);
-  const ask = { ...remote, timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, signal: options.signal, redact };
+  const ask: BrokerAsk = {
+    brokerToken: remote?.brokerToken,
+    brokerUsername: remote?.brokerUsername,
+    brokerPassword: remote?.brokerPassword,
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    signal: options.signal,
+    redact,
+  };
   // The broker is asked first: one that is down, refuses the credentials or is not a broker is a
   // clear error before anything starts or is sent to the provider.
   if (broker !== undefined) {
@@ -315,7 +322,7 @@ function pactEnvironment(source: PactSource): Record<string, string | undefined>
  * @throws {ConfigError} for a pact of another provider, or publishing asked for a pact without the link.
  * @throws {BrokerError} when the pact cannot be fetched.
  */
-async function providersOfPactUrl(source: PactUrlSource, requested: readonly ProviderName[], ask: Parameters<typeof fetchBrokerPact>[1]): Promise<ProviderName[]> {
+async function providersOfPactUrl(source: PactUrlSource, requested: readonly ProviderName[], ask: BrokerAsk): Promise<ProviderName[]> {
   const pact = await fetchBrokerPact(source.pactUrl, ask);
   const provider = requested.find((name) => name === pact.provider);
   if (provider === undefined) {

@@ -7,8 +7,8 @@ export interface BrokerAuth {
   readonly brokerPassword?: string | undefined;
 }
 
-/** How to ask: credentials, how long, and the redactor for what a broker echoes back. */
-interface Ask extends BrokerAuth {
+/** How to ask a broker: credentials, how long, and the redactor for what a broker echoes back. */
+export interface BrokerAsk extends BrokerAuth {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal | undefined;
   readonly redact: (text: string) => string;
@@ -34,7 +34,7 @@ const EXCERPT_CHARS = 80;
  *
  * @throws {BrokerError} naming the URL and the problem.
  */
-export async function checkBrokerIndex(brokerUrl: string, ask: Ask): Promise<void> {
+export async function checkBrokerIndex(brokerUrl: string, ask: BrokerAsk): Promise<void> {
   const index = await getHalDocument(brokerUrl, ask, 'the Pact Broker');
   const links = index['_links'];
   const relation = isRecord(links) ? (links['pb:provider-pacts-for-verification'] ?? links['beta:provider-pacts-for-verification']) : undefined;
@@ -49,7 +49,7 @@ export async function checkBrokerIndex(brokerUrl: string, ask: Ask): Promise<voi
  *
  * @throws {BrokerError} naming the URL and the problem.
  */
-export async function fetchBrokerPact(pactUrl: string, ask: Ask): Promise<FetchedPact> {
+export async function fetchBrokerPact(pactUrl: string, ask: BrokerAsk): Promise<FetchedPact> {
   const pact = await getHalDocument(pactUrl, ask, 'the pact');
   const consumer = nameOf(pact['consumer']);
   const provider = nameOf(pact['provider']);
@@ -62,7 +62,7 @@ export async function fetchBrokerPact(pactUrl: string, ask: Ask): Promise<Fetche
 }
 
 /** `GET url` for a HAL+JSON object; every other outcome is a {@link BrokerError}. */
-async function getHalDocument(url: string, ask: Ask, what: string): Promise<Record<string, unknown>> {
+async function getHalDocument(url: string, ask: BrokerAsk, what: string): Promise<Record<string, unknown>> {
   const timeout = AbortSignal.timeout(ask.timeoutMs);
   const signal = ask.signal === undefined ? timeout : AbortSignal.any([timeout, ask.signal]);
   let response: Response;
