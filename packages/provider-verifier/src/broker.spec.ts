@@ -205,6 +205,10 @@ describe('one pact by URL (--pact-url, the webhook flow)', () => {
       expect(report).toMatchObject({ provider: 'ecs-native-metadata-api', pactSources: [pactUrl], publishRequested: false });
       expect(report.interactions.length).toBe((native['interactions'] as unknown[]).length);
       expect(broker.calls.filter((call) => call.path.includes('for-verification'))).toEqual([]);
+      // The bin without --provider-name takes the pact's own provider (a webhook fires for either).
+      const run = await runBin(['--against-mock', '--pact-url', pactUrl]);
+      expect(run.stdout).toContain(`${(native['interactions'] as unknown[]).length} verified, 0 failed, 0 not verifiable`);
+      expect(run.code).toBe(VerifierExitCode.Verified);
     } finally {
       await broker.close();
     }

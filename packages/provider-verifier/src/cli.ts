@@ -39,7 +39,8 @@ Pacts (default: the workspace's pacts/, or ./pacts outside the monorepo):
   --pact-dir DIR                  every ecs-metadata-api pact in DIR (repeatable)
   --pact-file FILE                one pact file (repeatable)
   --provider-name NAME            ecs-metadata-api and/or ecs-native-metadata-api (repeatable); default
-                                  both with --against-mock and the default pacts/, else ecs-metadata-api
+                                  both with --against-mock and the default pacts/ or with --pact-url
+                                  (the pact's own), else ecs-metadata-api
   --broker-url URL                a Pact Broker instead (env PACT_BROKER_BASE_URL)
     --broker-token T              bearer token (env PACT_BROKER_TOKEN)
     --broker-username U           basic auth instead of a token (env PACT_BROKER_USERNAME)
@@ -359,7 +360,8 @@ function pactUrlSourceFrom(pactUrl: string, flags: Flags, env: VerifyCliIo['env'
 
 /**
  * The providers to verify: those named with --provider-name; else both with the embedded mock and
- * the default pact directory (the mock serves both APIs, DECISIONS "Contract"), else ecs-metadata-api.
+ * the default pact directory (the mock serves both APIs, DECISIONS "Contract") or with a pact URL
+ * (the pact names its provider), else ecs-metadata-api.
  */
 function providersFrom(flags: Flags, provider: ProviderTarget, source: PactSource): ProviderName[] {
   const named = flags['provider-name'];
@@ -371,7 +373,8 @@ function providersFrom(flags: Flags, provider: ProviderTarget, source: PactSourc
     return [...new Set(named)] as ProviderName[];
   }
   const defaultPacts = source.kind === 'local' && source.pactDirs === undefined && source.pactFiles === undefined;
-  return provider.kind === 'embedded-mock' && defaultPacts ? [...PROVIDER_NAMES] : ['ecs-metadata-api'];
+  // A pact URL names its provider itself (a webhook fires for either); the run verifies it as that one.
+  return (provider.kind === 'embedded-mock' && defaultPacts) || source.kind === 'pact-url' ? [...PROVIDER_NAMES] : ['ecs-metadata-api'];
 }
 
 function selectorsFrom(json: string | undefined): ConsumerVersionSelector[] | undefined {
