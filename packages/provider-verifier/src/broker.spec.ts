@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
+import { ConfigError, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
 import { decideExitCode, VerifierExitCode } from './report.js';
 import { type FakeBroker, startFakeBroker } from './test-support/fake-broker.js';
-import { PACT_FILE, runBin } from './test-support/run-bin.js';
+import { NATIVE_PACT_FILE, PACT_FILE, runBin } from './test-support/run-bin.js';
 import { startStubProvider } from './test-support/stub-provider.js';
 import { verifyPacts } from './verify-pacts.js';
 
@@ -19,8 +19,9 @@ beforeAll(async () => {
   pact = JSON.parse(await readFile(PACT_FILE, 'utf8')) as Record<string, unknown>;
 });
 
-async function withBroker<T>(pending: boolean, use: (broker: FakeBroker) => Promise<T>): Promise<T> {
-  const broker = await startFakeBroker({ pact, pending });
+/** A broker holding the workspace's pact, published from `branch` of the consumer. */
+async function withBroker<T>(branch: string, use: (broker: FakeBroker) => Promise<T>): Promise<T> {
+  const broker = await startFakeBroker({ seed: [{ pact, branch }] });
   try {
     return await use(broker);
   } finally {
@@ -30,7 +31,7 @@ async function withBroker<T>(pending: boolean, use: (broker: FakeBroker) => Prom
 
 describe('pacts from a Pact Broker', () => {
   it('sends the selectors, pending and WIP flags, and publishes the result with the version and branch', async () => {
-    await withBroker(false, async (broker) => {
+    await withBroker('main', async (broker) => {
       const run = await runBin(
         [
           '--against-mock',
@@ -76,7 +77,7 @@ describe('pacts from a Pact Broker', () => {
   });
 
   it('sends the given selectors and publishes nothing unless asked', async () => {
-    await withBroker(false, async (broker) => {
+    await withBroker('feature/x', async (broker) => {
       const report = await verifyPacts({
         provider: { kind: 'embedded-mock' },
         source: { kind: 'broker', brokerUrl: broker.url, consumerVersionSelectors: [{ branch: 'feature/x' }, { deployed: true, environment: 'production' }] },
@@ -84,7 +85,7 @@ describe('pacts from a Pact Broker', () => {
 
       expect(decideExitCode(report).code).toBe(VerifierExitCode.Verified);
       expect(report).toMatchObject({ pactSources: [broker.url], publishRequested: false });
-      expect(report.notices[0]).toContain('is being verified because it matches the given selectors');
+      expect(report.notices[0]).toContain('is being verified because it matches the following configured selection criterion: latest pact from branch feature/x');
       const post = broker.calls.find((call) => call.method === 'POST' && call.path === FOR_VERIFICATION);
       expect(post?.body).toMatchObject({
         consumerVersionSelectors: [{ branch: 'feature/x' }, { deployed: true, environment: 'production' }],
@@ -98,7 +99,7 @@ describe('pacts from a Pact Broker', () => {
   it('reports failures of a pending pact without failing the run', async () => {
     const stub = await startStubProvider({ token: PROVIDER_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: {}, flaw: 'unknown-server-found' });
     try {
-      await withBroker(true, async (broker) => {
+      await withBroker('main', async (broker) => {
         const report = await verifyPacts({
           provider: { kind: 'endpoint', baseUrl: stub.url, token: PROVIDER_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, allowWrites: true },
           source: { kind: 'broker', brokerUrl: broker.url, enablePending: true },
@@ -130,7 +131,7 @@ describe('pacts from a Pact Broker', () => {
     });
 
     it('runs the broker pact but reports the interactions it could not arrange as not verifiable', async () => {
-      await withBroker(false, async (broker) => {
+      await withBroker('main', async (broker) => {
         const report = await verifyPacts({
           provider: { kind: 'endpoint', baseUrl: mock.url, token: PROVIDER_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID },
           source: { kind: 'broker', brokerUrl: broker.url },
@@ -185,17 +186,47 @@ describe('pacts from a Pact Broker', () => {
       expect(run.stdout + run.stderr).not.toContain(PROVIDER_TOKEN);
     });
   });
+});
 
-  it('fails (exit 1) when the broker cannot be reached, quickly', async () => {
-    // A port that was just free: nothing listens there.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const started = Date.now();
-    const run = await runBin(['--against-mock', '--broker-url', `http://127.0.0.1:${port}`]);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/Errors:\n\s+Failed to load pact: No pacts found for provider 'ecs-metadata-api'/u);
-    expect(Date.now() - started).toBeLessThan(15_000);
+describe('one pact by URL (--pact-url, the webhook flow)', () => {
+  it('verifies the pact as the provider it names, when that provider is asked for', async () => {
+    const native = JSON.parse(await readFile(NATIVE_PACT_FILE, 'utf8')) as Record<string, unknown>;
+    const broker = await startFakeBroker({ seed: [{ pact, branch: 'main' }, { pact: native, branch: 'main' }] });
+    try {
+      const nativePact = broker.model.pacts.find((candidate) => candidate.provider === 'ecs-native-metadata-api');
+      const pactUrl = `${broker.url}/pacts/provider/ecs-native-metadata-api/consumer/ecs-metadata-client/pact-version/${nativePact?.sha ?? ''}`;
+      const source = { kind: 'pact-url', pactUrl } as const;
+
+      await expect(verifyPacts({ provider: { kind: 'embedded-mock' }, source })).rejects.toThrow(
+        new ConfigError('source.pactUrl', `The pact at ${pactUrl} is for provider "ecs-native-metadata-api"; this run verifies "ecs-metadata-api"`),
+      );
+      const report = await verifyPacts({ provider: { kind: 'embedded-mock' }, source, providers: ['ecs-metadata-api', 'ecs-native-metadata-api'] });
+      expect(decideExitCode(report).code).toBe(VerifierExitCode.Verified);
+      expect(report).toMatchObject({ provider: 'ecs-native-metadata-api', pactSources: [pactUrl], publishRequested: false });
+      expect(report.interactions.length).toBe((native['interactions'] as unknown[]).length);
+      expect(broker.calls.filter((call) => call.path.includes('for-verification'))).toEqual([]);
+      // The bin without --provider-name takes the pact's own provider (a webhook fires for either).
+      const run = await runBin(['--against-mock', '--pact-url', pactUrl]);
+      expect(run.stdout).toContain(`${(native['interactions'] as unknown[]).length} verified, 0 failed, 0 not verifiable`);
+      expect(run.code).toBe(VerifierExitCode.Verified);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('refuses to publish results for a pact that no broker serves (no publish link)', async () => {
+    const server = createServer((_, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(pact));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const pactUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pact.json`;
+    try {
+      await expect(
+        verifyPacts({ provider: { kind: 'embedded-mock' }, source: { kind: 'pact-url', pactUrl, publishResults: true, providerVersion: 'p1', providerBranch: 'main' } }),
+      ).rejects.toThrow(/has no "pb:publish-verification-results" link/u);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

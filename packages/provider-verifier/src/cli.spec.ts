@@ -244,6 +244,7 @@ describe('ecs-metadata-verify usage errors (exit 2, naming the flag)', () => {
   it('prints its usage with --help', async () => {
     const run = await runBin(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Exit codes: 0 all verified; 1 a mismatch or an error; 2 usage; 8 nothing failed');
+    expect(run.stdout).toContain('Exit codes: 0 all verified; 1 a mismatch or an error; 2 usage; 3 the broker refused the credentials');
+    expect(run.stdout).toContain('--pact-url URL');
   });
 });

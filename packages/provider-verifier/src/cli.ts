@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AbortError, ConfigError, TOOLKIT_VERSION, ValidationError } from '@ecs-metadata/core';
+import { BrokerError, type BrokerProblem } from './broker-error.js';
+import { type BrokerAuth, brokerSecrets } from './internal/broker-check.js';
 import { createRedactor, messageOf } from './internal/redact.js';
 import { writeJUnitReport } from './junit.js';
 import {
@@ -37,9 +39,12 @@ Pacts (default: the workspace's pacts/, or ./pacts outside the monorepo):
   --pact-dir DIR                  every ecs-metadata-api pact in DIR (repeatable)
   --pact-file FILE                one pact file (repeatable)
   --provider-name NAME            ecs-metadata-api and/or ecs-native-metadata-api (repeatable); default
-                                  both with --against-mock and the default pacts/, else ecs-metadata-api
+                                  both with --against-mock and the default pacts/ or with --pact-url
+                                  (the pact's own), else ecs-metadata-api
   --broker-url URL                a Pact Broker instead (env PACT_BROKER_BASE_URL)
-    --broker-token T              (env PACT_BROKER_TOKEN)
+    --broker-token T              bearer token (env PACT_BROKER_TOKEN)
+    --broker-username U           basic auth instead of a token (env PACT_BROKER_USERNAME)
+    --broker-password P           (env PACT_BROKER_PASSWORD)
     --consumer-version-selectors JSON  default [{"mainBranch":true},{"deployedOrReleased":true}]
     --enable-pending              failures of pending pacts do not fail the run
     --include-wip-pacts-since DATE
@@ -47,6 +52,8 @@ Pacts (default: the workspace's pacts/, or ./pacts outside the monorepo):
     --publish-results             publish the results; needs --provider-version and --provider-branch
     --provider-version VERSION    e.g. the commit SHA
     --build-url URL               published with the results
+  --pact-url URL                  one pact on a broker, as its webhook passes it (\${pactbroker.pactUrl});
+                                  the broker credentials and publishing flags apply, selectors do not
 
 Output:
   --junit FILE                    also write a JUnit XML report
@@ -55,8 +62,10 @@ Output:
   -h, --help                      this text;  -V, --version
 
 Environment: PACT_LOG_LEVEL (default warn); PACT_DESCRIPTION / PACT_PROVIDER_STATE run one interaction.
-Exit codes: 0 all verified; 1 a mismatch or an error; 2 usage; 8 nothing failed but some interactions
-could not be arranged on this provider (each listed with its reason); 130 interrupted.
+Exit codes: 0 all verified; 1 a mismatch or an error; 2 usage; 3 the broker refused the credentials
+(401/403); 5 the broker's answer is not the Pact Broker API; 6 the broker cannot be reached; 8 nothing
+failed but some interactions could not be arranged on this provider (each listed with its reason);
+130 interrupted.
 `;
 
 /** A stream the bin writes to. */
@@ -82,6 +91,10 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   'provider.projectId': '--project-id (or ECS_METADATA_PROJECT_ID)',
   'provider.serverId': '--server-id (or ECS_METADATA_SERVER_ID)',
   'source.brokerUrl': '--broker-url',
+  'source.pactUrl': '--pact-url',
+  'source.brokerToken': '--broker-token (or PACT_BROKER_TOKEN)',
+  'source.brokerUsername': '--broker-username (or PACT_BROKER_USERNAME)',
+  'source.brokerPassword': '--broker-password (or PACT_BROKER_PASSWORD)',
   'source.consumerVersionSelectors': '--consumer-version-selectors',
   'source.includeWipPactsSince': '--include-wip-pacts-since',
   'source.providerVersion': '--provider-version',
@@ -106,6 +119,9 @@ const OPTIONS = {
   'provider-name': { type: 'string', multiple: true },
   'broker-url': { type: 'string' },
   'broker-token': { type: 'string' },
+  'broker-username': { type: 'string' },
+  'broker-password': { type: 'string' },
+  'pact-url': { type: 'string' },
   'consumer-version-selectors': { type: 'string' },
   'enable-pending': { type: 'boolean' },
   'include-wip-pacts-since': { type: 'string' },
@@ -136,7 +152,7 @@ function usage(flag: string, message: string): ConfigError {
  * the summary goes to stdout, diagnostics to stderr, tokens nowhere.
  */
 export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Promise<number> {
-  let secrets: (string | undefined)[] = [io.env['ECS_METADATA_TOKEN'], io.env['PACT_BROKER_TOKEN']];
+  let secrets: (string | undefined)[] = [io.env['ECS_METADATA_TOKEN'], ...brokerSecrets(brokerAuthFrom({}, io.env))];
   const fail = (code: number, message: string): number => {
     io.stderr.write(`${BIN}: ${createRedactor(secrets)(message)}\n`);
     return code;
@@ -147,7 +163,7 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
   } catch (error) {
     return fail(VerifierExitCode.Usage, `${messageOf(error)}\nRun "${BIN} --help" for the flags.`);
   }
-  secrets = [...secrets, flags.token, flags['broker-token']];
+  secrets = [...secrets, flags.token, ...brokerSecrets(brokerAuthFrom(flags, io.env))];
   if (flags.help === true) {
     io.stdout.write(VERIFY_USAGE);
     return VerifierExitCode.Verified;
@@ -181,6 +197,9 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
     if (error instanceof ConfigError || error instanceof ValidationError) {
       const setting = error instanceof ConfigError ? error.setting : error.parameter;
       return fail(VerifierExitCode.Usage, `${FLAG_OF_SETTING[setting] ?? setting}: ${error.message}`);
+    }
+    if (error instanceof BrokerError) {
+      return fail(BROKER_EXIT_CODES[error.problem], error.message);
     }
     if (error instanceof AbortError) {
       return fail(VerifierExitCode.Interrupted, error.message);
@@ -241,8 +260,18 @@ function providerFrom(flags: Flags, env: VerifyCliIo['env']): ProviderTarget {
   return { kind: 'endpoint', baseUrl, token, projectId, serverId, allowWrites: flags['allow-writes'] === true };
 }
 
+/** The exit code of each way a broker can fail (the CLI's table: 3 auth, 5 bad answer, 6 network). */
+const BROKER_EXIT_CODES: Readonly<Record<BrokerProblem, number>> = {
+  refused: VerifierExitCode.BrokerRefused,
+  'invalid-response': VerifierExitCode.BrokerInvalidResponse,
+  unreachable: VerifierExitCode.BrokerUnreachable,
+};
+
+/** Flags for a broker or a pact URL on one. */
 const BROKER_ONLY_FLAGS = [
   'broker-token',
+  'broker-username',
+  'broker-password',
   'consumer-version-selectors',
   'enable-pending',
   'include-wip-pacts-since',
@@ -251,10 +280,26 @@ const BROKER_ONLY_FLAGS = [
   'build-url',
 ] as const;
 
+/** Flags that choose pacts by selectors: meaningless for the one pact of --pact-url. */
+const SELECTION_FLAGS = ['consumer-version-selectors', 'enable-pending', 'include-wip-pacts-since'] as const;
+
+/** The broker credentials: flags, else the environment (empty variables count as unset). */
+function brokerAuthFrom(flags: Partial<Flags>, env: VerifyCliIo['env']): BrokerAuth {
+  return {
+    brokerToken: flags['broker-token'] ?? (env['PACT_BROKER_TOKEN'] || undefined),
+    brokerUsername: flags['broker-username'] ?? (env['PACT_BROKER_USERNAME'] || undefined),
+    brokerPassword: flags['broker-password'] ?? (env['PACT_BROKER_PASSWORD'] || undefined),
+  };
+}
+
 function sourceFrom(flags: Flags, env: VerifyCliIo['env']): PactSource {
   const local = flags['pact-dir'] !== undefined || flags['pact-file'] !== undefined;
   if (local && flags['broker-url'] !== undefined) {
     throw usage('--broker-url', '--broker-url and --pact-dir/--pact-file exclude each other: choose one pact source');
+  }
+  const pactUrl = flags['pact-url'];
+  if (pactUrl !== undefined) {
+    return pactUrlSourceFrom(pactUrl, flags, env, local);
   }
   if (flags['publish-results'] === true) {
     if (flags['provider-version'] === undefined || flags['provider-version'] === '') {
@@ -280,7 +325,7 @@ function sourceFrom(flags: Flags, env: VerifyCliIo['env']): PactSource {
   const source: BrokerPactSource = {
     kind: 'broker',
     brokerUrl,
-    brokerToken: flags['broker-token'] ?? (env['PACT_BROKER_TOKEN'] || undefined),
+    ...brokerAuthFrom(flags, env),
     consumerVersionSelectors: selectorsFrom(flags['consumer-version-selectors']),
     enablePending: flags['enable-pending'],
     includeWipPactsSince: flags['include-wip-pacts-since'],
@@ -292,9 +337,31 @@ function sourceFrom(flags: Flags, env: VerifyCliIo['env']): PactSource {
   return source;
 }
 
+/** `--pact-url URL`: one pact version on a broker; PACT_BROKER_BASE_URL is not used. */
+function pactUrlSourceFrom(pactUrl: string, flags: Flags, env: VerifyCliIo['env'], local: boolean): PactSource {
+  if (local || flags['broker-url'] !== undefined) {
+    throw usage('--pact-url', `--pact-url excludes ${local ? '--pact-dir/--pact-file' : '--broker-url'}: it names the one pact to verify`);
+  }
+  for (const flag of SELECTION_FLAGS) {
+    if (flags[flag] !== undefined) {
+      throw usage(`--${flag}`, `--${flag} selects pacts on a broker; --pact-url names the one pact to verify`);
+    }
+  }
+  return {
+    kind: 'pact-url',
+    pactUrl,
+    ...brokerAuthFrom(flags, env),
+    providerBranch: flags['provider-branch'],
+    publishResults: flags['publish-results'],
+    providerVersion: flags['provider-version'],
+    buildUrl: flags['build-url'],
+  };
+}
+
 /**
  * The providers to verify: those named with --provider-name; else both with the embedded mock and
- * the default pact directory (the mock serves both APIs, DECISIONS "Contract"), else ecs-metadata-api.
+ * the default pact directory (the mock serves both APIs, DECISIONS "Contract") or with a pact URL
+ * (the pact names its provider), else ecs-metadata-api.
  */
 function providersFrom(flags: Flags, provider: ProviderTarget, source: PactSource): ProviderName[] {
   const named = flags['provider-name'];
@@ -306,7 +373,8 @@ function providersFrom(flags: Flags, provider: ProviderTarget, source: PactSourc
     return [...new Set(named)] as ProviderName[];
   }
   const defaultPacts = source.kind === 'local' && source.pactDirs === undefined && source.pactFiles === undefined;
-  return provider.kind === 'embedded-mock' && defaultPacts ? [...PROVIDER_NAMES] : ['ecs-metadata-api'];
+  // A pact URL names its provider itself (a webhook fires for either); the run verifies it as that one.
+  return (provider.kind === 'embedded-mock' && defaultPacts) || source.kind === 'pact-url' ? [...PROVIDER_NAMES] : ['ecs-metadata-api'];
 }
 
 function selectorsFrom(json: string | undefined): ConsumerVersionSelector[] | undefined {

@@ -20,6 +20,7 @@ export {
   type LocalPactSource,
   type LogLevel,
   type PactSource,
+  type PactUrlSource,
   type ProviderName,
   type ProviderTarget,
   type VerifyPactsOptions,
@@ -36,6 +37,7 @@ export {
   type VerificationReport,
   type VerifiedInteraction,
 } from './report.js';
+export { BrokerError, type BrokerProblem } from './broker-error.js';
 export { formatSummary } from './summary.js';
 export { escapeXml, toJUnitXml, writeJUnitReport } from './junit.js';
 export { runVerifyCli, VERIFY_USAGE, type VerifyCliIo, type VerifyOutputStream } from './cli.js';

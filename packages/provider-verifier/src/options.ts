@@ -65,6 +65,10 @@ export interface BrokerPactSource {
   readonly brokerUrl: string;
   /** Bearer token (`PACT_BROKER_TOKEN` in the bin). Never printed. */
   readonly brokerToken?: string;
+  /** Basic auth user (`PACT_BROKER_USERNAME` in the bin), with `brokerPassword`; not with `brokerToken`. Never printed. */
+  readonly brokerUsername?: string;
+  /** Basic auth password (`PACT_BROKER_PASSWORD` in the bin). Never printed. */
+  readonly brokerPassword?: string;
   /** Default {@link DEFAULT_CONSUMER_VERSION_SELECTORS}. */
   readonly consumerVersionSelectors?: readonly ConsumerVersionSelector[];
   /** Ask the broker for pending status: failures of pending pacts do not fail the run. */
@@ -81,8 +85,21 @@ export interface BrokerPactSource {
   readonly buildUrl?: string;
 }
 
+/**
+ * One pact version on a broker, by its URL: the webhook-triggered flow, where the broker's
+ * "contract requiring verification published" webhook passes `${pactbroker.pactUrl}`. Results are
+ * published to that pact version (its `pb:publish-verification-results` link), as Pact does for a
+ * pact fetched by URL. Credentials and publishing options as for {@link BrokerPactSource}.
+ */
+export interface PactUrlSource
+  extends Pick<BrokerPactSource, 'brokerToken' | 'brokerUsername' | 'brokerPassword' | 'providerBranch' | 'publishResults' | 'providerVersion' | 'buildUrl'> {
+  readonly kind: 'pact-url';
+  /** The pact's URL on the broker, e.g. `https://broker.example/pacts/provider/P/consumer/C/pact-version/SHA`. */
+  readonly pactUrl: string;
+}
+
 /** Where the pacts come from. */
-export type PactSource = LocalPactSource | BrokerPactSource;
+export type PactSource = LocalPactSource | BrokerPactSource | PactUrlSource;
 
 /** Options of {@link verifyPacts}. */
 export interface VerifyPactsOptions {
@@ -151,21 +168,26 @@ export function validateVerifyOptions(options: VerifyPactsOptions): void {
   if (options.requestTimeoutMs !== undefined && !(Number.isInteger(options.requestTimeoutMs) && options.requestTimeoutMs > 0)) {
     throw new ConfigError('requestTimeoutMs', 'The request timeout must be a positive number of milliseconds');
   }
-  if (source?.kind === 'broker') {
+  if (source?.kind === 'broker' || source?.kind === 'pact-url') {
     validateBrokerSource(source, provider);
   } else if (source !== undefined && source.kind !== 'local') {
-    throw new ConfigError('source', 'The pact source is either local files or a broker');
+    throw new ConfigError('source', 'The pact source is local files, a broker, or a pact URL on a broker');
   }
 }
 
-function validateBrokerSource(source: BrokerPactSource, provider: ProviderTarget): void {
-  checkServiceUrl(source.brokerUrl, 'source.brokerUrl', 'broker URL', source.brokerToken === undefined);
-  const selectors = source.consumerVersionSelectors;
-  if (selectors !== undefined && (!Array.isArray(selectors) || selectors.length === 0 || !selectors.every(isSelector))) {
-    throw new ConfigError('source.consumerVersionSelectors', 'Consumer version selectors are a non-empty list of objects, e.g. [{"mainBranch":true}]');
-  }
-  if (source.includeWipPactsSince !== undefined && Number.isNaN(Date.parse(source.includeWipPactsSince))) {
-    throw new ConfigError('source.includeWipPactsSince', `The WIP date is not a date (e.g. 2024-01-31): "${source.includeWipPactsSince}"`);
+function validateBrokerSource(source: BrokerPactSource | PactUrlSource, provider: ProviderTarget): void {
+  const credentials = checkBrokerCredentials(source);
+  if (source.kind === 'pact-url') {
+    checkServiceUrl(source.pactUrl, 'source.pactUrl', 'pact URL', !credentials);
+  } else {
+    checkServiceUrl(source.brokerUrl, 'source.brokerUrl', 'broker URL', !credentials);
+    const selectors = source.consumerVersionSelectors;
+    if (selectors !== undefined && (!Array.isArray(selectors) || selectors.length === 0 || !selectors.every(isSelector))) {
+      throw new ConfigError('source.consumerVersionSelectors', 'Consumer version selectors are a non-empty list of objects, e.g. [{"mainBranch":true}]');
+    }
+    if (source.includeWipPactsSince !== undefined && Number.isNaN(Date.parse(source.includeWipPactsSince))) {
+      throw new ConfigError('source.includeWipPactsSince', `The WIP date is not a date (e.g. 2024-01-31): "${source.includeWipPactsSince}"`);
+    }
   }
   if (source.publishResults === true) {
     if (!nonEmpty(source.providerVersion)) {
@@ -182,6 +204,33 @@ function validateBrokerSource(source: BrokerPactSource, provider: ProviderTarget
       );
     }
   }
+}
+
+/**
+ * A bearer token or basic auth (user and password), not both: Pact's core sends one `Authorization`
+ * header. Values are sent as headers, so visible ASCII only (a password may contain spaces).
+ *
+ * @returns whether any credential is given (plain http is then allowed only on loopback).
+ */
+function checkBrokerCredentials(source: Pick<BrokerPactSource, 'brokerToken' | 'brokerUsername' | 'brokerPassword'>): boolean {
+  const { brokerToken, brokerUsername, brokerPassword } = source;
+  if (brokerToken !== undefined && (brokerUsername !== undefined || brokerPassword !== undefined)) {
+    throw new ConfigError('source.brokerToken', 'Give the broker either a token or a username and password, not both');
+  }
+  if ((brokerUsername === undefined) !== (brokerPassword === undefined)) {
+    throw new ConfigError(brokerUsername === undefined ? 'source.brokerUsername' : 'source.brokerPassword', 'Basic auth to the broker needs both a username and a password');
+  }
+  const checks: [string, string | undefined, RegExp][] = [
+    ['source.brokerToken', brokerToken, /^[\x21-\x7e]+$/u],
+    ['source.brokerUsername', brokerUsername, /^[\x20-\x39\x3b-\x7e]+$/u], // no ":" in a basic auth user
+    ['source.brokerPassword', brokerPassword, /^[\x20-\x7e]+$/u],
+  ];
+  for (const [setting, value, pattern] of checks) {
+    if (value !== undefined && !pattern.test(value)) {
+      throw new ConfigError(setting, 'A broker credential must be non-empty visible ASCII (it is sent as a header)');
+    }
+  }
+  return brokerToken !== undefined || brokerUsername !== undefined;
 }
 
 /**

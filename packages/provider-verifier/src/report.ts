@@ -71,6 +71,12 @@ export const VerifierExitCode = {
   Failed: 1,
   /** Usage: a wrong or missing flag, an invalid option or configuration. */
   Usage: 2,
+  /** The Pact Broker refused the credentials (401) or access (403); nothing was verified. */
+  BrokerRefused: 3,
+  /** The Pact Broker answered, but not as a Pact Broker does (HTML, not JSON, an unexpected status). */
+  BrokerInvalidResponse: 5,
+  /** The Pact Broker could not be reached (connection refused, DNS, TLS, timeout). */
+  BrokerUnreachable: 6,
   /** Nothing failed, but some interactions could not be arranged on this provider. */
   NotVerifiable: 8,
   /** Interrupted (SIGINT or SIGTERM); changed metadata was restored first. */

@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortError, normalizeEndpoint } from '@ecs-metadata/core';
+import { AbortError, ConfigError, normalizeEndpoint } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, DEMO_TOKEN, startMockProvider } from '@ecs-metadata/mock-provider';
 import type { VerifierOptions } from '@pact-foundation/pact';
+import { type BrokerAsk, brokerSecrets, checkBrokerIndex, fetchBrokerPact } from './internal/broker-check.js';
 import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, unarrangeableReason, WRITE_STATES } from './internal/contract.js';
 import { defaultPactDir, type LocalPact, type PactInteraction, readLocalPacts, writeFilteredPact } from './internal/pact-files.js';
 import { type CoreInteractionResult, type CoreRunResult, parseCoreResult } from './internal/pact-result.js';
@@ -16,17 +17,17 @@ import {
   DEFAULT_CONSUMER_VERSION_SELECTORS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   type LocalPactSource,
+  type PactSource,
+  type PactUrlSource,
+  type ProviderName,
   type ProviderTarget,
   validateVerifyOptions,
   type VerifyPactsOptions,
 } from './options.js';
 import type { InteractionOutcome, NotVerifiableInteraction, VerificationReport } from './report.js';
 
-/**
- * Pact's HTTP state handlers (`StateFuncWithSetup` in its proxy types, not exported). The type of
- * `VerifierOptions['stateHandlers']` is intersected with the message handlers' and fits neither.
- */
-type StateHandlers = Record<string, { setup: (params: unknown) => Promise<Record<string, string>>; teardown: () => Promise<undefined> }>;
+/** Pact's HTTP state handlers: a setup and a teardown per provider state. */
+type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
 
 /** One interaction of a local pact, and the states that keep it from running here. */
 interface PlannedInteraction {
@@ -68,13 +69,17 @@ interface PactRun {
  *   run (a filtered copy of the pact is verified) and reported as not verifiable; for broker pacts
  *   they run but are reported as not verifiable all the same.
  * - Broker: pacts for verification by consumer version selectors, with pending and WIP pacts;
- *   results are published only when asked, and only for broker pacts.
+ *   results are published only when asked, and only for broker pacts. Its index is asked first.
+ * - Pact URL (the webhook flow): the one pact at that URL, fetched first to learn its provider;
+ *   results are published to that pact version.
  *
  * Sets `PACT_DO_NOT_TRACK=true` (Pact's core would send usage events). While Pact runs it also
  * adjusts the environment Pact's core reads behind the options: `PACT_BROKER_BASE_URL` is hidden
- * for local pacts (the core would add the broker as a second source),
+ * unless the source is a broker (the core would add the broker as a second source),
  * `PACT_BROKER_PUBLISH_VERIFICATION_RESULTS` is hidden (publishing is decided here) and the broker
- * token is handed over as `PACT_BROKER_TOKEN` rather than as an option, which Pact logs at `trace`.
+ * credentials are handed over as `PACT_BROKER_TOKEN`, `PACT_BROKER_USERNAME` and
+ * `PACT_BROKER_PASSWORD` (exactly the options': the caller's variables are hidden) rather than as
+ * options, which Pact logs at `trace`.
  * Do not run two verifications in one process at the same time.
  *
  * @example
@@ -86,6 +91,8 @@ interface PactRun {
  *
  * @throws {ConfigError} before anything starts: an invalid option (its `setting` names it), a
  *   missing pact file or directory, or no pact for `ecs-metadata-api` in it.
+ * @throws {BrokerError} before anything starts: the broker (or the pact URL) is unreachable,
+ *   refuses the credentials, or does not answer as a Pact Broker.
  * @throws {AbortError} when `signal` aborts; writes stop and the metadata is restored first.
  */
 export async function verifyPacts(options: VerifyPactsOptions): Promise<VerificationReport> {
@@ -93,11 +100,26 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   throwIfAborted(options.signal);
   const provider = options.provider;
   const source = options.source ?? { kind: 'local' };
-  const redact = createRedactor([provider.kind === 'endpoint' ? provider.token : undefined, source.kind === 'broker' ? source.brokerToken : undefined]);
-  const providers = options.providers ?? [PROVIDER_NAME];
+  // A broker, or one pact on a broker (the webhook flow): the credentials and publishing options.
+  const remote = source.kind === 'local' ? undefined : source;
+  const broker = source.kind === 'broker' ? source : undefined;
+  const redact = createRedactor([provider.kind === 'endpoint' ? provider.token : undefined, ...brokerSecrets(remote ?? {})]);
+  const ask: BrokerAsk = {
+    brokerToken: remote?.brokerToken,
+    brokerUsername: remote?.brokerUsername,
+    brokerPassword: remote?.brokerPassword,
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    signal: options.signal,
+    redact,
+  };
+  // The broker is asked first: one that is down, refuses the credentials or is not a broker is a
+  // clear error before anything starts or is sent to the provider.
+  if (broker !== undefined) {
+    await checkBrokerIndex(broker.brokerUrl, ask);
+  }
+  const providers = remote?.kind === 'pact-url' ? await providersOfPactUrl(remote, options.providers ?? [PROVIDER_NAME], ask) : (options.providers ?? [PROVIDER_NAME]);
   // Local pacts are read, and refused, before anything is started.
   const local = source.kind === 'local' ? await planLocalPacts(source, provider, options.cwd ?? process.cwd(), providers) : undefined;
-  const broker = source.kind === 'broker' ? source : undefined;
 
   const cleanups: (() => Promise<void>)[] = [];
   const runs: ProviderRun[] = [];
@@ -134,21 +156,21 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
           const verifierOptions = dropUndefined<VerifierOptions>({
             provider: providerName,
             providerBaseUrl: baseUrl,
-            pactUrls,
+            pactUrls: remote?.kind === 'pact-url' ? [remote.pactUrl] : pactUrls,
             pactBrokerUrl: broker?.brokerUrl,
             consumerVersionSelectors: broker === undefined ? undefined : selectorsOf(broker),
             enablePending: broker?.enablePending,
             includeWipPactsSince: broker?.includeWipPactsSince,
-            providerVersionBranch: broker?.providerBranch,
-            publishVerificationResult: broker?.publishResults === true ? true : undefined,
-            providerVersion: broker?.publishResults === true ? broker.providerVersion : undefined,
-            buildUrl: broker?.publishResults === true ? broker.buildUrl : undefined,
-            stateHandlers: pactStateHandlers(arranger, journal, redact) as unknown as VerifierOptions['stateHandlers'],
+            providerVersionBranch: remote?.providerBranch,
+            publishVerificationResult: remote?.publishResults === true ? true : undefined,
+            providerVersion: remote?.publishResults === true ? remote.providerVersion : undefined,
+            buildUrl: remote?.publishResults === true ? remote.buildUrl : undefined,
+            stateHandlers: pactStateHandlers(arranger, journal, redact),
             requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), options.signal),
             timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
             logLevel: options.logLevel ?? 'warn',
           });
-          current.run = await runPact(verifierOptions, pactEnvironment(local !== undefined, broker), options.signal);
+          current.run = await runPact(verifierOptions, pactEnvironment(source), options.signal);
         }
       } finally {
         // Always, also after a failure or an abort: put the real server's metadata back.
@@ -177,11 +199,11 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     provider: providers.join(', '),
     target: provider.kind,
     providerBaseUrl: baseUrl,
-    pactSources: local === undefined ? [broker?.brokerUrl ?? ''] : local.pacts.map((pact) => pact.file),
+    pactSources: local?.pacts.map((pact) => pact.file) ?? [remote?.kind === 'pact-url' ? remote.pactUrl : (broker?.brokerUrl ?? '')],
     interactions: outcomes.flatMap((outcome) => outcome.interactions),
     errors: outcomes.flatMap((outcome) => outcome.errors),
     notices: runs.flatMap((entry) => entry.run.core?.notices ?? []),
-    publishRequested: broker?.publishResults === true && runs.some((entry) => entry.run.core !== undefined),
+    publishRequested: remote?.publishResults === true && runs.some((entry) => entry.run.core !== undefined),
     metadataRestored: restoredFlags.length === 0 ? undefined : restoredFlags.every((restored) => restored),
   };
   return redactReport(report, redact);
@@ -278,13 +300,38 @@ function pactStateHandlers(arranger: StateArranger, journal: RunJournal, redact:
 }
 
 /** Environment variables Pact's core reads behind the options, set (or hidden) for one run. */
-function pactEnvironment(local: boolean, broker: BrokerPactSource | undefined): Record<string, string | undefined> {
+function pactEnvironment(source: PactSource): Record<string, string | undefined> {
+  const remote = source.kind === 'local' ? undefined : source;
   return {
     PACT_DO_NOT_TRACK: 'true',
     PACT_BROKER_PUBLISH_VERIFICATION_RESULTS: undefined,
-    ...(local ? { PACT_BROKER_BASE_URL: undefined } : {}),
-    ...(broker?.brokerToken === undefined ? {} : { PACT_BROKER_TOKEN: broker.brokerToken }),
+    // Only a broker source may have the core add the broker as a source.
+    ...(source.kind === 'broker' ? {} : { PACT_BROKER_BASE_URL: undefined }),
+    // Exactly the options' credentials (none leaks in from the environment), handed over as
+    // variables because Pact logs its options at trace.
+    PACT_BROKER_TOKEN: remote?.brokerToken,
+    PACT_BROKER_USERNAME: remote?.brokerUsername,
+    PACT_BROKER_PASSWORD: remote?.brokerPassword,
   };
+}
+
+/**
+ * The provider to verify a pact URL as: the pact's own, which must be one of `requested`. Publishing
+ * needs the broker's `pb:publish-verification-results` link on it.
+ *
+ * @throws {ConfigError} for a pact of another provider, or publishing asked for a pact without the link.
+ * @throws {BrokerError} when the pact cannot be fetched.
+ */
+async function providersOfPactUrl(source: PactUrlSource, requested: readonly ProviderName[], ask: BrokerAsk): Promise<ProviderName[]> {
+  const pact = await fetchBrokerPact(source.pactUrl, ask);
+  const provider = requested.find((name) => name === pact.provider);
+  if (provider === undefined) {
+    throw new ConfigError('source.pactUrl', `The pact at ${source.pactUrl} is for provider "${pact.provider}"; this run verifies ${requested.map((name) => `"${name}"`).join(' and ')}`);
+  }
+  if (source.publishResults === true && !pact.canPublish) {
+    throw new ConfigError('source.publishResults', `The pact at ${source.pactUrl} has no "pb:publish-verification-results" link: results can be published only for a pact served by a Pact Broker`);
+  }
+  return [provider];
 }
 
 /** Runs Pact's verifier; its JSON result (resolved, or as the rejection's message) parsed. */

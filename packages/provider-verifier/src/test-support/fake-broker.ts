@@ -1,135 +1,92 @@
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BrokerModel } from './broker-model.js';
+import { brokerRoutes, route } from './broker-routes.js';
 
 /** One call the fake broker received. */
 export interface BrokerCall {
   readonly method: string;
   readonly path: string;
   readonly authorization: string | undefined;
-  /** The JSON body, parsed; `undefined` for none. */
+  /** The JSON body, parsed; the raw text when it is not JSON; `undefined` for none. */
   readonly body: unknown;
+}
+
+/** The credentials the fake broker demands; none: it answers anyone. */
+export type FakeBrokerAuth = { readonly token: string } | { readonly username: string; readonly password: string };
+
+/** A pact published before the test starts, as `pact-broker publish` would. */
+export interface SeededPact {
+  /** A parsed pact file. */
+  readonly pact: Record<string, unknown>;
+  /** The consumer version; default `c0ffee1`. */
+  readonly version?: string;
+  /** Its branch; default `main` (which becomes the consumer's main branch). */
+  readonly branch?: string;
 }
 
 /** Options of {@link startFakeBroker}. */
 export interface FakeBrokerOptions {
-  /** The pact served for verification (a parsed pact file); `_id`s are added to its interactions. */
-  readonly pact: Record<string, unknown>;
-  /** Whether the broker marks the pact pending (when the verifier asked for pending status). */
-  readonly pending?: boolean;
+  /** Pacts published before the broker answers. */
+  readonly seed?: readonly SeededPact[];
+  /** Demand a bearer token or basic auth, as a broker behind auth does (401 without it). */
+  readonly auth?: FakeBrokerAuth;
 }
 
 /** A running fake broker. */
 export interface FakeBroker {
   readonly url: string;
+  /** Every call, in order, for tests to assert on. */
   readonly calls: BrokerCall[];
+  /** Its state: published pacts, verification results, environments, deployments. */
+  readonly model: BrokerModel;
   close(): Promise<void>;
 }
 
-const PACT_VERSION = '5d3a1f0c9b2e';
-
 /**
- * An in-memory Pact Broker speaking HAL JSON on `127.0.0.1`, port 0: enough for Pact's core to
- * fetch pacts for verification and publish results (PACT-GUIDE "Broker"). Every call is
- * recorded for the test to assert on.
- *
- * - `GET /` → the index with `pb:provider-pacts-for-verification` (templated)
- * - `GET`/`POST /pacts/provider/{p}/for-verification` → the pacts selected, with pending status
- * - `GET /pacts/provider/{p}/consumer/{c}/pact-version/{v}` → the pact, `_id` on each interaction,
- *   `pb:provider` and `pb:publish-verification-results` links
- * - `GET /pacticipants/{p}` → `pb:branch-version` and `pb:version-tag` (templated)
- * - `PUT /pacticipants/{p}/branches/{b}/versions/{v}`, `PUT .../versions/{v}/tags/{t}`
- * - `POST .../pact-version/{v}/verification-results`
+ * An in-memory Pact Broker speaking the real one's HAL JSON API on `127.0.0.1`, port 0, well enough
+ * for the official `pact-broker` CLI (`@pact-foundation/pact-cli`) and Pact's verifier to run a whole
+ * pipeline against it (PACT-GUIDE "Broker"): publish, pacts for verification (selectors, pending, WIP),
+ * verification results, the matrix behind can-i-deploy, environments, deployments,
+ * describe-pacticipant. The rules live in {@link BrokerModel}, the routes in `broker-routes.ts`, the
+ * documents in `broker-hal.ts`; this is the server: credentials, recording. Every call is
+ * recorded.
  */
-export async function startFakeBroker(options: FakeBrokerOptions): Promise<FakeBroker> {
+export async function startFakeBroker(options: FakeBrokerOptions = {}): Promise<FakeBroker> {
+  const model = new BrokerModel();
+  for (const seeded of options.seed ?? []) {
+    const consumer = (seeded.pact['consumer'] as { name: string }).name;
+    const provider = (seeded.pact['provider'] as { name: string }).name;
+    const content = Buffer.from(JSON.stringify(seeded.pact)).toString('base64');
+    model.publish(consumer, seeded.version ?? 'c0ffee1', seeded.branch ?? 'main', undefined, [{ consumerName: consumer, providerName: provider, content }]);
+  }
   const calls: BrokerCall[] = [];
-  const provider = (options.pact['provider'] as { name: string }).name;
-  const consumer = (options.pact['consumer'] as { name: string }).name;
-  const interactions = (options.pact['interactions'] as Record<string, unknown>[]).map((interaction, index) => ({ ...interaction, _id: `interaction-${index}` }));
   let base = '';
-  const pactPath = `/pacts/provider/${encodeURIComponent(provider)}/consumer/${encodeURIComponent(consumer)}/pact-version/${PACT_VERSION}`;
-  const forVerificationPath = `/pacts/provider/${encodeURIComponent(provider)}/for-verification`;
-  const pacticipantPath = `/pacticipants/${encodeURIComponent(provider)}`;
+  const routes = brokerRoutes(model, () => base);
 
   const server = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (text += chunk));
-    req.on('end', () => {
+    readBody(req).then((text) => {
+      const url = new URL(req.url ?? '/', 'http://broker');
       const method = req.method ?? 'GET';
-      const path = req.url ?? '/';
-      let body: unknown;
-      try {
-        body = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        body = text;
+      const body = parseBody(text);
+      calls.push({ method, path: `${url.pathname}${url.search}`, authorization: req.headers.authorization, body });
+      if (!authorized(options.auth, req.headers.authorization)) {
+        // What a broker behind basic auth or a bearer token answers (no JSON body).
+        res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': options.auth !== undefined && 'token' in options.auth ? 'Bearer' : 'Basic realm="Pact Broker"' });
+        res.end('Unauthorized');
+        return;
       }
-      const authorization = req.headers.authorization;
-      calls.push({ method, path, authorization, body });
-      if (method === 'GET' && path === '/') {
-        return hal(res, 200, {
-          _links: {
-            self: { href: base },
-            'pb:provider-pacts-for-verification': { href: `${base}/pacts/provider/{provider}/for-verification`, templated: true },
-          },
-        });
-      }
-      if (path === forVerificationPath && method === 'GET') {
-        return hal(res, 200, { _links: { self: { href: `${base}${forVerificationPath}` } } });
-      }
-      if (path === forVerificationPath && method === 'POST') {
-        const wantsPending = (body as { includePendingStatus?: unknown } | undefined)?.includePendingStatus === true;
-        const pending = wantsPending && options.pending === true;
-        return hal(res, 200, {
-          _embedded: {
-            pacts: [
-              {
-                shortDescription: 'latest from the main branch',
-                verificationProperties: {
-                  pending,
-                  notices: [{ when: 'before_verification', text: `The pact at ${base}${pactPath} is being verified because it matches the given selectors` }],
-                },
-                _links: { self: { href: `${base}${pactPath}`, name: `Pact between ${consumer} and ${provider}` } },
-              },
-            ],
-          },
-          _links: { self: { href: `${base}${forVerificationPath}` } },
-        });
-      }
-      if (path === pactPath && method === 'GET') {
-        return hal(res, 200, {
-          ...options.pact,
-          interactions,
-          _links: {
-            self: { href: `${base}${pactPath}` },
-            'pb:provider': { href: `${base}${pacticipantPath}` },
-            'pb:publish-verification-results': { href: `${base}${pactPath}/verification-results` },
-          },
-        });
-      }
-      if (path === pacticipantPath && method === 'GET') {
-        return hal(res, 200, {
-          name: provider,
-          _links: {
-            self: { href: `${base}${pacticipantPath}` },
-            'pb:branch-version': { href: `${base}${pacticipantPath}/branches/{branch}/versions/{version}`, templated: true },
-            'pb:version-tag': { href: `${base}${pacticipantPath}/versions/{version}/tags/{tag}`, templated: true },
-          },
-        });
-      }
-      if (method === 'PUT' && path.startsWith(`${pacticipantPath}/`)) {
-        return hal(res, 200, { _links: { self: { href: `${base}${path}` } } });
-      }
-      if (method === 'POST' && path === `${pactPath}/verification-results`) {
-        return hal(res, 201, { ...(body as object), _links: { self: { href: `${base}${path}/1` } } });
-      }
-      return hal(res, 404, { error: `no route for ${method} ${path}` });
-    });
+      const reply = route(routes, method, url, body);
+      res.writeHead(reply.status, { 'Content-Type': 'application/hal+json;charset=utf-8' });
+      res.end(JSON.stringify(reply.body));
+    }, () => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
     calls,
+    model,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -137,8 +94,30 @@ export async function startFakeBroker(options: FakeBrokerOptions): Promise<FakeB
       }),
   };
 }
+function authorized(auth: FakeBrokerAuth | undefined, header: string | undefined): boolean {
+  if (auth === undefined) {
+    return true;
+  }
+  const expected = 'token' in auth ? `Bearer ${auth.token}` : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  return header === expected;
+}
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
 
-function hal(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/hal+json' });
-  res.end(JSON.stringify(body));
+function parseBody(text: string): unknown {
+  if (text === '') {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

@@ -16,6 +16,9 @@ export interface BinRun {
   readonly stderr: string;
 }
 
+/** The official broker client (`@pact-foundation/pact-cli`, a root devDependency). */
+export const PACT_BROKER_BIN = fileURLToPath(new URL('../../../../node_modules/.bin/pact-broker', import.meta.url));
+
 /**
  * Spawns `ecs-metadata-verify ...args` with a clean environment (PATH plus `env`, never the
  * caller's), bounded by `timeoutMs`; `onStart` gets the child (to signal it).
@@ -26,10 +29,31 @@ export function runBin(
   timeoutMs = 25_000,
   onStart?: (child: ChildProcess) => void,
 ): Promise<BinRun> {
+  return runProcess(process.execPath, [BIN, ...args], env, timeoutMs, onStart);
+}
+
+/**
+ * Spawns `pact-broker ...args` with a clean environment (PATH plus `env`) and no HTTP retries, so
+ * a broker that fails answers at once instead of after a minute of back-off.
+ */
+export function runPactBroker(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 25_000): Promise<BinRun> {
+  return runProcess(PACT_BROKER_BIN, args, { PACT_BROKER_HTTP_RETRIES: '0', ...env }, timeoutMs);
+}
+
+/** Spawns `command ...args` (in `cwd`) with PATH, `PACT_DO_NOT_TRACK` and `env` only, killed after `timeoutMs`. */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+  onStart?: (child: ChildProcess) => void,
+  cwd?: string,
+): Promise<BinRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(command, [...args], {
       env: { PATH: process.env.PATH ?? '', PACT_DO_NOT_TRACK: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
     });
     let stdout = '';
     let stderr = '';
