@@ -123,7 +123,7 @@ describe('ecs-metadata-verify --provider-name', () => {
     expect(run.stdout).toContain('3 verified, 0 failed, 0 not verifiable');
   });
 
-  it('verifies the native pact on a real endpoint when asked, the unknown-server interaction without writes', async () => {
+  it('verifies the native pact on a real endpoint when asked; without writes not even the unknown-server POST is sent', async () => {
     const mock = await startMockProvider({ port: 0, fixture: DEFAULT_FIXTURE });
     try {
       mock.admin.addToken(TOKEN, EXAMPLE_PROJECT_ID);
@@ -138,12 +138,11 @@ describe('ecs-metadata-verify --provider-name', () => {
         EXAMPLE_SERVER_ID,
         '--provider-name',
         'ecs-native-metadata-api',
-        '--expect-skipped',
-        WITH_METADATA,
       ]);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain('✓ a request to merge metadata into an unknown server through the ECS native API');
-      expect(run.stdout).toContain('1 verified, 0 failed, 2 not verifiable');
+      expect(run.code).toBe(8);
+      expect(run.stdout).toContain('a request to merge metadata into an unknown server through the ECS native API [given "no server exists"]: not verifiable, not sent: a POST request is sent only with --allow-writes');
+      expect(run.stdout).toContain('0 verified, 0 failed, 3 not verifiable');
+      expect(mock.requestLog.filter((entry) => entry.method !== 'GET' && !entry.path.startsWith('/_admin'))).toEqual([]);
       expectNoSecret(run);
     } finally {
       await mock.close();

@@ -104,6 +104,8 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   let baseUrl = '';
   try {
     let token: string;
+    // The embedded mock is the verifier's own: its states are always written into its store.
+    const writePolicy = { allowWrites: provider.kind === 'embedded-mock' || provider.allowWrites === true };
     let newArranger: (journal: RunJournal) => StateArranger;
     if (provider.kind === 'embedded-mock') {
       const mock = await startMockProvider({ port: 0, host: '127.0.0.1', fixture: DEFAULT_FIXTURE });
@@ -144,7 +146,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
             providerVersion: broker?.publishResults === true ? broker.providerVersion : undefined,
             buildUrl: broker?.publishResults === true ? broker.buildUrl : undefined,
             stateHandlers: pactStateHandlers(arranger, journal, redact) as unknown as VerifierOptions['stateHandlers'],
-            requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), options.signal),
+            requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), writePolicy, options.signal),
             timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
             logLevel: options.logLevel ?? 'warn',
           });
@@ -251,6 +253,9 @@ function pactStateHandlers(arranger: StateArranger, journal: RunJournal, redact:
       setup: async (params: unknown) => {
         try {
           const ids = await setup(typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Record<string, unknown>) : {});
+          if (!(journal.entries.at(-1)?.unarrangeable.includes(state) ?? true)) {
+            journal.arranged({ state, projectId: ids.projectId, serverId: ids.serverId });
+          }
           const values: Record<string, string> = { projectId: ids.projectId, serverId: ids.serverId };
           if (ids.key !== undefined) {
             values['key'] = ids.key; // fills `${key}` in an item path
@@ -334,10 +339,15 @@ function outcomesOf(run: PactRun, journal: RunJournal, local: LocalPlan | undefi
 
 function outcomeOf(result: CoreInteractionResult, entry: JournalEntry | undefined): InteractionOutcome {
   const base = { description: result.description, consumer: result.consumer, states: [...(entry?.states ?? [])], durationMs: result.durationMs };
+  const unarrangeable = entry === undefined || entry.carriesInvalidToken ? [] : entry.unarrangeable;
+  if (entry?.refused !== undefined) {
+    // Kept from the provider: never verified, whatever Pact made of the verifier's own answer.
+    const reason = [`not sent: ${entry.refused}`, ...entry.problems].join('; ');
+    return { ...base, status: 'not-verifiable', reason, unarrangeableStates: [...unarrangeable] };
+  }
   if (entry !== undefined && entry.problems.length > 0) {
     return { ...base, status: 'failed', failures: [...entry.problems, ...result.failures], pending: result.pending };
   }
-  const unarrangeable = entry === undefined || entry.carriesInvalidToken ? [] : entry.unarrangeable;
   if (unarrangeable.length > 0) {
     return { ...base, status: 'not-verifiable', reason: unarrangeable.map(unarrangeableReason).join('; '), unarrangeableStates: [...unarrangeable] };
   }
