@@ -44,13 +44,19 @@ Pacts (default: the workspace's pacts/, or ./pacts outside the monorepo):
     --enable-pending              failures of pending pacts do not fail the run
     --include-wip-pacts-since DATE
     --provider-branch BRANCH      the provider's branch (pending/WIP, and published)
-    --publish-results             publish the results; needs --provider-version and --provider-branch
+    --publish-results             publish the results; needs --provider-version and --provider-branch;
+                                  refused with --against-mock, --description or PACT_DESCRIPTION /
+                                  PACT_PROVIDER_STATE / PACT_PROVIDER_NO_STATE, --expect-skipped, and
+                                  held back (exit 1) when any interaction was not verifiable
     --provider-version VERSION    e.g. the commit SHA
     --build-url URL               published with the results
 
 Output:
   --junit FILE                    also write a JUnit XML report
   --expect-skipped "A,B"          exit 0 instead of 8 when exactly these states were not arrangeable
+                                  (refused with --publish-results)
+  --description TEXT              run only the interaction with exactly this description (a literal,
+                                  escaped for Pact; PACT_DESCRIPTION is Pact's raw regex)
   --timeout MS                    per-request timeout (default 30000)
   -h, --help                      this text;  -V, --version
 
@@ -92,6 +98,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   logLevel: 'PACT_LOG_LEVEL',
   requestTimeoutMs: '--timeout',
   providers: '--provider-name',
+  description: '--description',
 };
 
 const OPTIONS = {
@@ -115,6 +122,7 @@ const OPTIONS = {
   'build-url': { type: 'string' },
   junit: { type: 'string' },
   'expect-skipped': { type: 'string' },
+  description: { type: 'string' },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -168,6 +176,13 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
     source = sourceFrom(flags, io.env);
     providers = providersFrom(flags, provider, source);
     expectSkipped = flags['expect-skipped'] === undefined ? undefined : splitList(flags['expect-skipped']);
+    if (expectSkipped !== undefined && flags['publish-results'] === true) {
+      // The broker records one success per pact version: it cannot be told that some were skipped.
+      throw usage(
+        '--expect-skipped',
+        '--expect-skipped and --publish-results exclude each other: the broker records one result per pact version and cannot be told that some interactions were skipped',
+      );
+    }
     requestTimeoutMs = timeoutFrom(flags.timeout);
     logLevel = logLevelFrom(io.env['PACT_LOG_LEVEL']);
   } catch (error) {
@@ -176,7 +191,7 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
 
   let report: VerificationReport;
   try {
-    report = await verifyPacts({ provider, source, providers, logLevel, requestTimeoutMs, signal: io.signal, cwd: io.cwd });
+    report = await verifyPacts({ provider, source, providers, logLevel, requestTimeoutMs, signal: io.signal, cwd: io.cwd, description: flags.description });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ValidationError) {
       const setting = error instanceof ConfigError ? error.setting : error.parameter;

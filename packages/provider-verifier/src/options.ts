@@ -104,6 +104,21 @@ export interface VerifyPactsOptions {
    * §3.8). Default `['ecs-metadata-api']`. A local source must hold a pact for each.
    */
   readonly providers?: readonly ProviderName[];
+  /**
+   * Run only the interactions whose description is exactly this text. Pact's core reads
+   * `PACT_DESCRIPTION` as a regular expression; this is escaped and anchored for it, so
+   * `a request for server metadata (v2)` matches itself and nothing else. Publishing is refused
+   * with it (a filtered run verifies part of a pact).
+   */
+  readonly description?: string;
+}
+
+/** The environment variables through which Pact's core runs only some interactions. */
+export const PACT_FILTER_VARIABLES: readonly string[] = Object.freeze(['PACT_DESCRIPTION', 'PACT_PROVIDER_STATE', 'PACT_PROVIDER_NO_STATE']);
+
+/** `text` as a regular expression that matches exactly it (what `PACT_DESCRIPTION` needs for a literal description). */
+export function literalPattern(text: string): string {
+  return `^${text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}$`;
 }
 
 /** The providers of the contract (DECISIONS "Contract"). */
@@ -151,10 +166,34 @@ export function validateVerifyOptions(options: VerifyPactsOptions): void {
   if (options.requestTimeoutMs !== undefined && !(Number.isInteger(options.requestTimeoutMs) && options.requestTimeoutMs > 0)) {
     throw new ConfigError('requestTimeoutMs', 'The request timeout must be a positive number of milliseconds');
   }
+  if (options.description !== undefined && (typeof options.description !== 'string' || options.description === '')) {
+    throw new ConfigError('description', 'The description filter is the non-empty description of an interaction');
+  }
   if (source?.kind === 'broker') {
     validateBrokerSource(source, provider);
+    if (source.publishResults === true) {
+      validatePublishing(options);
+    }
   } else if (source !== undefined && source.kind !== 'local') {
     throw new ConfigError('source', 'The pact source is either local files or a broker');
+  }
+}
+
+/**
+ * Publishing is refused where the result could not be honest (DECISIONS 2026-12-06 "Verifier
+ * publishing"): from the embedded mock (it is not the provider the broker knows), and with an
+ * interaction filter (part of a pact verified is recorded as the whole pact's result).
+ */
+function validatePublishing(options: VerifyPactsOptions): void {
+  if (options.provider.kind === 'embedded-mock') {
+    throw new ConfigError(
+      'source.publishResults',
+      'Results are not published from the embedded mock: the broker would record the mock as the real provider (this clears pending pacts and misleads can-i-deploy)',
+    );
+  }
+  const filters = [...(options.description === undefined ? [] : ['the description filter']), ...PACT_FILTER_VARIABLES.filter((name) => nonEmpty(process.env[name]))];
+  if (filters.length > 0) {
+    throw new ConfigError('source.publishResults', `Results are not published from a filtered run (${filters.join(', ')}): only part of each pact would be verified`);
   }
 }
 

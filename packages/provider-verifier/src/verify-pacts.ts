@@ -8,6 +8,7 @@ import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, unarrangeableReason, WRIT
 import { defaultPactDir, type LocalPact, type PactInteraction, readLocalPacts, writeFilteredPact } from './internal/pact-files.js';
 import { type CoreInteractionResult, type CoreRunResult, parseCoreResult } from './internal/pact-result.js';
 import { createRedactor, messageOf, type Redactor } from './internal/redact.js';
+import { startPublishGate } from './internal/publish-gate.js';
 import { createRequestFilter } from './internal/request-filter.js';
 import { type JournalEntry, RunJournal } from './internal/run-journal.js';
 import { createEndpointArranger, createMockArranger, type FinishResult, type StateArranger } from './internal/state-arrangers.js';
@@ -15,6 +16,7 @@ import {
   type BrokerPactSource,
   DEFAULT_CONSUMER_VERSION_SELECTORS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  literalPattern,
   type LocalPactSource,
   type ProviderTarget,
   validateVerifyOptions,
@@ -128,16 +130,21 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
       const journal = new RunJournal();
       const arranger = newArranger(journal);
       const plan = local === undefined ? undefined : planFor(local, providerName);
-      const current: ProviderRun = { providerName, journal, plan, run: {}, finished: { problems: [] } };
+      const current: ProviderRun = { providerName, journal, plan, run: {}, finished: { problems: [] }, publishRefusals: [] };
       runs.push(current);
       try {
         const pactUrls = plan === undefined ? undefined : await materializeLocalPacts(plan, cleanups);
         if (pactUrls === undefined || pactUrls.length > 0) {
+          const gate = broker?.publishResults === true ? await startPublishGate(broker.brokerUrl, () => publishRefusal(journal, options.signal)) : undefined;
+          if (gate !== undefined) {
+            cleanups.push(() => gate.close());
+            current.publishRefusals = gate.refusals;
+          }
           const verifierOptions = dropUndefined<VerifierOptions>({
             provider: providerName,
             providerBaseUrl: baseUrl,
             pactUrls,
-            pactBrokerUrl: broker?.brokerUrl,
+            pactBrokerUrl: gate?.url ?? broker?.brokerUrl,
             consumerVersionSelectors: broker === undefined ? undefined : selectorsOf(broker),
             enablePending: broker?.enablePending,
             includeWipPactsSince: broker?.includeWipPactsSince,
@@ -150,7 +157,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
             timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
             logLevel: options.logLevel ?? 'warn',
           });
-          current.run = await runPact(verifierOptions, pactEnvironment(local !== undefined, broker), options.signal);
+          current.run = await runPact(verifierOptions, pactEnvironment(local !== undefined, broker, options.description), options.signal);
         }
       } finally {
         // Always, also after a failure or an abort: put the real server's metadata back.
@@ -172,7 +179,8 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   }
   const outcomes = runs.map((entry) => {
     const { interactions, errors } = outcomesOf(entry.run, entry.journal, entry.plan, entry.finished);
-    return { interactions: interactions.map((outcome): InteractionOutcome => ({ ...outcome, provider: entry.providerName })), errors };
+    const unpublished = [...new Set(entry.publishRefusals)].map((refusal) => `results not published to the broker: ${refusal}`);
+    return { interactions: interactions.map((outcome): InteractionOutcome => ({ ...outcome, provider: entry.providerName })), errors: [...errors, ...unpublished] };
   });
   const restoredFlags = runs.map((entry) => entry.finished.restored).filter((restored): restored is boolean => restored !== undefined);
   const report: VerificationReport = {
@@ -196,6 +204,24 @@ interface ProviderRun {
   readonly plan: LocalPlan | undefined;
   run: PactRun;
   finished: FinishResult;
+  /** Why the publish gate held results back. */
+  publishRefusals: readonly string[];
+}
+
+/**
+ * Whether the results of a run may be published, asked when Pact's core publishes (after every
+ * interaction ran): not when the run was interrupted, nor when any interaction was not verifiable,
+ * since the broker records one `success` per pact version and cannot say "partly verified"
+ * (DECISIONS: verifier publishing).
+ */
+function publishRefusal(journal: RunJournal, signal: AbortSignal | undefined): string | undefined {
+  if (signal?.aborted === true) {
+    return 'the run was interrupted';
+  }
+  const notVerifiable = journal.entries.filter((entry) => entry.refused !== undefined || (!entry.carriesInvalidToken && entry.unarrangeable.length > 0)).length;
+  return notVerifiable === 0
+    ? undefined
+    : `${notVerifiable} interaction(s) were not verifiable here, and the broker records one result per pact version: it would count them as verified or failed`;
 }
 
 /** The part of a local plan that concerns one provider. */
@@ -283,9 +309,10 @@ function pactStateHandlers(arranger: StateArranger, journal: RunJournal, redact:
 }
 
 /** Environment variables Pact's core reads behind the options, set (or hidden) for one run. */
-function pactEnvironment(local: boolean, broker: BrokerPactSource | undefined): Record<string, string | undefined> {
+function pactEnvironment(local: boolean, broker: BrokerPactSource | undefined, description: string | undefined): Record<string, string | undefined> {
   return {
     PACT_DO_NOT_TRACK: 'true',
+    ...(description === undefined ? {} : { PACT_DESCRIPTION: literalPattern(description) }),
     PACT_BROKER_PUBLISH_VERIFICATION_RESULTS: undefined,
     ...(local ? { PACT_BROKER_BASE_URL: undefined } : {}),
     ...(broker?.brokerToken === undefined ? {} : { PACT_BROKER_TOKEN: broker.brokerToken }),
@@ -373,7 +400,7 @@ function mergeWithPlan(plan: LocalPlan, ran: readonly InteractionOutcome[]): Int
     }
     const index = unclaimed.findIndex((outcome) => outcome.description === interaction.description && (outcome.consumer ?? pact.consumer) === pact.consumer);
     if (index < 0) {
-      return { ...base, status: 'not-verifiable', reason: 'Pact did not run it (is PACT_DESCRIPTION or PACT_PROVIDER_STATE set?)', unarrangeableStates: [] };
+      return { ...base, status: 'not-verifiable', reason: 'Pact did not run it (left out by --description, PACT_DESCRIPTION or PACT_PROVIDER_STATE?)', unarrangeableStates: [] };
     }
     const [outcome] = unclaimed.splice(index, 1) as [InteractionOutcome];
     return { ...outcome, consumer: pact.consumer, states: [...interaction.states] };
