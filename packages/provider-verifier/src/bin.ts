@@ -23,8 +23,9 @@ const code = await runVerifyCli(process.argv.slice(2), { stdout: process.stdout,
 // would hang. Should it not end within 5 s, the signal's default action ends the process.
 process.exitCode = code;
 if (interrupted) {
+  const signal = code === 143 ? 'SIGTERM' : 'SIGINT';
   setTimeout(() => {
-    process.removeAllListeners('SIGINT');
-    process.kill(process.pid, 'SIGINT');
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
   }, 5000).unref();
 }

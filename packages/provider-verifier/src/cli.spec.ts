@@ -202,7 +202,7 @@ describe('ecs-metadata-verify interrupted', () => {
       );
 
       expect(run.code).toBe(130);
-      expect(run.stderr).toContain('verification interrupted');
+      expect(run.stderr).toContain(`interrupted; metadata of ${EXAMPLE_SERVER_ID} restored`);
       expect(stub.metadata()).toEqual({ keep: 'me' });
       expect(stub.requests.filter((request) => request.method === 'PUT').map((request) => request.body)).toEqual([
         JSON.stringify({ metadata: { wj: 'True' } }),

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { AbortError, ConfigError, TOOLKIT_VERSION, ValidationError } from '@ecs-metadata/core';
 import { createRedactor, messageOf } from './internal/redact.js';
 import { writeJUnitReport } from './junit.js';
+import { JournalError, restoreFromJournal } from './restore.js';
 import {
   type BrokerPactSource,
   type ConsumerVersionSelector,
@@ -31,7 +32,14 @@ Provider (one of):
     --token T                     X-Auth-Token for every request (env ECS_METADATA_TOKEN)
     --project-id ID               the token's project (env ECS_METADATA_PROJECT_ID)
     --server-id ID                an existing server of that project (env ECS_METADATA_SERVER_ID)
-    --allow-writes                replace the server's metadata to arrange states, restored afterwards
+    --allow-writes                replace the server's metadata to arrange states, restored afterwards;
+                                  the original is journaled first (path printed), and a journal left by
+                                  a killed run is restored from before anything else
+    --journal FILE                the journal (default $XDG_STATE_HOME/ecs-metadata/verify-<hash>.ndjson)
+
+Recovery:
+  --restore FILE                  put the original journaled in FILE back on the server the provider
+                                  flags name, read it back, delete FILE; nothing else runs
 
 Pacts (default: the workspace's pacts/, or ./pacts outside the monorepo):
   --pact-dir DIR                  every ecs-metadata-api pact in DIR (repeatable)
@@ -52,7 +60,7 @@ Pacts (default: the workspace's pacts/, or ./pacts outside the monorepo):
     --build-url URL               published with the results
 
 Output:
-  --junit FILE                    also write a JUnit XML report
+  --junit FILE                    also write a JUnit XML report (a partial one when interrupted)
   --expect-skipped "A,B"          exit 0 instead of 8 when exactly these states were not arrangeable
                                   (refused with --publish-results)
   --description TEXT              run only the interaction with exactly this description (a literal,
@@ -61,8 +69,10 @@ Output:
   -h, --help                      this text;  -V, --version
 
 Environment: PACT_LOG_LEVEL (default warn); PACT_DESCRIPTION / PACT_PROVIDER_STATE run one interaction.
-Exit codes: 0 all verified; 1 a mismatch or an error; 2 usage; 8 nothing failed but some interactions
-could not be arranged on this provider (each listed with its reason); 130 interrupted.
+Exit codes: 0 all verified; 1 a mismatch or an error (also: results held back from the broker, metadata
+not restored); 2 usage; 3 a journal that cannot be used (corrupt, truncated, another server's or
+project's; nothing written); 8 nothing failed but some interactions were not verifiable (each listed
+with its reason); 130 SIGINT, 143 SIGTERM (metadata restored first: "interrupted; metadata of S restored").
 `;
 
 /** A stream the bin writes to. */
@@ -75,7 +85,7 @@ export interface VerifyCliIo {
   readonly stdout: VerifyOutputStream;
   readonly stderr: VerifyOutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Fires on SIGINT/SIGTERM: writes stop, changed metadata is restored, exit 130. */
+  /** Fires on SIGINT/SIGTERM: writes stop, changed metadata is restored, exit 130 (143 when its reason is `Error('terminated')`). */
   readonly signal?: AbortSignal;
   /** Where `./pacts` is looked for outside the monorepo; default `process.cwd()`. */
   readonly cwd?: string;
@@ -99,6 +109,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   requestTimeoutMs: '--timeout',
   providers: '--provider-name',
   description: '--description',
+  journalFile: '--journal',
 };
 
 const OPTIONS = {
@@ -123,6 +134,8 @@ const OPTIONS = {
   junit: { type: 'string' },
   'expect-skipped': { type: 'string' },
   description: { type: 'string' },
+  journal: { type: 'string' },
+  restore: { type: 'string' },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -165,6 +178,10 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
     return VerifierExitCode.Verified;
   }
 
+  if (flags.restore !== undefined) {
+    return runRestore(flags, flags.restore, io, fail);
+  }
+
   let provider: ProviderTarget;
   let source: PactSource;
   let providers: ProviderName[];
@@ -191,14 +208,44 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
 
   let report: VerificationReport;
   try {
-    report = await verifyPacts({ provider, source, providers, logLevel, requestTimeoutMs, signal: io.signal, cwd: io.cwd, description: flags.description });
+    report = await verifyPacts({
+      provider,
+      source,
+      providers,
+      logLevel,
+      requestTimeoutMs,
+      signal: io.signal,
+      cwd: io.cwd,
+      description: flags.description,
+      journalFile: flags.journal,
+      onNotice: (line) => io.stderr.write(`${BIN}: ${createRedactor(secrets)(line)}\n`),
+    });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ValidationError) {
       const setting = error instanceof ConfigError ? error.setting : error.parameter;
       return fail(VerifierExitCode.Usage, `${FLAG_OF_SETTING[setting] ?? setting}: ${error.message}`);
     }
+    if (error instanceof JournalError) {
+      return fail(VerifierExitCode.Journal, error.message);
+    }
     if (error instanceof AbortError) {
-      return fail(VerifierExitCode.Interrupted, error.message);
+      const code = io.signal?.reason instanceof Error && io.signal.reason.message === 'terminated' ? VerifierExitCode.Terminated : VerifierExitCode.Interrupted;
+      if (flags.junit !== undefined) {
+        // A partial report: the run's one test case fails with what the interrupt left.
+        const partial: VerificationReport = {
+          provider: providers.join(', '),
+          target: provider.kind,
+          providerBaseUrl: provider.kind === 'endpoint' ? provider.baseUrl : '',
+          pactSources: [],
+          interactions: [],
+          errors: [error.message],
+          notices: [],
+          publishRequested: false,
+          metadataRestored: undefined,
+        };
+        await writeJUnitReport(partial, flags.junit).catch((junitError: unknown) => io.stderr.write(`${BIN}: cannot write the JUnit report ${flags.junit}: ${messageOf(junitError)}\n`));
+      }
+      return fail(code, error.message);
     }
     return fail(VerifierExitCode.Failed, `verification failed: ${messageOf(error)}`);
   }
@@ -222,6 +269,32 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
     io.stderr.write(`${BIN}: some interactions were not verified.${provider.kind === 'endpoint' && provider.allowWrites !== true ? ' --allow-writes lets the verifier arrange the metadata states (restored afterwards).' : ''}${hint}\n`);
   }
   return code;
+}
+
+/** `--restore JOURNAL`: puts a journaled original back on the server the flags name. */
+async function runRestore(flags: Flags, file: string, io: VerifyCliIo, fail: (code: number, message: string) => number): Promise<number> {
+  let provider: ProviderTarget;
+  try {
+    provider = providerFrom(flags, io.env);
+    if (provider.kind !== 'endpoint') {
+      throw usage('--restore', '--restore needs the endpoint and server the journal was written for (--provider-base-url ...), not --against-mock');
+    }
+  } catch (error) {
+    return fail(VerifierExitCode.Usage, messageOf(error));
+  }
+  try {
+    const result = await restoreFromJournal(provider, file, { requestTimeoutMs: timeoutFrom(flags.timeout) });
+    io.stdout.write(result.restored ? `metadata of ${provider.serverId} restored from ${result.file}\n` : `${result.file} holds nothing to restore; nothing was written\n`);
+    return VerifierExitCode.Verified;
+  } catch (error) {
+    if (error instanceof JournalError) {
+      return fail(VerifierExitCode.Journal, error.message);
+    }
+    if (error instanceof ConfigError) {
+      return fail(VerifierExitCode.Usage, `${FLAG_OF_SETTING[error.setting] ?? error.setting}: ${error.message}`);
+    }
+    return fail(VerifierExitCode.Failed, `could not restore from ${file}: ${messageOf(error)}`);
+  }
 }
 
 function providerFrom(flags: Flags, env: VerifyCliIo['env']): ProviderTarget {

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export { verifyPacts } from './verify-pacts.js';
+export { JournalError, restoreFromJournal, type RestoreResult } from './restore.js';
 export {
   DEFAULT_CONSUMER_VERSION_SELECTORS,
   DEFAULT_REQUEST_TIMEOUT_MS,

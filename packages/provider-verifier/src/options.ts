@@ -111,6 +111,14 @@ export interface VerifyPactsOptions {
    * with it (a filtered run verifies part of a pact).
    */
   readonly description?: string;
+  /**
+   * The crash journal of a real endpoint's original metadata (with `allowWrites`); default
+   * `$XDG_STATE_HOME/ecs-metadata/verify-<hash of endpoint, project, server>.ndjson`. A journal
+   * left there by a run that did not finish is restored from before anything else.
+   */
+  readonly journalFile?: string;
+  /** Told, one line each, what the run does to the provider outside Pact: the journal's path, a recovery. */
+  readonly onNotice?: (line: string) => void;
 }
 
 /** The environment variables through which Pact's core runs only some interactions. */

@@ -73,8 +73,12 @@ export const VerifierExitCode = {
   Usage: 2,
   /** Nothing failed, but some interactions could not be arranged on this provider. */
   NotVerifiable: 8,
-  /** Interrupted (SIGINT or SIGTERM); changed metadata was restored first. */
+  /** A crash journal cannot be used (corrupt, truncated, another server's or project's); nothing was written. */
+  Journal: 3,
+  /** Interrupted by SIGINT; changed metadata was restored first. */
   Interrupted: 130,
+  /** Terminated by SIGTERM; changed metadata was restored first. */
+  Terminated: 143,
 } as const;
 
 /** The exit code of a report, and a one-line reason for it. */

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortError, normalizeEndpoint } from '@ecs-metadata/core';
+import { AbortError, type Metadata, normalizeEndpoint } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, DEMO_TOKEN, startMockProvider } from '@ecs-metadata/mock-provider';
 import type { VerifierOptions } from '@pact-foundation/pact';
 import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, unarrangeableReason, WRITE_STATES } from './internal/contract.js';
@@ -10,6 +10,9 @@ import { type CoreInteractionResult, type CoreRunResult, parseCoreResult } from 
 import { createRedactor, messageOf, type Redactor } from './internal/redact.js';
 import { startPublishGate } from './internal/publish-gate.js';
 import { createRequestFilter } from './internal/request-filter.js';
+import type { EndpointServer } from './internal/endpoint-metadata.js';
+import { type JournalWriter, removeJournal } from './internal/journal-file.js';
+import { defaultJournalFile, journalOriginal, recoverFromJournal } from './internal/metadata-journal.js';
 import { type JournalEntry, RunJournal } from './internal/run-journal.js';
 import { createEndpointArranger, createMockArranger, type FinishResult, type StateArranger } from './internal/state-arrangers.js';
 import {
@@ -104,6 +107,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   const cleanups: (() => Promise<void>)[] = [];
   const runs: ProviderRun[] = [];
   let baseUrl = '';
+  let crashJournal: JournalWriter | undefined;
   try {
     let token: string;
     // The embedded mock is the verifier's own: its states are always written into its store.
@@ -119,7 +123,11 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
       baseUrl = normalizeEndpoint(provider.baseUrl);
       token = provider.token;
       const server = { baseUrl, token, projectId: provider.projectId, serverId: provider.serverId, timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
-      newArranger = (journal) => createEndpointArranger(server, { allowWrites: provider.allowWrites === true, journal, signal: options.signal });
+      let original: Metadata | undefined;
+      if (provider.allowWrites === true) {
+        ({ original, writer: crashJournal } = await prepareWrites(server, options));
+      }
+      newArranger = (journal) => createEndpointArranger(server, { allowWrites: provider.allowWrites === true, journal, signal: options.signal, original });
     }
     // One Pact run per provider (Pact verifies one provider at a time), each with its own journal
     // and arranger; a real server's metadata is put back after each run, also after a failure.
@@ -171,16 +179,25 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch(() => undefined);
     }
+    if (crashJournal !== undefined) {
+      await crashJournal.close().catch(() => undefined);
+      if (runs.every((entry) => entry.finished.restored !== false)) {
+        // Every change undone and read back: the journal has served.
+        await removeJournal(crashJournal.file);
+      }
+    }
   }
+  const notRestored = runs.some((entry) => entry.finished.restored === false);
+  const keptJournal = crashJournal !== undefined && notRestored ? `; its original is kept in ${crashJournal.file}: run ecs-metadata-verify --restore ${crashJournal.file}` : '';
   if (runs.some((entry) => entry.run.aborted === true) || (options.signal?.aborted === true && runs.length < providers.length)) {
     const problems = runs.flatMap((entry) => entry.finished.problems);
-    const restored = problems.length === 0 ? '' : ` (${redact(problems.join('; '))})`;
-    throw new AbortError(`verification interrupted${restored}`);
+    throw new AbortError(redact(`interrupted; ${interruptedState(provider, runs, problems)}${keptJournal}`));
   }
-  const outcomes = runs.map((entry) => {
+  const outcomes = runs.map((entry, index) => {
     const { interactions, errors } = outcomesOf(entry.run, entry.journal, entry.plan, entry.finished);
+    const kept = index === 0 && keptJournal !== '' ? [`The server's metadata was not restored${keptJournal}`] : [];
     const unpublished = [...new Set(entry.publishRefusals)].map((refusal) => `results not published to the broker: ${refusal}`);
-    return { interactions: interactions.map((outcome): InteractionOutcome => ({ ...outcome, provider: entry.providerName })), errors: [...errors, ...unpublished] };
+    return { interactions: interactions.map((outcome): InteractionOutcome => ({ ...outcome, provider: entry.providerName })), errors: [...errors, ...kept, ...unpublished] };
   });
   const restoredFlags = runs.map((entry) => entry.finished.restored).filter((restored): restored is boolean => restored !== undefined);
   const report: VerificationReport = {
@@ -222,6 +239,34 @@ function publishRefusal(journal: RunJournal, signal: AbortSignal | undefined): s
   return notVerifiable === 0
     ? undefined
     : `${notVerifiable} interaction(s) were not verifiable here, and the broker records one result per pact version: it would count them as verified or failed`;
+}
+
+/**
+ * Before the first write to a real server: recovers from the journal of a run that did not finish
+ * (putting that run's original back first), then reads the original, checks that it can be written
+ * back, and journals it; the journal's path is told through `onNotice` before anything is written.
+ */
+async function prepareWrites(server: EndpointServer, options: VerifyPactsOptions): Promise<{ original: Metadata; writer: JournalWriter }> {
+  const file = options.journalFile ?? defaultJournalFile(process.env, server);
+  const recovered = await recoverFromJournal(file, server);
+  if (recovered !== undefined) {
+    options.onNotice?.(`found the journal ${file} of a run that did not finish: metadata of ${recovered.serverId} restored from it`);
+  }
+  throwIfAborted(options.signal);
+  const journaled = await journalOriginal(file, server);
+  options.onNotice?.(`the original metadata of ${server.serverId} is journaled in ${file} (ecs-metadata-verify --restore ${file} puts it back)`);
+  return journaled;
+}
+
+/** What an interrupted run left: `metadata of S restored`, or why not. */
+function interruptedState(provider: ProviderTarget, runs: readonly ProviderRun[], problems: readonly string[]): string {
+  if (provider.kind !== 'endpoint' || provider.allowWrites !== true) {
+    return 'nothing was written to the provider';
+  }
+  if (problems.length > 0) {
+    return `metadata of ${provider.serverId} NOT restored: ${problems.join('; ')}`;
+  }
+  return runs.some((entry) => entry.finished.restored === true) ? `metadata of ${provider.serverId} restored` : `metadata of ${provider.serverId} unchanged`;
 }
 
 /** The part of a local plan that concerns one provider. */

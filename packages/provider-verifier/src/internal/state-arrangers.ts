@@ -10,6 +10,7 @@ import {
   STATE_SERVER_WITHOUT_METADATA,
 } from './contract.js';
 import { type EndpointServer, readServerMetadata, replaceServerMetadata } from './endpoint-metadata.js';
+import { sameMetadata } from './metadata-journal.js';
 import type { RunJournal } from './run-journal.js';
 
 /**
@@ -81,6 +82,11 @@ export interface EndpointArrangerOptions {
   readonly journal: RunJournal;
   /** Once aborted, nothing more is written. */
   readonly signal?: AbortSignal;
+  /**
+   * The server's metadata before the run, read and journaled before anything was written
+   * (`journalOriginal`); required when writes are allowed. {@link StateArranger.finish} puts it back.
+   */
+  readonly original?: Metadata;
 }
 
 /**
@@ -93,8 +99,14 @@ export interface EndpointArrangerOptions {
  */
 export function createEndpointArranger(server: EndpointServer, options: EndpointArrangerOptions): StateArranger {
   const serverIds: StateIds = { projectId: server.projectId, serverId: server.serverId };
-  let original: Metadata | undefined;
+  const original = options.original;
+  if (options.allowWrites && original === undefined) {
+    throw new TypeError('writes need the original metadata, journaled before the first write');
+  }
   let changed = false;
+  // The arranging write on the wire, if any: an interrupt waits for it before restoring, or the
+  // restore could land first and the arranged state on top of it.
+  let inflight: Promise<unknown> = Promise.resolve();
 
   const arrange = async (state: string, metadata: Metadata, params: Readonly<Record<string, unknown>>): Promise<StateIds> => {
     const ids = withKey(serverIds, params);
@@ -105,13 +117,14 @@ export function createEndpointArranger(server: EndpointServer, options: Endpoint
     if (options.signal?.aborted === true) {
       throw new AbortError('interrupted: the server metadata is not changed any more');
     }
-    original ??= await readServerMetadata(server);
     // Counted as changed before the PUT: a request that fails on the way may still have applied.
     // Only a 4xx answer proves that nothing changed.
     const before = changed;
     changed = true;
     try {
-      await replaceServerMetadata(server, metadata);
+      const write = replaceServerMetadata(server, metadata);
+      inflight = write.catch(() => undefined);
+      await write;
     } catch (error) {
       if (error instanceof EcsApiError && error.status >= 400 && error.status < 500) {
         changed = before;
@@ -139,6 +152,7 @@ export function createEndpointArranger(server: EndpointServer, options: Endpoint
     ]),
     teardown: async () => undefined,
     finish: async () => {
+      await inflight;
       if (!changed || original === undefined) {
         return { problems: [] };
       }
@@ -208,7 +222,3 @@ function metadataFrom(params: Readonly<Record<string, unknown>>): Metadata {
   return { ...(metadata as Metadata) };
 }
 
-function sameMetadata(a: Metadata, b: Metadata): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
-}
