@@ -66,9 +66,16 @@ Output:
   --description TEXT              run only the interaction with exactly this description (a literal,
                                   escaped for Pact; PACT_DESCRIPTION is Pact's raw regex)
   --timeout MS                    per-request timeout (default 30000)
+  --header "Name: value"          an extra header for every provider request (repeatable; the value is
+                                  treated as a secret)
+  --log-level LEVEL               Pact's log level: trace, debug, info, warn (default), error
+                                  (env PACT_LOG_LEVEL)
+  --no-fail-if-no-pacts-found     finding no pact is a success (exit 0) instead of a failure (exit 1);
+                                  --fail-if-no-pacts-found is the default
   -h, --help                      this text;  -V, --version
 
-Environment: PACT_LOG_LEVEL (default warn); PACT_DESCRIPTION / PACT_PROVIDER_STATE run one interaction.
+Environment: PACT_LOG_LEVEL (default warn); PACT_DESCRIPTION / PACT_PROVIDER_STATE (Pact's regexes) run
+some interactions. A --token or --broker-token on the command line prints a warning (ps, history).
 Exit codes: 0 all verified; 1 a mismatch or an error (also: results held back from the broker, metadata
 not restored); 2 usage; 3 a journal that cannot be used (corrupt, truncated, another server's or
 project's; nothing written); 8 nothing failed but some interactions were not verifiable (each listed
@@ -105,11 +112,12 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   'source.publishResults': '--publish-results',
   pactDir: '--pact-dir',
   pactFiles: '--pact-file',
-  logLevel: 'PACT_LOG_LEVEL',
+  logLevel: '--log-level (or PACT_LOG_LEVEL)',
   requestTimeoutMs: '--timeout',
   providers: '--provider-name',
   description: '--description',
   journalFile: '--journal',
+  providerHeaders: '--header',
 };
 
 const OPTIONS = {
@@ -136,6 +144,10 @@ const OPTIONS = {
   description: { type: 'string' },
   journal: { type: 'string' },
   restore: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  'log-level': { type: 'string' },
+  'fail-if-no-pacts-found': { type: 'boolean' },
+  'no-fail-if-no-pacts-found': { type: 'boolean' },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -168,7 +180,7 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
   } catch (error) {
     return fail(VerifierExitCode.Usage, `${messageOf(error)}\nRun "${BIN} --help" for the flags.`);
   }
-  secrets = [...secrets, flags.token, flags['broker-token']];
+  secrets = [...secrets, flags.token, flags['broker-token'], ...(flags.header ?? []).map((header) => header.slice(header.indexOf(':') + 1).trim())];
   if (flags.help === true) {
     io.stdout.write(VERIFY_USAGE);
     return VerifierExitCode.Verified;
@@ -178,6 +190,13 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
     return VerifierExitCode.Verified;
   }
 
+  const onCommandLine = (['token', 'broker-token'] as const).filter((flag) => flags[flag] !== undefined).map((flag) => `--${flag}`);
+  if (onCommandLine.length > 0) {
+    // As the ecs-metadata CLI warns: a flag's value is in the process list and the shell history.
+    io.stderr.write(
+      `${BIN}: warning: ${onCommandLine.join(' and ')} put a secret on the command line, where other users can see it (ps, shell history); prefer the environment (ECS_METADATA_TOKEN, PACT_BROKER_TOKEN)\n`,
+    );
+  }
   if (flags.restore !== undefined) {
     return runRestore(flags, flags.restore, io, fail);
   }
@@ -188,6 +207,7 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
   let expectSkipped: string[] | undefined;
   let requestTimeoutMs: number | undefined;
   let logLevel: LogLevel;
+  let providerHeaders: Record<string, string> | undefined;
   try {
     provider = providerFrom(flags, io.env);
     source = sourceFrom(flags, io.env);
@@ -201,7 +221,11 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
       );
     }
     requestTimeoutMs = timeoutFrom(flags.timeout);
-    logLevel = logLevelFrom(io.env['PACT_LOG_LEVEL']);
+    logLevel = flags['log-level'] === undefined ? logLevelFrom(io.env['PACT_LOG_LEVEL'], 'PACT_LOG_LEVEL') : logLevelFrom(flags['log-level'], '--log-level');
+    providerHeaders = headersFrom(flags.header);
+    if (flags['fail-if-no-pacts-found'] === true && flags['no-fail-if-no-pacts-found'] === true) {
+      throw usage('--fail-if-no-pacts-found', '--fail-if-no-pacts-found and --no-fail-if-no-pacts-found exclude each other');
+    }
   } catch (error) {
     return fail(VerifierExitCode.Usage, messageOf(error));
   }
@@ -218,6 +242,8 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
       cwd: io.cwd,
       description: flags.description,
       journalFile: flags.journal,
+      providerHeaders,
+      failIfNoPactsFound: flags['no-fail-if-no-pacts-found'] !== true,
       onNotice: (line) => io.stderr.write(`${BIN}: ${createRedactor(secrets)(line)}\n`),
     });
   } catch (error) {
@@ -256,7 +282,9 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
   code = decision.code;
   if (flags.junit !== undefined) {
     try {
-      await writeJUnitReport(report, flags.junit);
+      // Exit 8 fails the report's "verification run" test case, so a CI widget does not show all green.
+      const junitReport = decision.code === VerifierExitCode.NotVerifiable ? { ...report, errors: [...report.errors, `exit 8: ${decision.reason}`] } : report;
+      await writeJUnitReport(junitReport, flags.junit);
     } catch (error) {
       io.stderr.write(`${BIN}: cannot write the JUnit report ${flags.junit}: ${messageOf(error)}\n`);
       code = VerifierExitCode.Failed;
@@ -431,13 +459,29 @@ function timeoutFrom(value: string | undefined): number | undefined {
   return ms;
 }
 
-function logLevelFrom(value: string | undefined): LogLevel {
+function logLevelFrom(value: string | undefined, source: string): LogLevel {
   if (value === undefined || value === '') {
     return 'warn';
   }
   const level = value.toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(level)) {
-    throw usage('PACT_LOG_LEVEL', `PACT_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+    throw usage(source, `${source} must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
   }
   return level;
+}
+
+/** `--header 'Name: value'` (repeatable) as a map; the library checks names and values. */
+function headersFrom(values: readonly string[] | undefined): Record<string, string> | undefined {
+  if (values === undefined) {
+    return undefined;
+  }
+  const headers: Record<string, string> = {};
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    if (colon <= 0) {
+      throw usage('--header', `--header takes "Name: value", got "${value.slice(0, 40)}"`);
+    }
+    headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
+  }
+  return headers;
 }

@@ -117,6 +117,16 @@ export interface VerifyPactsOptions {
    * left there by a run that did not finish is restored from before anything else.
    */
   readonly journalFile?: string;
+  /**
+   * Extra headers put into every request sent to the provider (an API gateway's key, a tenant
+   * header); their values are treated as secrets (never printed). Not `X-Auth-Token`.
+   */
+  readonly providerHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Whether finding no pact at all fails the run (default `true`): a broker that selected nothing
+   * is usually a wrong provider name or selector. `false` makes it a success with nothing verified.
+   */
+  readonly failIfNoPactsFound?: boolean;
   /** Told, one line each, what the run does to the provider outside Pact: the journal's path, a recovery. */
   readonly onNotice?: (line: string) => void;
 }
@@ -174,6 +184,9 @@ export function validateVerifyOptions(options: VerifyPactsOptions): void {
   if (options.requestTimeoutMs !== undefined && !(Number.isInteger(options.requestTimeoutMs) && options.requestTimeoutMs > 0)) {
     throw new ConfigError('requestTimeoutMs', 'The request timeout must be a positive number of milliseconds');
   }
+  if (options.providerHeaders !== undefined) {
+    validateProviderHeaders(options.providerHeaders);
+  }
   if (options.description !== undefined && (typeof options.description !== 'string' || options.description === '')) {
     throw new ConfigError('description', 'The description filter is the non-empty description of an interaction');
   }
@@ -184,6 +197,22 @@ export function validateVerifyOptions(options: VerifyPactsOptions): void {
     }
   } else if (source !== undefined && source.kind !== 'local') {
     throw new ConfigError('source', 'The pact source is either local files or a broker');
+  }
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/u;
+
+function validateProviderHeaders(headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      throw new ConfigError('providerHeaders', `"${name}" is not a header name`);
+    }
+    if (name.toLowerCase() === 'x-auth-token') {
+      throw new ConfigError('providerHeaders', 'The token goes in with the credentials, not as a custom header');
+    }
+    if (typeof value !== 'string' || !/^[\x20-\x7e\t]*$/u.test(value)) {
+      throw new ConfigError('providerHeaders', `The value of header "${name}" must be visible ASCII`);
+    }
   }
 }
 

@@ -98,7 +98,11 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   throwIfAborted(options.signal);
   const provider = options.provider;
   const source = options.source ?? { kind: 'local' };
-  const redact = createRedactor([provider.kind === 'endpoint' ? provider.token : undefined, source.kind === 'broker' ? source.brokerToken : undefined]);
+  const redact = createRedactor([
+    provider.kind === 'endpoint' ? provider.token : undefined,
+    source.kind === 'broker' ? source.brokerToken : undefined,
+    ...Object.values(options.providerHeaders ?? {}),
+  ]);
   const providers = options.providers ?? [PROVIDER_NAME];
   // Local pacts are read, and refused, before anything is started.
   const local = source.kind === 'local' ? await planLocalPacts(source, provider, options.cwd ?? process.cwd(), providers) : undefined;
@@ -143,10 +147,12 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
       try {
         const pactUrls = plan === undefined ? undefined : await materializeLocalPacts(plan, cleanups);
         if (pactUrls === undefined || pactUrls.length > 0) {
-          const gate = broker?.publishResults === true ? await startPublishGate(broker.brokerUrl, () => publishRefusal(journal, options.signal)) : undefined;
+          const gate = broker === undefined ? undefined : await startPublishGate(broker.brokerUrl, () => publishRefusal(journal, options.signal));
           if (gate !== undefined) {
             cleanups.push(() => gate.close());
             current.publishRefusals = gate.refusals;
+            current.consumers = gate.consumers;
+            current.gateUrl = gate.url;
           }
           const verifierOptions = dropUndefined<VerifierOptions>({
             provider: providerName,
@@ -161,7 +167,8 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
             providerVersion: broker?.publishResults === true ? broker.providerVersion : undefined,
             buildUrl: broker?.publishResults === true ? broker.buildUrl : undefined,
             stateHandlers: pactStateHandlers(arranger, journal, redact) as unknown as VerifierOptions['stateHandlers'],
-            requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), writePolicy, options.signal),
+            requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), writePolicy, options.signal, options.providerHeaders),
+            failIfNoPactsFound: options.failIfNoPactsFound ?? true,
             timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
             logLevel: options.logLevel ?? 'warn',
           });
@@ -197,7 +204,9 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     const { interactions, errors } = outcomesOf(entry.run, entry.journal, entry.plan, entry.finished);
     const kept = index === 0 && keptJournal !== '' ? [`The server's metadata was not restored${keptJournal}`] : [];
     const unpublished = [...new Set(entry.publishRefusals)].map((refusal) => `results not published to the broker: ${refusal}`);
-    return { interactions: interactions.map((outcome): InteractionOutcome => ({ ...outcome, provider: entry.providerName })), errors: [...errors, ...kept, ...unpublished] };
+    const named = interactions.map((outcome): InteractionOutcome => ({ ...outcome, consumer: outcome.consumer ?? entry.consumers?.get(outcome.description), provider: entry.providerName }));
+    const asBroker = (text: string): string => (entry.gateUrl === undefined || broker === undefined ? text : text.split(entry.gateUrl).join(broker.brokerUrl));
+    return { interactions: named, errors: [...errors, ...kept, ...unpublished].map(asBroker) };
   });
   const restoredFlags = runs.map((entry) => entry.finished.restored).filter((restored): restored is boolean => restored !== undefined);
   const report: VerificationReport = {
@@ -210,6 +219,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     notices: runs.flatMap((entry) => entry.run.core?.notices ?? []),
     publishRequested: broker?.publishResults === true && runs.some((entry) => entry.run.core !== undefined),
     metadataRestored: restoredFlags.length === 0 ? undefined : restoredFlags.every((restored) => restored),
+    failIfNoPactsFound: options.failIfNoPactsFound ?? true,
   };
   return redactReport(report, redact);
 }
@@ -223,6 +233,10 @@ interface ProviderRun {
   finished: FinishResult;
   /** Why the publish gate held results back. */
   publishRefusals: readonly string[];
+  /** Broker pacts: the consumer of each interaction description, as the pacts fetched say. */
+  consumers?: ReadonlyMap<string, string>;
+  /** The loopback gate Pact talked to instead of the broker: named as the broker in messages. */
+  gateUrl?: string;
 }
 
 /**

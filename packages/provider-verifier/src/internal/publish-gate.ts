@@ -7,6 +7,8 @@ export interface PublishGate {
   readonly url: string;
   /** Why each verification result was held back (empty when none was, or none was sent). */
   readonly refusals: readonly string[];
+  /** The consumer of each interaction description in the pacts fetched through the gate. */
+  readonly consumers: ReadonlyMap<string, string>;
   close(): Promise<void>;
 }
 
@@ -17,18 +19,38 @@ const VERIFICATION_RESULTS = /\/verification-results\/?(?:\?|$)/u;
 const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /**
- * A loopback proxy in front of the Pact Broker for a run that publishes: everything passes through
+ * A loopback proxy in front of the Pact Broker: everything passes through
  * to `brokerUrl` unchanged, except that the broker's own URL in its answers (the HAL links) is
  * rewritten to the gate's, so Pact's core comes back here to publish, and that a verification
  * result is forwarded only when `mayPublish()` (asked at that moment, after every interaction ran)
  * returns `undefined`; otherwise the gate answers 403 itself and records the reason. Pact's core
  * offers no hook between verifying and publishing, so this is where the verifier decides.
  *
+ * It also notes the consumer of each interaction in the pacts it passes on ({@link PublishGate.consumers}).
  * A link to another origin than `brokerUrl`'s is not rewritten (a broker does not link elsewhere).
  */
-export async function startPublishGate(brokerUrl: string, mayPublish: () => string | undefined): Promise<PublishGate> {
+export async function startPublishGate(brokerUrl: string, mayPublish: () => string | undefined = () => undefined): Promise<PublishGate> {
   const upstream = brokerUrl.replace(/\/+$/u, '');
   const refusals: string[] = [];
+  const consumers = new Map<string, string>();
+  // Pact's core names the consumer of an interaction only when it fails: the pacts fetched say it.
+  const notePact = (text: string): void => {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const pact = json as { consumer?: { name?: unknown }; interactions?: unknown };
+    if (typeof pact.consumer?.name !== 'string' || !Array.isArray(pact.interactions)) {
+      return;
+    }
+    for (const interaction of pact.interactions as { description?: unknown }[]) {
+      if (typeof interaction.description === 'string') {
+        consumers.set(interaction.description, pact.consumer.name);
+      }
+    }
+  };
   let self = '';
   const server = createServer((req, res) => {
     void forward(req, res).catch((error: unknown) => {
@@ -64,6 +86,7 @@ export async function startPublishGate(brokerUrl: string, mayPublish: () => stri
       redirect: 'manual',
     });
     const text = (await response.text()).split(upstream).join(self);
+    notePact(text);
     const out: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) {
@@ -82,6 +105,7 @@ export async function startPublishGate(brokerUrl: string, mayPublish: () => stri
   return {
     url: self,
     refusals,
+    consumers,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -40,7 +40,8 @@ export const REFUSED_STATUS = 412;
 
 /**
  * The request filter of a run (PACT-GUIDE "Provider-verifier"): puts the real credential into
- * every request except one carrying the literal {@link INVALID_TOKEN}, so the 401 interaction
+ * every request except one carrying the literal {@link INVALID_TOKEN} (and `extraHeaders` into
+ * every request it forwards), so the 401 interaction
  * keeps it (`customProviderHeaders` would overwrite it), and tells the journal about each state
  * set-up and request. State set-up calls (`/_pactSetup`) pass through untouched.
  *
@@ -54,7 +55,7 @@ export const REFUSED_STATUS = 412;
  * process cannot exit while it runs, so the filter then cuts every connection Pact has open to
  * its proxy and every new one. Each remaining interaction fails at once, and the run ends.
  */
-export function createRequestFilter(token: string, journal: RunJournal, knownStates: ReadonlySet<string>, policy: WritePolicy, signal?: AbortSignal): RequestFilter {
+export function createRequestFilter(token: string, journal: RunJournal, knownStates: ReadonlySet<string>, policy: WritePolicy, signal?: AbortSignal, extraHeaders: Readonly<Record<string, string>> = {}): RequestFilter {
   const header = AUTH_TOKEN_HEADER.toLowerCase();
   const sockets = new Set<FilterSocket>();
   signal?.addEventListener(
@@ -95,8 +96,13 @@ export function createRequestFilter(token: string, journal: RunJournal, knownSta
       refusal = refusalOf({ method: req.method ?? 'GET', url: req.originalUrl ?? req.url ?? path }, journal.entries.at(-1), policy);
       if (refusal !== undefined) {
         journal.refuse(refusal);
-      } else if (!carriesInvalidToken) {
-        req.headers[header] = token;
+      } else {
+        for (const [name, value] of Object.entries(extraHeaders)) {
+          req.headers[name.toLowerCase()] = value;
+        }
+        if (!carriesInvalidToken) {
+          req.headers[header] = token;
+        }
       }
     } catch (error) {
       refusal = `request filter failed: ${error instanceof Error ? error.message : String(error)}`;
