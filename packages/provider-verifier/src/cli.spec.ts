@@ -78,7 +78,7 @@ describe('ecs-metadata-verify --provider-base-url (the mock started separately)'
     expect(run.stdout).toContain(`– a request for server metadata (v2) [given "${WITH_METADATA}"]: not verifiable, needs --allow-writes to arrange state "${WITH_METADATA}"`);
     expect(run.stdout).toContain(`– a request for the metadata of a server without metadata (v2.1) [given "${WITHOUT_METADATA}"]: not verifiable`);
     expect(run.stdout).toContain(
-      `– a request to merge metadata into a locked server (v2.1) [given "${LOCKED}"]: not verifiable, state "${LOCKED}" cannot be arranged through the metadata API`,
+      `– a request to merge metadata into a locked server (v2.1) [given "${LOCKED}"]: not verifiable, state "${LOCKED}" needs --allow-lock`,
     );
     // The native pact is verified only when asked for (--provider-name) against a real endpoint.
     expect(run.stdout).not.toContain('ECS native API');

@@ -35,6 +35,9 @@ Provider (one of):
     --allow-writes                replace the server's metadata to arrange states, restored afterwards;
                                   the original is journaled first (path printed), and a journal left by
                                   a killed run is restored from before anything else
+    --allow-lock                  with --allow-writes: arrange "a locked server exists" by locking the
+                                  server (Nova's POST /servers/{id}/action {"lock": null}), unlocked after
+                                  the interaction; journaled like the metadata
     --journal FILE                the journal (default $XDG_STATE_HOME/ecs-metadata/verify-<hash>.ndjson)
 
 Recovery:
@@ -104,6 +107,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   'provider.token': '--token (or ECS_METADATA_TOKEN)',
   'provider.projectId': '--project-id (or ECS_METADATA_PROJECT_ID)',
   'provider.serverId': '--server-id (or ECS_METADATA_SERVER_ID)',
+  'provider.allowLock': '--allow-lock',
   'source.brokerUrl': '--broker-url',
   'source.consumerVersionSelectors': '--consumer-version-selectors',
   'source.includeWipPactsSince': '--include-wip-pacts-since',
@@ -127,6 +131,7 @@ const OPTIONS = {
   'project-id': { type: 'string' },
   'server-id': { type: 'string' },
   'allow-writes': { type: 'boolean' },
+  'allow-lock': { type: 'boolean' },
   'pact-dir': { type: 'string', multiple: true },
   'pact-file': { type: 'string', multiple: true },
   'provider-name': { type: 'string', multiple: true },
@@ -331,7 +336,7 @@ function providerFrom(flags: Flags, env: VerifyCliIo['env']): ProviderTarget {
     throw usage('--against-mock', '--against-mock and --provider-base-url exclude each other: choose one provider');
   }
   if (againstMock) {
-    for (const flag of ['token', 'project-id', 'server-id', 'allow-writes'] as const) {
+    for (const flag of ['token', 'project-id', 'server-id', 'allow-writes', 'allow-lock'] as const) {
       if (flags[flag] !== undefined) {
         throw usage(`--${flag}`, `--${flag} applies to --provider-base-url only: the embedded mock brings its own token and servers`);
       }
@@ -354,7 +359,7 @@ function providerFrom(flags: Flags, env: VerifyCliIo['env']): ProviderTarget {
   if (serverId === undefined || serverId === '') {
     throw usage('--server-id', '--server-id (or ECS_METADATA_SERVER_ID), an existing server, is required with --provider-base-url');
   }
-  return { kind: 'endpoint', baseUrl, token, projectId, serverId, allowWrites: flags['allow-writes'] === true };
+  return { kind: 'endpoint', baseUrl, token, projectId, serverId, allowWrites: flags['allow-writes'] === true, allowLock: flags['allow-lock'] === true };
 }
 
 const BROKER_ONLY_FLAGS = [

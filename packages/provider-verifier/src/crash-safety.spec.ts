@@ -94,6 +94,25 @@ describe('crash safety: a verifier killed at any point is recoverable from its j
     expect(await journalFiles()).toEqual([]);
   });
 
+  it('--allow-lock arranges "a locked server exists" through the server action API, unlocks, and a kill while locked is recoverable', async () => {
+    const full = await runBin([...endpointFlags(), '--allow-writes', '--allow-lock', '--expect-skipped', 'a building server exists'], { XDG_STATE_HOME: stateHome });
+    expect(full.code).toBe(0);
+    expect(full.stdout).toContain('✓ a request to merge metadata into a locked server (v2.1)');
+    expect(full.stdout).toContain('14 verified, 0 failed, 1 not verifiable');
+    const actions = mock.requestLog.filter((entry) => entry.path.endsWith('/action')).map((entry) => entry.method);
+    expect(actions).toEqual(['POST', 'POST']);
+    expect(mock.admin.getServer(EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID)).toMatchObject({ metadata: ORIGINAL, locked: false });
+    expect(await journalFiles()).toEqual([]);
+
+    const killed = await runUntil(['--allow-writes', '--allow-lock'], () => mock.admin.getServer(EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID)?.locked === true, 'SIGKILL');
+    expect(killed.code).toBeNull();
+    const [journal] = await journalFiles();
+    expect(await readFile(journal!, 'utf8')).toContain('{"type":"lock"');
+    const restored = await runBin([...endpointFlags(), '--restore', journal!], { XDG_STATE_HOME: stateHome });
+    expect(restored.code).toBe(0);
+    expect(mock.admin.getServer(EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID)).toMatchObject({ metadata: ORIGINAL, locked: false });
+  });
+
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],

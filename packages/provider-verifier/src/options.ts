@@ -33,6 +33,12 @@ export interface EndpointTarget {
    * needing those states are reported as not verifiable.
    */
   readonly allowWrites?: boolean;
+  /**
+   * Arrange `a locked server exists` by locking the server with Nova's server action API
+   * (`{"lock": null}`, unlocked after the interaction with `{"unlock": null}`), each journaled
+   * first; needs `allowWrites`. Default `false`: those interactions are not verifiable.
+   */
+  readonly allowLock?: boolean;
 }
 
 /** Where the provider runs. */
@@ -160,6 +166,9 @@ export function validateVerifyOptions(options: VerifyPactsOptions): void {
     }
     if (!projectIdSchema.safeParse(provider.projectId).success) {
       throw new ConfigError('provider.projectId', 'A project id is required for a real endpoint: 1-64 lower-case hex digits and "-"');
+    }
+    if (provider.allowLock === true && provider.allowWrites !== true) {
+      throw new ConfigError('provider.allowLock', 'Locking the server to arrange a state needs writes allowed too');
     }
     try {
       encodePathSegment('serverId', provider.serverId);

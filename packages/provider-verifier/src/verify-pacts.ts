@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AbortError, type Metadata, normalizeEndpoint } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, DEMO_TOKEN, startMockProvider } from '@ecs-metadata/mock-provider';
 import type { VerifierOptions } from '@pact-foundation/pact';
-import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, unarrangeableReason, WRITE_STATES } from './internal/contract.js';
+import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, STATE_LOCKED_SERVER, unarrangeableReason, WRITE_STATES } from './internal/contract.js';
 import { defaultPactDir, type LocalPact, type PactInteraction, readLocalPacts, writeFilteredPact } from './internal/pact-files.js';
 import { type CoreInteractionResult, type CoreRunResult, parseCoreResult } from './internal/pact-result.js';
 import { createRedactor, messageOf, type Redactor } from './internal/redact.js';
@@ -131,7 +131,9 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
       if (provider.allowWrites === true) {
         ({ original, writer: crashJournal } = await prepareWrites(server, options));
       }
-      newArranger = (journal) => createEndpointArranger(server, { allowWrites: provider.allowWrites === true, journal, signal: options.signal, original });
+      const allowLock = provider.allowLock === true;
+      newArranger = (journal) =>
+        createEndpointArranger(server, { allowWrites: provider.allowWrites === true, journal, signal: options.signal, original, allowLock, crashJournal });
     }
     // One Pact run per provider (Pact verifies one provider at a time), each with its own journal
     // and arranger; a real server's metadata is put back after each run, also after a failure.
@@ -298,7 +300,9 @@ async function planLocalPacts(source: LocalPactSource, provider: ProviderTarget,
   const pacts = await readLocalPacts(dirs.length === 0 && files.length === 0 ? [defaultPactDir(cwd)] : dirs, files, providers);
   const endpoint = provider.kind === 'endpoint';
   const noWrites = endpoint && provider.allowWrites !== true;
-  const unarrangeableHere = (state: string): boolean => endpoint && (ENDPOINT_UNARRANGEABLE_STATES.has(state) || (noWrites && WRITE_STATES.has(state)));
+  const lockable = endpoint && provider.allowLock === true && !noWrites;
+  const unarrangeableHere = (state: string): boolean =>
+    endpoint && ((ENDPOINT_UNARRANGEABLE_STATES.has(state) && !(lockable && state === STATE_LOCKED_SERVER)) || (noWrites && WRITE_STATES.has(state)));
   const planned = pacts.flatMap((pact) =>
     pact.interactions.map((interaction) => ({
       pact,

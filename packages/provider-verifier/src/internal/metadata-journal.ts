@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { buildReplaceServerMetadataRequest, ConfigError, type Metadata, normalizeEndpoint, ValidationError } from '@ecs-metadata/core';
-import { type EndpointServer, readServerMetadata, replaceServerMetadata } from './endpoint-metadata.js';
+import { type EndpointServer, readServerMetadata, replaceServerMetadata, setServerLock } from './endpoint-metadata.js';
 import { createJournal, JournalError, type JournalRecord, type JournalWriter, readJournal, removeJournal, stateDirectory } from './journal-file.js';
 
 /** The first record of a verifier's journal: whose metadata it holds. */
@@ -78,7 +78,7 @@ export interface Recovery {
 
 /**
  * Recovers from a journal left by a run that did not finish (killed, or its restore failed):
- * puts the original metadata back, reads it again to prove it, then deletes the journal.
+ * unlocks the server if the run locked it, puts the original metadata back, reads it again to prove it, then deletes the journal.
  *
  * @returns `undefined` when there is no journal at `file`.
  * @throws {JournalError} naming the file when it is corrupt, truncated, not a verifier journal, or
@@ -114,6 +114,11 @@ export async function recoverFromJournal(file: string, server: EndpointServer): 
   }
   if (!isMetadata(original)) {
     throw new JournalError(file, 'its original is not a metadata map of strings');
+  }
+  if (records.some((record) => record.type === 'lock')) {
+    // Locked (or about to be) when the run died: unlock first, or the restore is refused (409).
+    // Unlocking an unlocked server is accepted, so it does not matter whether the lock landed.
+    await setServerLock(server, false);
   }
   await replaceServerMetadata(server, original);
   const now = await readServerMetadata(server);
