@@ -99,7 +99,7 @@ describe('write safety: hostile pact files against a provider that records every
         await hostile('DELETE without a state', 'DELETE', `${ITEM_PATH}/owner`, []),
         await hostile('PUT under an unknown state', 'PUT', ITEM_PATH, ['a server on the moon exists']),
         await hostile('PUT under a known and an unknown state', 'PUT', ITEM_PATH, ['a server with metadata exists', 'a server on the moon exists']),
-        await hostile('POST under a state no endpoint can arrange', 'POST', ITEM_PATH, ['a locked server exists']),
+        await hostile('POST under a state no endpoint can arrange', 'POST', ITEM_PATH, ['a building server exists']),
         await hostile('PUT to a literal foreign server', 'PUT', `/v2.1/${EXAMPLE_PROJECT_ID}/servers/${FOREIGN_SERVER}/metadata`, ['a server with metadata exists']),
         await hostile('PUT to a literal foreign server under no server exists', 'PUT', `/v2.1/${EXAMPLE_PROJECT_ID}/servers/${FOREIGN_SERVER}/metadata`, ['no server exists']),
         await hostile('PUT to another project', 'PUT', `/v2.1/0123456789abcdef0123456789abcdef/servers/${EXAMPLE_SERVER_ID}/metadata`, ['a server with metadata exists']),
@@ -117,7 +117,7 @@ describe('write safety: hostile pact files against a provider that records every
     expect(foreign.requests).toEqual([]);
     expect(stub.metadata()).toEqual(ORIGINAL);
     for (const [description, outcome] of Object.entries(outcomes)) {
-      // The locked state is known unarrangeable before the run: that interaction is left out of it.
+      // The building state is known unarrangeable before the run: that interaction is left out of it.
       const reason = description.includes('no endpoint can arrange') ? expect.stringContaining('cannot be arranged') : expect.stringMatching(/^not sent: /u);
       expect(outcome).toMatchObject({ description, status: 'not-verifiable', reason });
     }
