@@ -3,6 +3,7 @@ import { AbortError, ConfigError, TOOLKIT_VERSION, ValidationError } from '@ecs-
 import { createRedactor, messageOf } from './internal/redact.js';
 import { writeJUnitReport } from './junit.js';
 import { JournalError, restoreFromJournal } from './restore.js';
+import { loadStateHandlers, type UserStateHandlers } from './state-handlers.js';
 import {
   type BrokerPactSource,
   type ConsumerVersionSelector,
@@ -69,6 +70,9 @@ Output:
   --description TEXT              run only the interaction with exactly this description (a literal,
                                   escaped for Pact; PACT_DESCRIPTION is Pact's raw regex)
   --timeout MS                    per-request timeout (default 30000)
+  --state-handlers FILE           a module exporting (default, or "stateHandlers") handlers by provider
+                                  state name, {setup(params, target), teardown()}, for states the
+                                  verifier cannot arrange itself (e.g. "a building server exists")
   --header "Name: value"          an extra header for every provider request (repeatable; the value is
                                   treated as a secret)
   --log-level LEVEL               Pact's log level: trace, debug, info, warn (default), error
@@ -122,6 +126,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   description: '--description',
   journalFile: '--journal',
   providerHeaders: '--header',
+  stateHandlers: '--state-handlers',
 };
 
 const OPTIONS = {
@@ -150,6 +155,7 @@ const OPTIONS = {
   journal: { type: 'string' },
   restore: { type: 'string' },
   header: { type: 'string', multiple: true },
+  'state-handlers': { type: 'string' },
   'log-level': { type: 'string' },
   'fail-if-no-pacts-found': { type: 'boolean' },
   'no-fail-if-no-pacts-found': { type: 'boolean' },
@@ -213,6 +219,7 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
   let requestTimeoutMs: number | undefined;
   let logLevel: LogLevel;
   let providerHeaders: Record<string, string> | undefined;
+  let stateHandlers: UserStateHandlers | undefined;
   try {
     provider = providerFrom(flags, io.env);
     source = sourceFrom(flags, io.env);
@@ -228,6 +235,7 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
     requestTimeoutMs = timeoutFrom(flags.timeout);
     logLevel = flags['log-level'] === undefined ? logLevelFrom(io.env['PACT_LOG_LEVEL'], 'PACT_LOG_LEVEL') : logLevelFrom(flags['log-level'], '--log-level');
     providerHeaders = headersFrom(flags.header);
+    stateHandlers = flags['state-handlers'] === undefined ? undefined : await loadStateHandlers(flags['state-handlers'], io.cwd);
     if (flags['fail-if-no-pacts-found'] === true && flags['no-fail-if-no-pacts-found'] === true) {
       throw usage('--fail-if-no-pacts-found', '--fail-if-no-pacts-found and --no-fail-if-no-pacts-found exclude each other');
     }
@@ -248,6 +256,7 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
       description: flags.description,
       journalFile: flags.journal,
       providerHeaders,
+      stateHandlers,
       failIfNoPactsFound: flags['no-fail-if-no-pacts-found'] !== true,
       onNotice: (line) => io.stderr.write(`${BIN}: ${createRedactor(secrets)(line)}\n`),
     });

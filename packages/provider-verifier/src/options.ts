@@ -1,5 +1,6 @@
 import { ConfigError, encodePathSegment, normalizeEndpoint, projectIdSchema } from '@ecs-metadata/core';
 import { NATIVE_PROVIDER_NAME, PROVIDER_NAME } from './internal/contract.js';
+import { checkStateHandlers, type UserStateHandlers } from './state-handlers.js';
 
 /** Pact's log levels; `PACT_LOG_LEVEL` in the bin. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -133,6 +134,11 @@ export interface VerifyPactsOptions {
    * is usually a wrong provider name or selector. `false` makes it a success with nothing verified.
    */
   readonly failIfNoPactsFound?: boolean;
+  /**
+   * Handlers for provider states the built-ins cannot arrange on this provider (see
+   * `UserStateHandler`); a state they arrange counts as arranged by the verifier.
+   */
+  readonly stateHandlers?: UserStateHandlers;
   /** Told, one line each, what the run does to the provider outside Pact: the journal's path, a recovery. */
   readonly onNotice?: (line: string) => void;
 }
@@ -192,6 +198,9 @@ export function validateVerifyOptions(options: VerifyPactsOptions): void {
   }
   if (options.requestTimeoutMs !== undefined && !(Number.isInteger(options.requestTimeoutMs) && options.requestTimeoutMs > 0)) {
     throw new ConfigError('requestTimeoutMs', 'The request timeout must be a positive number of milliseconds');
+  }
+  if (options.stateHandlers !== undefined) {
+    checkStateHandlers(options.stateHandlers, 'stateHandlers');
   }
   if (options.providerHeaders !== undefined) {
     validateProviderHeaders(options.providerHeaders);

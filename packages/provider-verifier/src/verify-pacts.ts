@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortError, type Metadata, normalizeEndpoint } from '@ecs-metadata/core';
+import { AbortError, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID, type Metadata, normalizeEndpoint } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, DEMO_TOKEN, startMockProvider } from '@ecs-metadata/mock-provider';
 import type { VerifierOptions } from '@pact-foundation/pact';
 import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, STATE_LOCKED_SERVER, unarrangeableReason, WRITE_STATES } from './internal/contract.js';
@@ -26,6 +26,7 @@ import {
   type VerifyPactsOptions,
 } from './options.js';
 import type { InteractionOutcome, NotVerifiableInteraction, VerificationReport } from './report.js';
+import { type StateHandlerTarget, type UserStateHandlers, withUserStateHandlers } from './state-handlers.js';
 
 /** Pact's HTTP state handlers: a setup and a teardown per provider state. */
 type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
@@ -102,7 +103,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   ]);
   const providers = options.providers ?? [PROVIDER_NAME];
   // Local pacts are read, and refused, before anything is started.
-  const local = source.kind === 'local' ? await planLocalPacts(source, provider, options.cwd ?? process.cwd(), providers) : undefined;
+  const local = source.kind === 'local' ? await planLocalPacts(source, provider, options.cwd ?? process.cwd(), providers, options.stateHandlers) : undefined;
   const broker = source.kind === 'broker' ? source : undefined;
 
   const cleanups: (() => Promise<void>)[] = [];
@@ -114,12 +115,14 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     // The embedded mock is the verifier's own: its states are always written into its store.
     const writePolicy = { allowWrites: provider.kind === 'embedded-mock' || provider.allowWrites === true };
     let newArranger: (journal: RunJournal) => StateArranger;
+    let handlerTarget: StateHandlerTarget;
     if (provider.kind === 'embedded-mock') {
       const mock = await startMockProvider({ port: 0, host: '127.0.0.1', fixture: DEFAULT_FIXTURE });
       cleanups.push(() => mock.close());
       baseUrl = mock.url;
       token = DEMO_TOKEN;
       newArranger = () => createMockArranger(mock.admin, DEMO_TOKEN);
+      handlerTarget = { baseUrl, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID };
     } else {
       baseUrl = normalizeEndpoint(provider.baseUrl);
       token = provider.token;
@@ -129,6 +132,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
         ({ original, writer: crashJournal } = await prepareWrites(server, options));
       }
       const allowLock = provider.allowLock === true;
+      handlerTarget = { baseUrl, projectId: provider.projectId, serverId: provider.serverId };
       newArranger = (journal) =>
         createEndpointArranger(server, { allowWrites: provider.allowWrites === true, journal, signal: options.signal, original, allowLock, crashJournal });
     }
@@ -139,7 +143,12 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
         break;
       }
       const journal = new RunJournal();
-      const arranger = newArranger(journal);
+      const builtIn = newArranger(journal);
+      const builtInUnarrangeable = unarrangeableOn(provider);
+      const arranger =
+        options.stateHandlers === undefined
+          ? builtIn
+          : withUserStateHandlers(builtIn, options.stateHandlers, handlerTarget, (state) => builtIn.setups.has(state) && !builtInUnarrangeable(state));
       const plan = local === undefined ? undefined : planFor(local, providerName);
       const current: ProviderRun = { providerName, journal, plan, run: {}, finished: { problems: [] }, publishRefusals: [] };
       runs.push(current);
@@ -291,15 +300,28 @@ function planFor(plan: LocalPlan, providerName: string): LocalPlan {
 }
 
 /** Reads the local pacts and decides, per interaction, whether it can be arranged here. */
-async function planLocalPacts(source: LocalPactSource, provider: ProviderTarget, cwd: string, providers: readonly string[]): Promise<LocalPlan> {
+/** Whether the built-in arrangers cannot arrange `state` on this provider (with these flags). */
+function unarrangeableOn(provider: ProviderTarget): (state: string) => boolean {
+  if (provider.kind !== 'endpoint') {
+    return () => false;
+  }
+  const noWrites = provider.allowWrites !== true;
+  const lockable = provider.allowLock === true && !noWrites;
+  return (state) => (ENDPOINT_UNARRANGEABLE_STATES.has(state) && !(lockable && state === STATE_LOCKED_SERVER)) || (noWrites && WRITE_STATES.has(state));
+}
+
+async function planLocalPacts(
+  source: LocalPactSource,
+  provider: ProviderTarget,
+  cwd: string,
+  providers: readonly string[],
+  userStates: UserStateHandlers | undefined,
+): Promise<LocalPlan> {
   const dirs = source.pactDirs ?? [];
   const files = source.pactFiles ?? [];
   const pacts = await readLocalPacts(dirs.length === 0 && files.length === 0 ? [defaultPactDir(cwd)] : dirs, files, providers);
-  const endpoint = provider.kind === 'endpoint';
-  const noWrites = endpoint && provider.allowWrites !== true;
-  const lockable = endpoint && provider.allowLock === true && !noWrites;
-  const unarrangeableHere = (state: string): boolean =>
-    endpoint && ((ENDPOINT_UNARRANGEABLE_STATES.has(state) && !(lockable && state === STATE_LOCKED_SERVER)) || (noWrites && WRITE_STATES.has(state)));
+  const builtInUnarrangeable = unarrangeableOn(provider);
+  const unarrangeableHere = (state: string): boolean => builtInUnarrangeable(state) && userStates?.[state] === undefined;
   const planned = pacts.flatMap((pact) =>
     pact.interactions.map((interaction) => ({
       pact,

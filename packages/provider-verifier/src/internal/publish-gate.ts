@@ -53,12 +53,9 @@ export async function startPublishGate(brokerUrl: string, mayPublish: () => stri
   };
   let self = '';
   const server = createServer((req, res) => {
-    void forward(req, res).catch((error: unknown) => {
-      if (!res.headersSent) {
-        res.writeHead(502, { 'Content-Type': 'text/plain' });
-      }
-      res.end(`the broker ${upstream} could not be reached: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    // An unreachable broker looks unreachable through the gate too: the connection is cut (a 502
+    // would make Pact's core retry with back-off, where a refused connection fails at once).
+    void forward(req, res).catch(() => res.destroy());
   });
 
   const forward = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
