@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
-import { type BinRun, runBin } from './test-support/run-bin.js';
+import { type BinRun, PACT_FILE, runBin } from './test-support/run-bin.js';
 import { startStubProvider } from './test-support/stub-provider.js';
 
 const TOKEN = 'cli-token-4b8e61d0a7f2';
@@ -66,6 +66,20 @@ describe('ecs-metadata-verify --provider-base-url (the mock started separately)'
   });
   afterAll(async () => {
     await mock.close();
+  });
+
+  it('sends --header to the provider, keeps its value out of the output, and warns about a command-line --token', async () => {
+    const secret = 'tenant-secret-9d81f2';
+    const before = mock.requestLog.length;
+    const run = await runBin([...args, '--header', `X-Tenant: ${secret}`, '--log-level', 'info', '--pact-file', PACT_FILE]);
+
+    expect(run.code).toBe(8);
+    const sent = mock.requestLog.slice(before).filter((entry) => entry.path.includes('/servers/'));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((entry) => entry.headers['x-tenant'] === secret)).toBe(true);
+    expect(run.stdout + run.stderr).not.toContain(secret);
+    expect(run.stderr).toContain('warning: --token put a secret on the command line');
+    expectNoSecret(run);
   });
 
   it('exits 8 without --allow-writes, listing each interaction it could not arrange with the reason', async () => {
@@ -221,6 +235,10 @@ describe('ecs-metadata-verify interrupted', () => {
 describe('ecs-metadata-verify usage errors (exit 2, naming the flag)', () => {
   it.each([
     [['--against-mock', '--publish-results'], '--provider-version'],
+    [['--against-mock', '--log-level', 'loud'], '--log-level must be one of trace, debug, info, warn, error'],
+    [['--against-mock', '--header', 'no-colon'], '--header takes "Name: value"'],
+    [['--against-mock', '--header', 'X-Auth-Token: x'], '--header: The token goes in with the credentials'],
+    [['--against-mock', '--allow-lock'], '--allow-lock applies to --provider-base-url only'],
     [['--against-mock', '--publish-results', '--provider-version', 'abc123'], '--provider-branch'],
     [['--against-mock', '--publish-results', '--provider-version', 'abc123', '--provider-branch', 'main'], '--broker-url'],
     [['--against-mock', '--provider-base-url', 'http://127.0.0.1:9'], '--against-mock and --provider-base-url exclude each other'],
@@ -241,6 +259,18 @@ describe('ecs-metadata-verify usage errors (exit 2, naming the flag)', () => {
     expect(run.stderr).toContain(named);
     expect(run.stdout).toBe('');
     expectNoSecret(run);
+  });
+
+  it('accepts finding no pact only with --no-fail-if-no-pacts-found', async () => {
+    const empty = join(dir, 'empty');
+    await mkdir(empty, { recursive: true });
+    const pact = JSON.parse(await readFile(PACT_FILE, 'utf8')) as Record<string, unknown>;
+    await writeFile(join(empty, 'pact.json'), JSON.stringify({ ...pact, interactions: [] }));
+
+    expect((await runBin(['--against-mock', '--pact-dir', empty])).code).toBe(1);
+    const allowed = await runBin(['--against-mock', '--pact-dir', empty, '--no-fail-if-no-pacts-found']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('no pact found, and --no-fail-if-no-pacts-found accepts that');
   });
 
   it('prints its usage with --help', async () => {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
 import type { ChildProcess } from 'node:child_process';
-import { type BinRun, runBin } from './test-support/run-bin.js';
+import { type BinRun, endpointArgs, runBin } from './test-support/run-bin.js';
 import { startStubProvider } from './test-support/stub-provider.js';
 
 const TOKEN = 'crash-token-61f0a9d3c2';
@@ -31,7 +31,7 @@ afterEach(async () => {
   await rm(stateHome, { recursive: true, force: true });
 });
 
-const endpointFlags = (): string[] => ['--provider-base-url', mock.url, '--token', TOKEN, '--project-id', EXAMPLE_PROJECT_ID, '--server-id', EXAMPLE_SERVER_ID];
+const endpointFlags = (): string[] => endpointArgs(mock.url, TOKEN, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID);
 const metadataNow = (): Record<string, string> | undefined => mock.admin.getServer(EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID)?.metadata;
 const puts = (): number => mock.requestLog.filter((entry) => entry.method === 'PUT').length;
 
@@ -137,10 +137,7 @@ describe('crash safety: a verifier killed at any point is recoverable from its j
     // The mock refuses such a key as Nova's API does; a provider whose console set it holds it anyway.
     const stub = await startStubProvider({ token: TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: { 'a@b': '1', keep: 'me' } });
     try {
-      const run = await runBin(
-        ['--provider-base-url', stub.url, '--token', TOKEN, '--project-id', EXAMPLE_PROJECT_ID, '--server-id', EXAMPLE_SERVER_ID, '--allow-writes'],
-        { XDG_STATE_HOME: stateHome },
-      );
+      const run = await runBin([...endpointArgs(stub.url, TOKEN, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID), '--allow-writes'], { XDG_STATE_HOME: stateHome });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('key "a@b"');
       expect(stub.requests.filter((request) => request.method !== 'GET')).toEqual([]);

@@ -4,7 +4,7 @@ import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
 import { literalPattern } from './options.js';
 import { type FakeBroker, startFakeBroker } from './test-support/fake-broker.js';
-import { PACT_FILE, runBin } from './test-support/run-bin.js';
+import { endpointArgs, PACT_FILE, runBin } from './test-support/run-bin.js';
 
 const BROKER_TOKEN = 'broker-token-0c5d2e77b1';
 const PROVIDER_TOKEN = 'provider-token-93ab17f4e0';
@@ -31,17 +31,7 @@ async function withBroker<T>(served: Record<string, unknown>, use: (broker: Fake
   }
 }
 
-const endpointFlags = (): string[] => [
-  '--provider-base-url',
-  mock.url,
-  '--token',
-  PROVIDER_TOKEN,
-  '--project-id',
-  EXAMPLE_PROJECT_ID,
-  '--server-id',
-  EXAMPLE_SERVER_ID,
-  '--allow-writes',
-];
+const endpointFlags = (): string[] => [...endpointArgs(mock.url, PROVIDER_TOKEN, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID), '--allow-writes'];
 const publishFlags = (brokerUrl: string): string[] => ['--broker-url', brokerUrl, '--publish-results', '--provider-version', 'abc1234', '--provider-branch', 'main'];
 const published = (broker: FakeBroker) => broker.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/verification-results'));
 

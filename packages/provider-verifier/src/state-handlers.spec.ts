@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
 import { checkStateHandlers, loadStateHandlers } from './state-handlers.js';
-import { runBin } from './test-support/run-bin.js';
+import { endpointArgs, runBin } from './test-support/run-bin.js';
 
 const TOKEN = 'handler-token-3f9a0d27c4';
 const ORIGINAL = { keep: 'me' };
@@ -47,7 +47,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const endpointFlags = (): string[] => ['--provider-base-url', mock.url, '--token', TOKEN, '--project-id', EXAMPLE_PROJECT_ID, '--server-id', EXAMPLE_SERVER_ID];
+const endpointFlags = (): string[] => endpointArgs(mock.url, TOKEN, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID);
 
 describe('--state-handlers: user-supplied handlers for states the verifier cannot arrange', () => {
   it('arranges "a building server exists" with the user module, so every interaction verifies', async () => {

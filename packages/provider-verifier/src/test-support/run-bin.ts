@@ -18,6 +18,11 @@ export const NATIVE_PACT_FILE = fileURLToPath(new URL('../../../../pacts/ecs-met
  */
 export const TEST_STATE_HOME = mkdtempSync(join(tmpdir(), 'pv-state-'));
 
+/** The flags naming a real endpoint, its token, project and server. */
+export function endpointArgs(baseUrl: string, token: string, projectId: string, serverId: string): string[] {
+  return ['--provider-base-url', baseUrl, '--token', token, '--project-id', projectId, '--server-id', serverId];
+}
+
 /** What a run of the bin gave. */
 export interface BinRun {
   readonly code: number | null;
