@@ -8,7 +8,7 @@ import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, STATE_LOCKED_SERVER, unar
 import { defaultPactDir, type LocalPact, type PactInteraction, readLocalPacts, writeFilteredPact } from './internal/pact-files.js';
 import { type CoreInteractionResult, type CoreRunResult, parseCoreResult } from './internal/pact-result.js';
 import { createRedactor, messageOf, type Redactor } from './internal/redact.js';
-import { startPublishGate } from './internal/publish-gate.js';
+import { startBrokerGate } from './internal/broker-gate.js';
 import { createRequestFilter } from './internal/request-filter.js';
 import type { EndpointServer } from './internal/endpoint-metadata.js';
 import { type JournalWriter, removeJournal } from './internal/journal-file.js';
@@ -71,7 +71,14 @@ interface PactRun {
  *   run (a filtered copy of the pact is verified) and reported as not verifiable; for broker pacts
  *   they run but are reported as not verifiable all the same.
  * - Broker: pacts for verification by consumer version selectors, with pending and WIP pacts;
- *   results are published only when asked, and only for broker pacts.
+ *   results are published only when asked, and only for broker pacts. Pact talks to the broker
+ *   through a loopback gate that holds the result back when any interaction was not verifiable.
+ * - Writes: a request other than a read reaches the provider only when every state of its
+ *   interaction was arranged by the verifier in this run, writes are allowed, and its path names
+ *   the server arranged; anything else is answered by the request filter and reported not
+ *   verifiable (`not sent: ...`). With `allowWrites` the original metadata is checked and
+ *   journaled (`journalFile`) before the first write, and a journal left by a run that did not
+ *   finish is restored from first.
  *
  * Sets `PACT_DO_NOT_TRACK=true` (Pact's core would send usage events). While Pact runs it also
  * adjusts the environment Pact's core reads behind the options: `PACT_BROKER_BASE_URL` is hidden
@@ -87,9 +94,12 @@ interface PactRun {
  * process.exitCode = decideExitCode(report).code;
  * ```
  *
- * @throws {ConfigError} before anything starts: an invalid option (its `setting` names it), a
+ * @throws {ConfigError} before anything starts (nothing written): an invalid option (its `setting` names it), an
+ *   original metadata that could not be written back, a
  *   missing pact file or directory, or no pact for `ecs-metadata-api` in it.
- * @throws {AbortError} when `signal` aborts; writes stop and the metadata is restored first.
+ * @throws {AbortError} when `signal` aborts; writes stop (an arranging write on the wire is awaited)
+ *   and the metadata is restored first; the message is `interrupted; metadata of S restored`.
+ * @throws {JournalError} when a journal left at `journalFile` cannot be used; nothing is written.
  */
 export async function verifyPacts(options: VerifyPactsOptions): Promise<VerificationReport> {
   validateVerifyOptions(options);
@@ -155,7 +165,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
       try {
         const pactUrls = plan === undefined ? undefined : await materializeLocalPacts(plan, cleanups);
         if (pactUrls === undefined || pactUrls.length > 0) {
-          const gate = broker === undefined ? undefined : await startPublishGate(broker.brokerUrl, () => publishRefusal(journal, options.signal));
+          const gate = broker === undefined ? undefined : await startBrokerGate(broker.brokerUrl, () => publishRefusal(journal, options.signal));
           if (gate !== undefined) {
             cleanups.push(() => gate.close());
             current.publishRefusals = gate.refusals;
@@ -299,7 +309,6 @@ function planFor(plan: LocalPlan, providerName: string): LocalPlan {
   };
 }
 
-/** Reads the local pacts and decides, per interaction, whether it can be arranged here. */
 /** Whether the built-in arrangers cannot arrange `state` on this provider (with these flags). */
 function unarrangeableOn(provider: ProviderTarget): (state: string) => boolean {
   if (provider.kind !== 'endpoint') {
@@ -310,6 +319,7 @@ function unarrangeableOn(provider: ProviderTarget): (state: string) => boolean {
   return (state) => (ENDPOINT_UNARRANGEABLE_STATES.has(state) && !(lockable && state === STATE_LOCKED_SERVER)) || (noWrites && WRITE_STATES.has(state));
 }
 
+/** Reads the local pacts and decides, per interaction, whether it can be arranged here. */
 async function planLocalPacts(
   source: LocalPactSource,
   provider: ProviderTarget,

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /** A running gate: Pact's core talks to `url` instead of the broker. */
-export interface PublishGate {
+export interface BrokerGate {
   /** The loopback URL handed to Pact as the broker's. */
   readonly url: string;
   /** Why each verification result was held back (empty when none was, or none was sent). */
@@ -26,10 +26,10 @@ const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
  * returns `undefined`; otherwise the gate answers 403 itself and records the reason. Pact's core
  * offers no hook between verifying and publishing, so this is where the verifier decides.
  *
- * It also notes the consumer of each interaction in the pacts it passes on ({@link PublishGate.consumers}).
+ * It also notes the consumer of each interaction in the pacts it passes on ({@link BrokerGate.consumers}).
  * A link to another origin than `brokerUrl`'s is not rewritten (a broker does not link elsewhere).
  */
-export async function startPublishGate(brokerUrl: string, mayPublish: () => string | undefined = () => undefined): Promise<PublishGate> {
+export async function startBrokerGate(brokerUrl: string, mayPublish: () => string | undefined = () => undefined): Promise<BrokerGate> {
   const upstream = brokerUrl.replace(/\/+$/u, '');
   const refusals: string[] = [];
   const consumers = new Map<string, string>();
