@@ -1,5 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
@@ -153,6 +153,11 @@ describe('crash safety: a verifier killed at any point is recoverable from its j
       ['truncated last record', (url: string) => `${JSON.stringify({ ...header, endpoint: url })}\n{"type":"original","metada`, 'line 2 is truncated'],
       ['corrupt record', (url: string) => `${JSON.stringify({ ...header, endpoint: url })}\nnot json\n`, 'line 2 is not JSON'],
       ['not a journal', () => '{"hello":"world"}\n', 'line 1 is not a journal record'],
+      [
+        'one a running verifier still uses (this test process stands in for it)',
+        (url: string) => `${JSON.stringify({ ...header, endpoint: url, host: hostname(), pid: process.pid })}\n${JSON.stringify({ type: 'original', metadata: {} })}\n`,
+        `is in use by a verifier still running as process ${process.pid}`,
+      ],
       [
         "another server's",
         (url: string) => `${JSON.stringify({ ...header, endpoint: url, serverId: 'other-server' })}\n${JSON.stringify({ type: 'original', metadata: {} })}\n`,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildReplaceServerMetadataRequest, ConfigError, type Metadata, normalizeEndpoint, ValidationError } from '@ecs-metadata/core';
 import { type EndpointServer, readServerMetadata, replaceServerMetadata, setServerLock } from './endpoint-metadata.js';
@@ -12,6 +13,9 @@ interface VerifierJournalHeader extends JournalRecord {
   readonly projectId: string;
   readonly serverId: string;
   readonly startedAt: string;
+  /** The writing process, so a journal still in use by a running verifier is not recovered. */
+  readonly host: string;
+  readonly pid: number;
 }
 
 /** The server's metadata before the run: written before the first arranging write. */
@@ -57,6 +61,8 @@ export async function journalOriginal(file: string, server: EndpointServer): Pro
     projectId: server.projectId,
     serverId: server.serverId,
     startedAt: new Date().toISOString(),
+    host: hostname(),
+    pid: process.pid,
   };
   const writer = await createJournal(file, header);
   try {
@@ -102,6 +108,9 @@ export async function recoverFromJournal(file: string, server: EndpointServer): 
       `belongs to server ${String(theirs.serverId)} of project ${String(theirs.projectId)} at ${String(theirs.endpoint)}, not to server ${mine.serverId} of project ${mine.projectId} at ${mine.endpoint}; nothing was written`,
     );
   }
+  if (header['host'] === hostname() && typeof header['pid'] === 'number' && header['pid'] !== process.pid && isRunning(header['pid'])) {
+    throw new JournalError(file, `is in use by a verifier still running as process ${header['pid']} on this host; nothing was written`);
+  }
   const originals = records.filter((record) => record.type === 'original');
   if (originals.length > 1) {
     throw new JournalError(file, 'holds more than one original');
@@ -127,6 +136,17 @@ export async function recoverFromJournal(file: string, server: EndpointServer): 
   }
   await removeJournal(file);
   return { serverId: server.serverId, metadata: original };
+}
+
+/** Whether a process with this id exists (signal 0 only checks). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function isMetadata(value: unknown): value is Metadata {
