@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
-import { type BinRun, PACT_FILE, runBin } from './test-support/run-bin.js';
+import { type BinRun, endpointArgs, PACT_FILE, runBin } from './test-support/run-bin.js';
 import { startStubProvider } from './test-support/stub-provider.js';
 
 const TOKEN = 'cli-token-4b8e61d0a7f2';
@@ -168,6 +168,22 @@ describe('ecs-metadata-verify --provider-name', () => {
 });
 
 describe('ecs-metadata-verify against a broken provider', () => {
+  it("passes Pact's own output through the redactor, without colour codes off a terminal", async () => {
+    // The provider echoes the token it was sent into the body: Pact's own failure diff would print it.
+    const stub = await startStubProvider({ token: TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: { a: 'b' }, flaw: 'echo-token' });
+    try {
+      const run = await runBin([...endpointArgs(stub.url, TOKEN, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID), '--allow-writes', '--log-level', 'debug']);
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('Type mismatch: Expected ["***"] (Array)');
+      expect(run.stdout).toContain('Verifying a pact between ecs-metadata-client and ecs-metadata-api');
+      expect(run.stdout + run.stderr).not.toContain('\u001b[');
+      expectNoSecret(run);
+    } finally {
+      await stub.close();
+    }
+  });
+
   it('exits 1 and names the interaction and the mismatch, on stdout and in JUnit', async () => {
     const stub = await startStubProvider({ token: TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: { a: 'b' }, flaw: 'metadata-as-list' });
     try {

@@ -50,6 +50,26 @@ function runUntil(args: string[], when: (stderr: string) => boolean, signal: Nod
   });
 }
 
+/**
+ * The bin's worker (which writes the journal) kills itself once it sees its supervisor die; wait,
+ * bounded, until the pid the journal names is gone, as a next run would find it.
+ */
+async function workerGone(journal: string): Promise<void> {
+  const header = JSON.parse((await readFile(journal, 'utf8')).split('\n')[0] ?? '{}') as { pid?: number };
+  const alive = (): boolean => {
+    try {
+      process.kill(header.pid ?? -1, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; alive() && waited < 10_000; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(alive()).toBe(false);
+}
+
 async function journalFiles(): Promise<string[]> {
   const dir = join(stateHome, 'ecs-metadata');
   return (await readdir(dir).catch(() => [])).map((name) => join(dir, name));
@@ -68,6 +88,7 @@ describe('crash safety: a verifier killed at any point is recoverable from its j
 
     const [journal, ...others] = await journalFiles();
     expect(others).toEqual([]);
+    await workerGone(journal!);
     expect(killed.stderr).toContain(`is journaled in ${journal}`);
     expect((await stat(journal!)).mode & 0o777).toBe(0o600);
     expect((await stat(dirname(journal!))).mode & 0o777).toBe(0o700);
@@ -107,6 +128,7 @@ describe('crash safety: a verifier killed at any point is recoverable from its j
     const killed = await runUntil(['--allow-writes', '--allow-lock'], () => mock.admin.getServer(EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID)?.locked === true, 'SIGKILL');
     expect(killed.code).toBeNull();
     const [journal] = await journalFiles();
+    await workerGone(journal!);
     expect(await readFile(journal!, 'utf8')).toContain('{"type":"lock"');
     const restored = await runBin([...endpointFlags(), '--restore', journal!], { XDG_STATE_HOME: stateHome });
     expect(restored.code).toBe(0);
