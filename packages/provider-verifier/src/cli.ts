@@ -82,7 +82,9 @@ Output:
   -h, --help                      this text;  -V, --version
 
 Environment: PACT_LOG_LEVEL (default warn); PACT_DESCRIPTION / PACT_PROVIDER_STATE (Pact's regexes) run
-some interactions. A --token or --broker-token on the command line prints a warning (ps, history).
+some interactions; NO_COLOR drops colour codes (they are dropped anyway when stdout is not a terminal).
+Every secret is redacted from all output, Pact's own included. A --token or --broker-token on the
+command line prints a warning (ps, history).
 Exit codes: 0 all verified; 1 a mismatch or an error (also: results held back from the broker, metadata
 not restored); 2 usage; 3 a journal that cannot be used (corrupt, truncated, another server's or
 project's; nothing written); 8 nothing failed but some interactions were not verifiable (each listed
