@@ -125,7 +125,10 @@ describe('crash safety: a verifier killed at any point is recoverable from its j
     expect(mock.admin.getServer(EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID)).toMatchObject({ metadata: ORIGINAL, locked: false });
     expect(await journalFiles()).toEqual([]);
 
+    // Pact's merges wait 1.5 s each (the plain one, then the one under the lock): a window to kill in.
+    mock.admin.queueFault({ match: { method: 'POST', path: '/metadata$' }, times: 2, delayMs: 1500 });
     const killed = await runUntil(['--allow-writes', '--allow-lock'], () => mock.admin.getServer(EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID)?.locked === true, 'SIGKILL');
+    mock.admin.clearFaults();
     expect(killed.code).toBeNull();
     const [journal] = await journalFiles();
     await workerGone(journal!);
