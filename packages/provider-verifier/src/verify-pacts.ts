@@ -187,6 +187,8 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
             stateHandlers: pactStateHandlers(arranger, journal, redact),
             requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), writePolicy, options.signal, options.providerHeaders),
             failIfNoPactsFound: options.failIfNoPactsFound ?? true,
+            // The provider sees its own host in `Host`, not Pact's loopback proxy (gateways route by it).
+            changeOrigin: true,
             timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
             logLevel: options.logLevel ?? 'warn',
           });

@@ -134,6 +134,8 @@ describe('write safety: hostile pact files against a provider that records every
 
     expect(outcomes['a request to replace metadata (v2.1)']).toMatchObject({ status: 'verified' });
     expect(pactWrites(stub)).toEqual([`PUT ${ITEM_PATH}`]);
+    // Pact's request names the provider's host, not the loopback proxy in front of it.
+    expect(stub.requests.filter((request) => !request.fromVerifier).map((request) => request.host)).toEqual([new URL(stub.url).host]);
     expect(stub.metadata()).toEqual(ORIGINAL);
   });
 });

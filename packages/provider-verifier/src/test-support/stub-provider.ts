@@ -32,6 +32,8 @@ export interface StubRequest {
   readonly body: string;
   /** Whether it carried `X-Project-Id`: the verifier's own reads and restores do, Pact's requests do not. */
   readonly fromVerifier: boolean;
+  /** Its `Host` header. */
+  readonly host: string | undefined;
 }
 
 /** A running stub. */
@@ -62,7 +64,7 @@ export async function startStubProvider(options: StubOptions): Promise<StubProvi
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
       const token = header(req, 'x-auth-token');
-      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', token, body, fromVerifier: header(req, 'x-project-id') !== undefined });
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', token, body, fromVerifier: header(req, 'x-project-id') !== undefined, host: header(req, 'host') });
       answer(req, res, token, body);
     });
   });
