@@ -1,3 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { jestPreset } from '../../jest.preset.js';
 
-export default { ...jestPreset, displayName: 'provider-verifier' };
+const stateHome = fileURLToPath(new URL('./jest.setup-state.js', import.meta.url));
+
+export default { ...jestPreset, displayName: 'provider-verifier', setupFiles: [...jestPreset.setupFiles, stateHome] };

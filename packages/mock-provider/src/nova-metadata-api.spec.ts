@@ -282,4 +282,32 @@ describe('the Nova metadata family at the mock (spec §3.2-§3.6)', () => {
     expect(res.status).toBe(400);
     expect(stored()).toEqual({ wj: 'True' });
   });
+
+  describe('the lock and unlock server actions (Nova POST /servers/{id}/action)', () => {
+    const ACTION = `/v2.1/${EXAMPLE_PROJECT_ID}/servers/${EXAMPLE_SERVER_ID}/action`;
+    const locked = (): boolean | undefined => mock.admin.getServer(EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID)?.locked;
+
+    it('locks with 202 and an empty body; a locked server refuses metadata writes with 409; unlock lifts it', async () => {
+      expect(answer(await send(mock, 'POST', ACTION, { lock: null }))).toEqual([202, '']);
+      expect(locked()).toBe(true);
+      expect(answer(await send(mock, 'PUT', LIST, { metadata: { a: 'b' } }))).toEqual([
+        409,
+        { conflictingRequest: { code: 409, message: `Instance ${EXAMPLE_SERVER_ID} is locked` } },
+      ]);
+      // Locking again is accepted, as Nova does.
+      expect(answer(await send(mock, 'POST', ACTION, { lock: { locked_reason: 'verifier' } }))).toEqual([202, '']);
+      expect(answer(await send(mock, 'POST', ACTION, { unlock: null }))).toEqual([202, '']);
+      expect(locked()).toBe(false);
+      expect((await send(mock, 'PUT', LIST, { metadata: { a: 'b' } })).status).toBe(200);
+    });
+
+    it('refuses other actions and malformed bodies with 400, an unknown server with 404', async () => {
+      expect(answer(await send(mock, 'POST', ACTION, { reboot: { type: 'SOFT' } }))).toEqual([400, badRequest('There is no such action: reboot')]);
+      expect((await send(mock, 'POST', ACTION, { lock: null, unlock: null })).status).toBe(400);
+      expect((await send(mock, 'POST', ACTION, { unlock: { locked_reason: 'x' } })).status).toBe(400);
+      expect((await send(mock, 'POST', ACTION, { lock: { other: 1 } })).status).toBe(400);
+      expect(answer(await send(mock, 'POST', ACTION.replace(EXAMPLE_SERVER_ID, UNKNOWN_SERVER), { lock: null }))).toEqual([404, serverNotFound(UNKNOWN_SERVER)]);
+      expect(locked()).toBe(false);
+    });
+  });
 });

@@ -175,6 +175,17 @@ describe('the contract pipeline with the official pact-broker CLI', () => {
     expect(broker.calls.slice(callsBefore).filter((call) => call.path.includes('/for-verification'))).toEqual([]);
   }, 60_000);
 
+  it.each(['debug', 'trace'])("keeps the broker's username, password and Basic header out of Pact's own output at --log-level %s", async (level) => {
+    // Pact's core logs the broker credentials (`auth=User(name, password)`) at debug and trace, the
+    // password in clear at trace; only the bin's supervisor, which filters the worker's output, can redact them.
+    const run = await runBin(['--against-mock', '--provider-name', PROVIDER, '--broker-url', broker.url, '--log-level', level], brokerEnv, 40_000);
+    expect(run.stdout).toContain('13 verified, 0 failed, 0 not verifiable');
+    expect(run.stdout).toContain('User(***');
+    expect(run.stdout + run.stderr).not.toContain(BROKER_USER);
+    expectNoSecret(run);
+    expect(run.code).toBe(0);
+  }, 60_000);
+
   it('is refused by a broker behind basic auth without the right password', async () => {
     const run = await runPactBroker(['describe-pacticipant', '--name', CONSUMER], { ...brokerEnv, PACT_BROKER_PASSWORD: 'wrong-password' });
     expect(run.code).not.toBe(0);

@@ -30,7 +30,7 @@ async function withBroker<T>(branch: string, use: (broker: FakeBroker) => Promis
 }
 
 describe('pacts from a Pact Broker', () => {
-  it('sends the selectors, pending and WIP flags, and publishes the result with the version and branch', async () => {
+  it('sends the selectors, pending and WIP flags and the branch (publishing: publishing.spec.ts)', async () => {
     await withBroker('main', async (broker) => {
       const run = await runBin(
         [
@@ -40,13 +40,8 @@ describe('pacts from a Pact Broker', () => {
           '--enable-pending',
           '--include-wip-pacts-since',
           '2024-01-31',
-          '--publish-results',
-          '--provider-version',
-          'abc1234',
           '--provider-branch',
           'main',
-          '--build-url',
-          'https://ci.example/build/7',
         ],
         { PACT_BROKER_TOKEN: BROKER_TOKEN },
       );
@@ -64,15 +59,8 @@ describe('pacts from a Pact Broker', () => {
         providerVersionBranch: 'main',
       });
       expect(broker.calls.every((call) => call.authorization === `Bearer ${BROKER_TOKEN}`)).toBe(true);
-      expect(broker.calls.some((call) => call.method === 'PUT' && call.path === '/pacticipants/ecs-metadata-api/branches/main/versions/abc1234')).toBe(true);
-      const published = broker.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/verification-results'));
-      expect(published).toHaveLength(1);
-      expect(published[0]?.body).toMatchObject({
-        success: true,
-        providerApplicationVersion: 'abc1234',
-        buildUrl: 'https://ci.example/build/7',
-        testResults: Array.from({ length: 15 }, (_, index) => ({ interactionId: `interaction-${index}`, success: true })),
-      });
+      // The embedded mock never publishes (DECISIONS 2026-12-06).
+      expect(broker.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/verification-results'))).toEqual([]);
     });
   });
 
@@ -155,10 +143,9 @@ describe('pacts from a Pact Broker', () => {
           ['a request to set one metadata item (v2.1)', 'not-verifiable', ['a server with metadata exists']],
         ]);
         expect(decideExitCode(report).code).toBe(VerifierExitCode.NotVerifiable);
-        // The broker pact's writes ran, but none reached the server's metadata: nothing was arranged.
+        // The broker pact's writes never left the verifier: nothing was arranged, nothing may be written.
         const writes = mock.requestLog.filter((entry) => entry.method !== 'GET' && !entry.path.startsWith('/_admin'));
-        expect(writes.length).toBeGreaterThan(0);
-        expect(writes.every((entry) => entry.path === '/_ecs-metadata-verify/state-not-arranged')).toBe(true);
+        expect(writes).toEqual([]);
         expect(mock.admin.getServer(EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID)?.metadata).toEqual({ wj: 'True' });
       });
     });
@@ -221,11 +208,19 @@ describe('one pact by URL (--pact-url, the webhook flow)', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const pactUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pact.json`;
+    // A real endpoint with writes allowed: the embedded mock never publishes anyway.
+    const mock = await startMockProvider({ port: 0, fixture: DEFAULT_FIXTURE });
+    mock.admin.addToken(PROVIDER_TOKEN, EXAMPLE_PROJECT_ID);
     try {
       await expect(
-        verifyPacts({ provider: { kind: 'embedded-mock' }, source: { kind: 'pact-url', pactUrl, publishResults: true, providerVersion: 'p1', providerBranch: 'main' } }),
+        verifyPacts({
+          provider: { kind: 'endpoint', baseUrl: mock.url, token: PROVIDER_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, allowWrites: true },
+          source: { kind: 'pact-url', pactUrl, publishResults: true, providerVersion: 'p1', providerBranch: 'main' },
+        }),
       ).rejects.toThrow(/has no "pb:publish-verification-results" link/u);
+      expect(mock.requestLog.filter((entry) => entry.method !== 'GET')).toEqual([]);
     } finally {
+      await mock.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });

@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
-import { type BinRun, runBin } from './test-support/run-bin.js';
+import { type BinRun, endpointArgs, PACT_FILE, runBin } from './test-support/run-bin.js';
 import { startStubProvider } from './test-support/stub-provider.js';
 
 const TOKEN = 'cli-token-4b8e61d0a7f2';
@@ -68,6 +68,20 @@ describe('ecs-metadata-verify --provider-base-url (the mock started separately)'
     await mock.close();
   });
 
+  it('sends --header to the provider, keeps its value out of the output, and warns about a command-line --token', async () => {
+    const secret = 'tenant-secret-9d81f2';
+    const before = mock.requestLog.length;
+    const run = await runBin([...args, '--header', `X-Tenant: ${secret}`, '--log-level', 'info', '--pact-file', PACT_FILE]);
+
+    expect(run.code).toBe(8);
+    const sent = mock.requestLog.slice(before).filter((entry) => entry.path.includes('/servers/'));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((entry) => entry.headers['x-tenant'] === secret)).toBe(true);
+    expect(run.stdout + run.stderr).not.toContain(secret);
+    expect(run.stderr).toContain('warning: --token put a secret on the command line');
+    expectNoSecret(run);
+  });
+
   it('exits 8 without --allow-writes, listing each interaction it could not arrange with the reason', async () => {
     const junit = join(dir, 'real.xml');
     const run = await runBin([...args, '--junit', junit]);
@@ -78,16 +92,19 @@ describe('ecs-metadata-verify --provider-base-url (the mock started separately)'
     expect(run.stdout).toContain(`– a request for server metadata (v2) [given "${WITH_METADATA}"]: not verifiable, needs --allow-writes to arrange state "${WITH_METADATA}"`);
     expect(run.stdout).toContain(`– a request for the metadata of a server without metadata (v2.1) [given "${WITHOUT_METADATA}"]: not verifiable`);
     expect(run.stdout).toContain(
-      `– a request to merge metadata into a locked server (v2.1) [given "${LOCKED}"]: not verifiable, state "${LOCKED}" cannot be arranged through the metadata API`,
+      `– a request to merge metadata into a locked server (v2.1) [given "${LOCKED}"]: not verifiable, state "${LOCKED}" needs --allow-lock`,
     );
     // The native pact is verified only when asked for (--provider-name) against a real endpoint.
     expect(run.stdout).not.toContain('ECS native API');
     expect(run.stdout).toContain('2 verified, 0 failed, 13 not verifiable');
     expect(run.stderr).toContain(`--expect-skipped "${SKIPPED_STATES.join(',')}"`);
     const xml = await readFile(junit, 'utf8');
-    expect(testcases(xml)).toHaveLength(15);
+    // One per interaction, and the failing "verification run" of exit 8 (a CI widget must not show green).
+    expect(testcases(xml)).toHaveLength(16);
+    expect(xml).toMatch(/<testcase classname="[^"]*" name="verification run">\n\s+<error message="exit 8: /u);
     expect(xml.match(/<skipped message="not verifiable: needs --allow-writes/gu)).toHaveLength(11);
-    expect(xml.match(/<skipped message="not verifiable: state &quot;a (locked|building) server exists&quot; cannot be arranged/gu)).toHaveLength(2);
+    expect(xml.match(/<skipped message="not verifiable: state &quot;a building server exists&quot; cannot be arranged/gu)).toHaveLength(1);
+    expect(xml.match(/<skipped message="not verifiable: state &quot;a locked server exists&quot; needs --allow-lock/gu)).toHaveLength(1);
     expectNoSecret(run, xml);
   });
 
@@ -123,7 +140,7 @@ describe('ecs-metadata-verify --provider-name', () => {
     expect(run.stdout).toContain('3 verified, 0 failed, 0 not verifiable');
   });
 
-  it('verifies the native pact on a real endpoint when asked, the unknown-server interaction without writes', async () => {
+  it('verifies the native pact on a real endpoint when asked; without writes not even the unknown-server POST is sent', async () => {
     const mock = await startMockProvider({ port: 0, fixture: DEFAULT_FIXTURE });
     try {
       mock.admin.addToken(TOKEN, EXAMPLE_PROJECT_ID);
@@ -138,12 +155,11 @@ describe('ecs-metadata-verify --provider-name', () => {
         EXAMPLE_SERVER_ID,
         '--provider-name',
         'ecs-native-metadata-api',
-        '--expect-skipped',
-        WITH_METADATA,
       ]);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain('✓ a request to merge metadata into an unknown server through the ECS native API');
-      expect(run.stdout).toContain('1 verified, 0 failed, 2 not verifiable');
+      expect(run.code).toBe(8);
+      expect(run.stdout).toContain('a request to merge metadata into an unknown server through the ECS native API [given "no server exists"]: not verifiable, not sent: a POST request is sent only with --allow-writes');
+      expect(run.stdout).toContain('0 verified, 0 failed, 3 not verifiable');
+      expect(mock.requestLog.filter((entry) => entry.method !== 'GET' && !entry.path.startsWith('/_admin'))).toEqual([]);
       expectNoSecret(run);
     } finally {
       await mock.close();
@@ -152,6 +168,22 @@ describe('ecs-metadata-verify --provider-name', () => {
 });
 
 describe('ecs-metadata-verify against a broken provider', () => {
+  it("passes Pact's own output through the redactor, without colour codes off a terminal", async () => {
+    // The provider echoes the token it was sent into the body: Pact's own failure diff would print it.
+    const stub = await startStubProvider({ token: TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: { a: 'b' }, flaw: 'echo-token' });
+    try {
+      const run = await runBin([...endpointArgs(stub.url, TOKEN, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID), '--allow-writes', '--log-level', 'debug']);
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('Type mismatch: Expected ["***"] (Array)');
+      expect(run.stdout).toContain('Verifying a pact between ecs-metadata-client and ecs-metadata-api');
+      expect(run.stdout + run.stderr).not.toContain('\u001b[');
+      expectNoSecret(run);
+    } finally {
+      await stub.close();
+    }
+  });
+
   it('exits 1 and names the interaction and the mismatch, on stdout and in JUnit', async () => {
     const stub = await startStubProvider({ token: TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: { a: 'b' }, flaw: 'metadata-as-list' });
     try {
@@ -203,7 +235,7 @@ describe('ecs-metadata-verify interrupted', () => {
       );
 
       expect(run.code).toBe(130);
-      expect(run.stderr).toContain('verification interrupted');
+      expect(run.stderr).toContain(`interrupted; metadata of ${EXAMPLE_SERVER_ID} restored`);
       expect(stub.metadata()).toEqual({ keep: 'me' });
       expect(stub.requests.filter((request) => request.method === 'PUT').map((request) => request.body)).toEqual([
         JSON.stringify({ metadata: { wj: 'True' } }),
@@ -219,6 +251,10 @@ describe('ecs-metadata-verify interrupted', () => {
 describe('ecs-metadata-verify usage errors (exit 2, naming the flag)', () => {
   it.each([
     [['--against-mock', '--publish-results'], '--provider-version'],
+    [['--against-mock', '--log-level', 'loud'], '--log-level must be one of trace, debug, info, warn, error'],
+    [['--against-mock', '--header', 'no-colon'], '--header takes "Name: value"'],
+    [['--against-mock', '--header', 'X-Auth-Token: x'], '--header: The token goes in with the credentials'],
+    [['--against-mock', '--allow-lock'], '--allow-lock applies to --provider-base-url only'],
     [['--against-mock', '--publish-results', '--provider-version', 'abc123'], '--provider-branch'],
     [['--against-mock', '--publish-results', '--provider-version', 'abc123', '--provider-branch', 'main'], '--broker-url'],
     [['--against-mock', '--provider-base-url', 'http://127.0.0.1:9'], '--against-mock and --provider-base-url exclude each other'],
@@ -241,10 +277,24 @@ describe('ecs-metadata-verify usage errors (exit 2, naming the flag)', () => {
     expectNoSecret(run);
   });
 
+  it('accepts finding no pact only with --no-fail-if-no-pacts-found', async () => {
+    const empty = join(dir, 'empty');
+    await mkdir(empty, { recursive: true });
+    const pact = JSON.parse(await readFile(PACT_FILE, 'utf8')) as Record<string, unknown>;
+    await writeFile(join(empty, 'pact.json'), JSON.stringify({ ...pact, interactions: [] }));
+
+    expect((await runBin(['--against-mock', '--pact-dir', empty])).code).toBe(1);
+    const allowed = await runBin(['--against-mock', '--pact-dir', empty, '--no-fail-if-no-pacts-found']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('no pact found, and --no-fail-if-no-pacts-found accepts that');
+  });
+
   it('prints its usage with --help', async () => {
     const run = await runBin(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Exit codes: 0 all verified; 1 a mismatch or an error; 2 usage; 3 the broker refused the credentials');
+    expect(run.stdout).toContain('Exit codes: 0 all verified; 1 a mismatch or an error (also: results held back');
+    expect(run.stdout).toContain('3 the broker refused the credentials');
+    expect(run.stdout).toContain('10 a journal that cannot be used');
     expect(run.stdout).toContain('--pact-url URL');
   });
 });

@@ -4,6 +4,8 @@ import { BrokerError, type BrokerProblem } from './broker-error.js';
 import { type BrokerAuth, brokerSecrets } from './internal/broker-check.js';
 import { createRedactor, messageOf } from './internal/redact.js';
 import { writeJUnitReport } from './junit.js';
+import { JournalError, restoreFromJournal } from './restore.js';
+import { loadStateHandlers, type UserStateHandlers } from './state-handlers.js';
 import {
   type BrokerPactSource,
   type ConsumerVersionSelector,
@@ -33,7 +35,17 @@ Provider (one of):
     --token T                     X-Auth-Token for every request (env ECS_METADATA_TOKEN)
     --project-id ID               the token's project (env ECS_METADATA_PROJECT_ID)
     --server-id ID                an existing server of that project (env ECS_METADATA_SERVER_ID)
-    --allow-writes                replace the server's metadata to arrange states, restored afterwards
+    --allow-writes                replace the server's metadata to arrange states, restored afterwards;
+                                  the original is journaled first (path printed), and a journal left by
+                                  a killed run is restored from before anything else
+    --allow-lock                  with --allow-writes: arrange "a locked server exists" by locking the
+                                  server (Nova's POST /servers/{id}/action {"lock": null}), unlocked after
+                                  the interaction; journaled like the metadata
+    --journal FILE                the journal (default $XDG_STATE_HOME/ecs-metadata/verify-<hash>.ndjson)
+
+Recovery:
+  --restore FILE                  put the original journaled in FILE back on the server the provider
+                                  flags name, read it back, delete FILE; nothing else runs
 
 Pacts (default: the workspace's pacts/, or ./pacts outside the monorepo):
   --pact-dir DIR                  every ecs-metadata-api pact in DIR (repeatable)
@@ -49,23 +61,43 @@ Pacts (default: the workspace's pacts/, or ./pacts outside the monorepo):
     --enable-pending              failures of pending pacts do not fail the run
     --include-wip-pacts-since DATE
     --provider-branch BRANCH      the provider's branch (pending/WIP, and published)
-    --publish-results             publish the results; needs --provider-version and --provider-branch
+    --publish-results             publish the results; needs --provider-version and --provider-branch;
+                                  refused with --against-mock, --description or PACT_DESCRIPTION /
+                                  PACT_PROVIDER_STATE / PACT_PROVIDER_NO_STATE, --expect-skipped, and
+                                  held back (exit 1) when any interaction was not verifiable
     --provider-version VERSION    e.g. the commit SHA
     --build-url URL               published with the results
   --pact-url URL                  one pact on a broker, as its webhook passes it (\${pactbroker.pactUrl});
                                   the broker credentials and publishing flags apply, selectors do not
 
 Output:
-  --junit FILE                    also write a JUnit XML report
+  --junit FILE                    also write a JUnit XML report (a partial one when interrupted)
   --expect-skipped "A,B"          exit 0 instead of 8 when exactly these states were not arrangeable
+                                  (refused with --publish-results)
+  --description TEXT              run only the interaction with exactly this description (a literal,
+                                  escaped for Pact; PACT_DESCRIPTION is Pact's raw regex)
   --timeout MS                    per-request timeout (default 30000)
+  --state-handlers FILE           a module exporting (default, or "stateHandlers") handlers by provider
+                                  state name, {setup(params, target), teardown()}, for states the
+                                  verifier cannot arrange itself (e.g. "a building server exists")
+  --header "Name: value"          an extra header for every provider request (repeatable; the value is
+                                  treated as a secret)
+  --log-level LEVEL               Pact's log level: trace, debug, info, warn (default), error
+                                  (env PACT_LOG_LEVEL)
+  --no-fail-if-no-pacts-found     finding no pact is a success (exit 0) instead of a failure (exit 1);
+                                  --fail-if-no-pacts-found is the default
   -h, --help                      this text;  -V, --version
 
-Environment: PACT_LOG_LEVEL (default warn); PACT_DESCRIPTION / PACT_PROVIDER_STATE run one interaction.
-Exit codes: 0 all verified; 1 a mismatch or an error; 2 usage; 3 the broker refused the credentials
-(401/403); 5 the broker's answer is not the Pact Broker API; 6 the broker cannot be reached; 8 nothing
-failed but some interactions could not be arranged on this provider (each listed with its reason);
-130 interrupted.
+Environment: PACT_LOG_LEVEL (default warn); PACT_DESCRIPTION / PACT_PROVIDER_STATE (Pact's regexes) run
+some interactions; NO_COLOR drops colour codes (they are dropped anyway when stdout is not a terminal).
+Every secret is redacted from all output, Pact's own included. A --token, --broker-token or
+--broker-password on the command line prints a warning (ps, history).
+Exit codes: 0 all verified; 1 a mismatch or an error (also: results held back from the broker, metadata
+not restored); 2 usage; 3 the broker refused the credentials (401/403); 5 the broker's answer is not the
+Pact Broker API; 6 the broker cannot be reached; 8 nothing failed but some interactions were not
+verifiable (each listed with its reason); 10 a journal that cannot be used (corrupt, truncated, another
+server's or project's; nothing written); 130 SIGINT, 143 SIGTERM (metadata restored first:
+"interrupted; metadata of S restored").
 `;
 
 /** A stream the bin writes to. */
@@ -78,7 +110,7 @@ export interface VerifyCliIo {
   readonly stdout: VerifyOutputStream;
   readonly stderr: VerifyOutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Fires on SIGINT/SIGTERM: writes stop, changed metadata is restored, exit 130. */
+  /** Fires on SIGINT/SIGTERM: writes stop, changed metadata is restored, exit 130 (143 when its reason is `Error('terminated')`). */
   readonly signal?: AbortSignal;
   /** Where `./pacts` is looked for outside the monorepo; default `process.cwd()`. */
   readonly cwd?: string;
@@ -90,6 +122,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   'provider.token': '--token (or ECS_METADATA_TOKEN)',
   'provider.projectId': '--project-id (or ECS_METADATA_PROJECT_ID)',
   'provider.serverId': '--server-id (or ECS_METADATA_SERVER_ID)',
+  'provider.allowLock': '--allow-lock',
   'source.brokerUrl': '--broker-url',
   'source.pactUrl': '--pact-url',
   'source.brokerToken': '--broker-token (or PACT_BROKER_TOKEN)',
@@ -102,9 +135,13 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   'source.publishResults': '--publish-results',
   pactDir: '--pact-dir',
   pactFiles: '--pact-file',
-  logLevel: 'PACT_LOG_LEVEL',
+  logLevel: '--log-level (or PACT_LOG_LEVEL)',
   requestTimeoutMs: '--timeout',
   providers: '--provider-name',
+  description: '--description',
+  journalFile: '--journal',
+  providerHeaders: '--header',
+  stateHandlers: '--state-handlers',
 };
 
 const OPTIONS = {
@@ -114,6 +151,7 @@ const OPTIONS = {
   'project-id': { type: 'string' },
   'server-id': { type: 'string' },
   'allow-writes': { type: 'boolean' },
+  'allow-lock': { type: 'boolean' },
   'pact-dir': { type: 'string', multiple: true },
   'pact-file': { type: 'string', multiple: true },
   'provider-name': { type: 'string', multiple: true },
@@ -131,6 +169,14 @@ const OPTIONS = {
   'build-url': { type: 'string' },
   junit: { type: 'string' },
   'expect-skipped': { type: 'string' },
+  description: { type: 'string' },
+  journal: { type: 'string' },
+  restore: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  'state-handlers': { type: 'string' },
+  'log-level': { type: 'string' },
+  'fail-if-no-pacts-found': { type: 'boolean' },
+  'no-fail-if-no-pacts-found': { type: 'boolean' },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -163,7 +209,12 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
   } catch (error) {
     return fail(VerifierExitCode.Usage, `${messageOf(error)}\nRun "${BIN} --help" for the flags.`);
   }
-  secrets = [...secrets, flags.token, ...brokerSecrets(brokerAuthFrom(flags, io.env))];
+  secrets = [
+    ...secrets,
+    flags.token,
+    ...brokerSecrets(brokerAuthFrom(flags, io.env)),
+    ...(flags.header ?? []).map((header) => header.slice(header.indexOf(':') + 1).trim()),
+  ];
   if (flags.help === true) {
     io.stdout.write(VERIFY_USAGE);
     return VerifierExitCode.Verified;
@@ -173,26 +224,65 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
     return VerifierExitCode.Verified;
   }
 
+  const onCommandLine = (['token', 'broker-token', 'broker-password'] as const).filter((flag) => flags[flag] !== undefined).map((flag) => `--${flag}`);
+  if (onCommandLine.length > 0) {
+    // As the ecs-metadata CLI warns: a flag's value is in the process list and the shell history.
+    io.stderr.write(
+      `${BIN}: warning: ${onCommandLine.join(' and ')} put a secret on the command line, where other users can see it (ps, shell history); prefer the environment (ECS_METADATA_TOKEN, PACT_BROKER_TOKEN, PACT_BROKER_PASSWORD)\n`,
+    );
+  }
+  if (flags.restore !== undefined) {
+    return runRestore(flags, flags.restore, io, fail);
+  }
+
   let provider: ProviderTarget;
   let source: PactSource;
   let providers: ProviderName[];
   let expectSkipped: string[] | undefined;
   let requestTimeoutMs: number | undefined;
   let logLevel: LogLevel;
+  let providerHeaders: Record<string, string> | undefined;
+  let stateHandlers: UserStateHandlers | undefined;
   try {
     provider = providerFrom(flags, io.env);
     source = sourceFrom(flags, io.env);
     providers = providersFrom(flags, provider, source);
     expectSkipped = flags['expect-skipped'] === undefined ? undefined : splitList(flags['expect-skipped']);
+    if (expectSkipped !== undefined && flags['publish-results'] === true) {
+      // The broker records one success per pact version: it cannot be told that some were skipped.
+      throw usage(
+        '--expect-skipped',
+        '--expect-skipped and --publish-results exclude each other: the broker records one result per pact version and cannot be told that some interactions were skipped',
+      );
+    }
     requestTimeoutMs = timeoutFrom(flags.timeout);
-    logLevel = logLevelFrom(io.env['PACT_LOG_LEVEL']);
+    logLevel = flags['log-level'] === undefined ? logLevelFrom(io.env['PACT_LOG_LEVEL'], 'PACT_LOG_LEVEL') : logLevelFrom(flags['log-level'], '--log-level');
+    providerHeaders = headersFrom(flags.header);
+    stateHandlers = flags['state-handlers'] === undefined ? undefined : await loadStateHandlers(flags['state-handlers'], io.cwd);
+    if (flags['fail-if-no-pacts-found'] === true && flags['no-fail-if-no-pacts-found'] === true) {
+      throw usage('--fail-if-no-pacts-found', '--fail-if-no-pacts-found and --no-fail-if-no-pacts-found exclude each other');
+    }
   } catch (error) {
     return fail(VerifierExitCode.Usage, messageOf(error));
   }
 
   let report: VerificationReport;
   try {
-    report = await verifyPacts({ provider, source, providers, logLevel, requestTimeoutMs, signal: io.signal, cwd: io.cwd });
+    report = await verifyPacts({
+      provider,
+      source,
+      providers,
+      logLevel,
+      requestTimeoutMs,
+      signal: io.signal,
+      cwd: io.cwd,
+      description: flags.description,
+      journalFile: flags.journal,
+      providerHeaders,
+      stateHandlers,
+      failIfNoPactsFound: flags['no-fail-if-no-pacts-found'] !== true,
+      onNotice: (line) => io.stderr.write(`${BIN}: ${createRedactor(secrets)(line)}\n`),
+    });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ValidationError) {
       const setting = error instanceof ConfigError ? error.setting : error.parameter;
@@ -201,8 +291,27 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
     if (error instanceof BrokerError) {
       return fail(BROKER_EXIT_CODES[error.problem], error.message);
     }
+    if (error instanceof JournalError) {
+      return fail(VerifierExitCode.Journal, error.message);
+    }
     if (error instanceof AbortError) {
-      return fail(VerifierExitCode.Interrupted, error.message);
+      const code = io.signal?.reason instanceof Error && io.signal.reason.message === 'terminated' ? VerifierExitCode.Terminated : VerifierExitCode.Interrupted;
+      if (flags.junit !== undefined) {
+        // A partial report: the run's one test case fails with what the interrupt left.
+        const partial: VerificationReport = {
+          provider: providers.join(', '),
+          target: provider.kind,
+          providerBaseUrl: provider.kind === 'endpoint' ? provider.baseUrl : '',
+          pactSources: [],
+          interactions: [],
+          errors: [error.message],
+          notices: [],
+          publishRequested: false,
+          metadataRestored: undefined,
+        };
+        await writeJUnitReport(partial, flags.junit).catch((junitError: unknown) => io.stderr.write(`${BIN}: cannot write the JUnit report ${flags.junit}: ${messageOf(junitError)}\n`));
+      }
+      return fail(code, error.message);
     }
     return fail(VerifierExitCode.Failed, `verification failed: ${messageOf(error)}`);
   }
@@ -213,7 +322,9 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
   code = decision.code;
   if (flags.junit !== undefined) {
     try {
-      await writeJUnitReport(report, flags.junit);
+      // Exit 8 fails the report's "verification run" test case, so a CI widget does not show all green.
+      const junitReport = decision.code === VerifierExitCode.NotVerifiable ? { ...report, errors: [...report.errors, `exit 8: ${decision.reason}`] } : report;
+      await writeJUnitReport(junitReport, flags.junit);
     } catch (error) {
       io.stderr.write(`${BIN}: cannot write the JUnit report ${flags.junit}: ${messageOf(error)}\n`);
       code = VerifierExitCode.Failed;
@@ -228,13 +339,39 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
   return code;
 }
 
+/** `--restore JOURNAL`: puts a journaled original back on the server the flags name. */
+async function runRestore(flags: Flags, file: string, io: VerifyCliIo, fail: (code: number, message: string) => number): Promise<number> {
+  let provider: ProviderTarget;
+  try {
+    provider = providerFrom(flags, io.env);
+    if (provider.kind !== 'endpoint') {
+      throw usage('--restore', '--restore needs the endpoint and server the journal was written for (--provider-base-url ...), not --against-mock');
+    }
+  } catch (error) {
+    return fail(VerifierExitCode.Usage, messageOf(error));
+  }
+  try {
+    const result = await restoreFromJournal(provider, file, { requestTimeoutMs: timeoutFrom(flags.timeout) });
+    io.stdout.write(result.restored ? `metadata of ${provider.serverId} restored from ${result.file}\n` : `${result.file} holds nothing to restore; nothing was written\n`);
+    return VerifierExitCode.Verified;
+  } catch (error) {
+    if (error instanceof JournalError) {
+      return fail(VerifierExitCode.Journal, error.message);
+    }
+    if (error instanceof ConfigError) {
+      return fail(VerifierExitCode.Usage, `${FLAG_OF_SETTING[error.setting] ?? error.setting}: ${error.message}`);
+    }
+    return fail(VerifierExitCode.Failed, `could not restore from ${file}: ${messageOf(error)}`);
+  }
+}
+
 function providerFrom(flags: Flags, env: VerifyCliIo['env']): ProviderTarget {
   const againstMock = flags['against-mock'] === true;
   if (againstMock && flags['provider-base-url'] !== undefined) {
     throw usage('--against-mock', '--against-mock and --provider-base-url exclude each other: choose one provider');
   }
   if (againstMock) {
-    for (const flag of ['token', 'project-id', 'server-id', 'allow-writes'] as const) {
+    for (const flag of ['token', 'project-id', 'server-id', 'allow-writes', 'allow-lock'] as const) {
       if (flags[flag] !== undefined) {
         throw usage(`--${flag}`, `--${flag} applies to --provider-base-url only: the embedded mock brings its own token and servers`);
       }
@@ -257,7 +394,7 @@ function providerFrom(flags: Flags, env: VerifyCliIo['env']): ProviderTarget {
   if (serverId === undefined || serverId === '') {
     throw usage('--server-id', '--server-id (or ECS_METADATA_SERVER_ID), an existing server, is required with --provider-base-url');
   }
-  return { kind: 'endpoint', baseUrl, token, projectId, serverId, allowWrites: flags['allow-writes'] === true };
+  return { kind: 'endpoint', baseUrl, token, projectId, serverId, allowWrites: flags['allow-writes'] === true, allowLock: flags['allow-lock'] === true };
 }
 
 /** The exit code of each way a broker can fail (the CLI's table: 3 auth, 5 bad answer, 6 network). */
@@ -411,13 +548,29 @@ function timeoutFrom(value: string | undefined): number | undefined {
   return ms;
 }
 
-function logLevelFrom(value: string | undefined): LogLevel {
+function logLevelFrom(value: string | undefined, source: string): LogLevel {
   if (value === undefined || value === '') {
     return 'warn';
   }
   const level = value.toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(level)) {
-    throw usage('PACT_LOG_LEVEL', `PACT_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+    throw usage(source, `${source} must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
   }
   return level;
+}
+
+/** `--header 'Name: value'` (repeatable) as a map; the library checks names and values. */
+function headersFrom(values: readonly string[] | undefined): Record<string, string> | undefined {
+  if (values === undefined) {
+    return undefined;
+  }
+  const headers: Record<string, string> = {};
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    if (colon <= 0) {
+      throw usage('--header', `--header takes "Name: value", got "${value.slice(0, 40)}"`);
+    }
+    headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
+  }
+  return headers;
 }

@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 export { verifyPacts } from './verify-pacts.js';
+export { JournalError, restoreFromJournal, type RestoreResult } from './restore.js';
+export { checkStateHandlers, loadStateHandlers, type StateHandlerIds, type StateHandlerTarget, type UserStateHandler, type UserStateHandlers } from './state-handlers.js';
 export {
   DEFAULT_CONSUMER_VERSION_SELECTORS,
   DEFAULT_REQUEST_TIMEOUT_MS,

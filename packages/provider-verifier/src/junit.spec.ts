@@ -57,14 +57,14 @@ describe('toJUnitXml', () => {
   it('writes one testcase per interaction: failures, pending as skipped, not verifiable as skipped, run errors as error', () => {
     const xml = toJUnitXml(REPORT);
     expect(xml).toContain('<testsuites name="ecs-metadata-verify ecs-metadata-api" tests="5" failures="1" errors="1" skipped="2">');
-    expect(xml).toContain('<testcase classname="ecs-metadata-client → ecs-metadata-api" name="a &lt;verified&gt; one" time="0.012"/>');
+    expect(xml).toContain('<testcase classname="ecs-metadata-api.ecs-metadata-client" name="a &lt;verified&gt; one" time="0.012"/>');
     expect(xml).toContain(
       '<failure message="$.metadata: Type mismatch: Expected [&quot;a&quot;] (Array)">Given a server with metadata exists\n' +
         '$.metadata: Type mismatch: Expected [&quot;a&quot;] (Array)\nstatus: expected 404 but was 200\ufffd</failure>',
     );
     expect(xml).toContain('<skipped message="pending: status: expected 200 but was 500">');
     expect(xml).toContain('name="a skipped one&apos;s" time="0.000">\n      <skipped message="not verifiable: needs --allow-writes to arrange state &quot;a server without metadata exists&quot;"/>');
-    expect(xml).toContain('<testcase classname="ecs-metadata-client → ecs-metadata-api" name="verification run">');
+    expect(xml).toContain('<testcase classname="ecs-metadata-api.ecs-metadata-client" name="verification run">');
     expect(xml).toContain('<error message="Could not restore the metadata of server s-1: HTTP 500">');
     expect(xml.match(/<testcase /gu)).toHaveLength(5);
   });

@@ -6,23 +6,29 @@ import type { InteractionOutcome, VerificationReport } from './report.js';
 /**
  * The report as JUnit XML: one `<testcase>` per interaction (a failure as `<failure>`, a
  * not-verifiable interaction as `<skipped>` with its reason), grouped in one `<testsuite>` per
- * consumer, plus a `verification run` testcase with an `<error>` per run error.
+ * consumer and provider (classname `provider.consumer`, dots in the names made `_`), plus a `verification run` testcase with an `<error>` per run error.
  */
 export function toJUnitXml(report: VerificationReport): string {
-  const groups = new Map<string, InteractionOutcome[]>();
+  const groups = new Map<string, { readonly classname: string; readonly outcomes: InteractionOutcome[] }>();
+  const groupOf = (consumer: string, provider: string) => {
+    const name = `${consumer} → ${provider}`;
+    // CI tools split a classname at its dots: package = provider, class = consumer.
+    const group = groups.get(name) ?? { classname: `${provider.replace(/\./gu, '_')}.${consumer.replace(/\./gu, '_')}`, outcomes: [] };
+    groups.set(name, group);
+    return group;
+  };
   for (const outcome of report.interactions) {
-    const suite = `${outcome.consumer ?? 'pact'} → ${outcome.provider ?? report.provider}`;
-    groups.set(suite, [...(groups.get(suite) ?? []), outcome]);
+    groupOf(outcome.consumer ?? 'pact', outcome.provider ?? report.provider).outcomes.push(outcome);
   }
   if (report.errors.length > 0 && groups.size === 0) {
-    groups.set(`pact → ${report.provider}`, []);
+    groupOf('pact', report.provider);
   }
-  const suites = [...groups].map(([name, outcomes], index) => {
+  const suites = [...groups].map(([name, { classname, outcomes }], index) => {
     const errors = index === 0 ? report.errors : [];
-    const cases = outcomes.map((outcome) => testcase(name, outcome));
+    const cases = outcomes.map((outcome) => testcase(classname, outcome));
     if (errors.length > 0) {
       cases.push(
-        `    <testcase classname="${escapeXml(name)}" name="verification run">\n` +
+        `    <testcase classname="${escapeXml(classname)}" name="verification run">\n` +
           errors.map((error) => `      <error message="${escapeXml(firstLine(error))}">${escapeXml(error)}</error>\n`).join('') +
           '    </testcase>',
       );
@@ -45,8 +51,8 @@ export function toJUnitXml(report: VerificationReport): string {
   );
 }
 
-function testcase(suite: string, outcome: InteractionOutcome): string {
-  const open = `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(outcome.description)}" time="${seconds(outcome.durationMs ?? 0)}"`;
+function testcase(classname: string, outcome: InteractionOutcome): string {
+  const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(outcome.description)}" time="${seconds(outcome.durationMs ?? 0)}"`;
   switch (outcome.status) {
     case 'verified':
       return `${open}/>`;

@@ -1,5 +1,6 @@
 import { ConfigError, encodePathSegment, normalizeEndpoint, projectIdSchema } from '@ecs-metadata/core';
 import { NATIVE_PROVIDER_NAME, PROVIDER_NAME } from './internal/contract.js';
+import { checkStateHandlers, type UserStateHandlers } from './state-handlers.js';
 
 /** Pact's log levels; `PACT_LOG_LEVEL` in the bin. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -33,6 +34,12 @@ export interface EndpointTarget {
    * needing those states are reported as not verifiable.
    */
   readonly allowWrites?: boolean;
+  /**
+   * Arrange `a locked server exists` by locking the server with Nova's server action API
+   * (`{"lock": null}`, unlocked after the interaction with `{"unlock": null}`), each journaled
+   * first; needs `allowWrites`. Default `false`: those interactions are not verifiable.
+   */
+  readonly allowLock?: boolean;
 }
 
 /** Where the provider runs. */
@@ -121,6 +128,44 @@ export interface VerifyPactsOptions {
    * §3.8). Default `['ecs-metadata-api']`. A local source must hold a pact for each.
    */
   readonly providers?: readonly ProviderName[];
+  /**
+   * Run only the interactions whose description is exactly this text. Pact's core reads
+   * `PACT_DESCRIPTION` as a regular expression; this is escaped and anchored for it, so
+   * `a request for server metadata (v2)` matches itself and nothing else. Publishing is refused
+   * with it (a filtered run verifies part of a pact).
+   */
+  readonly description?: string;
+  /**
+   * The crash journal of a real endpoint's original metadata (with `allowWrites`); default
+   * `$XDG_STATE_HOME/ecs-metadata/verify-<hash of endpoint, project, server>.ndjson`. A journal
+   * left there by a run that did not finish is restored from before anything else.
+   */
+  readonly journalFile?: string;
+  /**
+   * Extra headers put into every request sent to the provider (an API gateway's key, a tenant
+   * header); their values are treated as secrets (never printed). Not `X-Auth-Token`.
+   */
+  readonly providerHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Whether finding no pact at all fails the run (default `true`): a broker that selected nothing
+   * is usually a wrong provider name or selector. `false` makes it a success with nothing verified.
+   */
+  readonly failIfNoPactsFound?: boolean;
+  /**
+   * Handlers for provider states the built-ins cannot arrange on this provider (see
+   * `UserStateHandler`); a state they arrange counts as arranged by the verifier.
+   */
+  readonly stateHandlers?: UserStateHandlers;
+  /** Told, one line each, what the run does to the provider outside Pact: the journal's path, a recovery. */
+  readonly onNotice?: (line: string) => void;
+}
+
+/** The environment variables through which Pact's core runs only some interactions. */
+export const PACT_FILTER_VARIABLES: readonly string[] = Object.freeze(['PACT_DESCRIPTION', 'PACT_PROVIDER_STATE', 'PACT_PROVIDER_NO_STATE']);
+
+/** `text` as a regular expression that matches exactly it (what `PACT_DESCRIPTION` needs for a literal description). */
+export function literalPattern(text: string): string {
+  return `^${text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}$`;
 }
 
 /** The providers of the contract (DECISIONS "Contract"). */
@@ -145,6 +190,9 @@ export function validateVerifyOptions(options: VerifyPactsOptions): void {
     if (!projectIdSchema.safeParse(provider.projectId).success) {
       throw new ConfigError('provider.projectId', 'A project id is required for a real endpoint: 1-64 lower-case hex digits and "-"');
     }
+    if (provider.allowLock === true && provider.allowWrites !== true) {
+      throw new ConfigError('provider.allowLock', 'Locking the server to arrange a state needs writes allowed too');
+    }
     try {
       encodePathSegment('serverId', provider.serverId);
     } catch (error) {
@@ -168,10 +216,56 @@ export function validateVerifyOptions(options: VerifyPactsOptions): void {
   if (options.requestTimeoutMs !== undefined && !(Number.isInteger(options.requestTimeoutMs) && options.requestTimeoutMs > 0)) {
     throw new ConfigError('requestTimeoutMs', 'The request timeout must be a positive number of milliseconds');
   }
+  if (options.stateHandlers !== undefined) {
+    checkStateHandlers(options.stateHandlers, 'stateHandlers');
+  }
+  if (options.providerHeaders !== undefined) {
+    validateProviderHeaders(options.providerHeaders);
+  }
+  if (options.description !== undefined && (typeof options.description !== 'string' || options.description === '')) {
+    throw new ConfigError('description', 'The description filter is the non-empty description of an interaction');
+  }
   if (source?.kind === 'broker' || source?.kind === 'pact-url') {
     validateBrokerSource(source, provider);
+    if (source.publishResults === true) {
+      validatePublishing(options);
+    }
   } else if (source !== undefined && source.kind !== 'local') {
     throw new ConfigError('source', 'The pact source is local files, a broker, or a pact URL on a broker');
+  }
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/u;
+
+function validateProviderHeaders(headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      throw new ConfigError('providerHeaders', `"${name}" is not a header name`);
+    }
+    if (name.toLowerCase() === 'x-auth-token') {
+      throw new ConfigError('providerHeaders', 'The token goes in with the credentials, not as a custom header');
+    }
+    if (typeof value !== 'string' || !/^[\x20-\x7e\t]*$/u.test(value)) {
+      throw new ConfigError('providerHeaders', `The value of header "${name}" must be visible ASCII`);
+    }
+  }
+}
+
+/**
+ * Publishing is refused where the result could not be honest (DECISIONS 2026-12-06 "Verifier
+ * publishing"): from the embedded mock (it is not the provider the broker knows), and with an
+ * interaction filter (part of a pact verified is recorded as the whole pact's result).
+ */
+function validatePublishing(options: VerifyPactsOptions): void {
+  if (options.provider.kind === 'embedded-mock') {
+    throw new ConfigError(
+      'source.publishResults',
+      'Results are not published from the embedded mock: the broker would record the mock as the real provider (this clears pending pacts and misleads can-i-deploy)',
+    );
+  }
+  const filters = [...(options.description === undefined ? [] : ['the description filter']), ...PACT_FILTER_VARIABLES.filter((name) => nonEmpty(process.env[name]))];
+  if (filters.length > 0) {
+    throw new ConfigError('source.publishResults', `Results are not published from a filtered run (${filters.join(', ')}): only part of each pact would be verified`);
   }
 }
 

@@ -1,11 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, type MockProvider, startMockProvider } from '@ecs-metadata/mock-provider';
-import { ENDPOINT_UNARRANGEABLE_STATES } from './internal/contract.js';
 import { type FakeBroker, startFakeBroker } from './test-support/fake-broker.js';
 import { PACT_FILE, runProcess } from './test-support/run-bin.js';
 
@@ -19,6 +18,30 @@ const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
 const SECTION = '## Contract pipeline';
 const BROKER_TOKEN = 'pipeline-broker-token-31e0c2';
 const PROVIDER_TOKEN = 'pipeline-provider-token-8d2b47';
+const STATE_HANDLERS = 'state-handlers.mjs';
+
+/**
+ * The gateway team's `--state-handlers` module for the one state no endpoint can arrange by itself:
+ * it holds the server in `building` through the mock's admin API (standing in for a test cloud's
+ * operator tooling) and puts it back afterwards.
+ */
+const BUILDING_HANDLER = `
+let restore;
+export default {
+  'a building server exists': {
+    async setup(params, target) {
+      const url = \`\${target.baseUrl}/_admin/projects/\${target.projectId}/servers/\${target.serverId}\`;
+      const put = (body) => fetch(url, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const saved = await (await fetch(url)).json();
+      restore = () => put({ metadata: saved.metadata, vmState: saved.vmState, locked: saved.locked });
+      await put({ metadata: params.metadata ?? {}, vmState: 'building' });
+    },
+    async teardown() {
+      await restore?.();
+    },
+  },
+};
+`;
 
 /** The fenced `sh` blocks of one `## ` section of a Markdown text, in order. */
 function shellBlocksOf(markdown: string, heading: string): string[] {
@@ -39,11 +62,10 @@ let blocks: string[];
 beforeAll(async () => {
   blocks = shellBlocksOf(await readFile(join(WORKSPACE, 'README.md'), 'utf8'), SECTION);
   dir = await mkdtemp(join(tmpdir(), 'readme-pipeline-'));
-  // The pacts a gateway can arrange (PACT_DIR): a real endpoint cannot lock a server or keep it building.
-  const pact = JSON.parse(await readFile(PACT_FILE, 'utf8')) as { interactions: { providerStates?: { name: string }[] }[] };
-  pact.interactions = pact.interactions.filter((interaction) => !(interaction.providerStates ?? []).some((state) => ENDPOINT_UNARRANGEABLE_STATES.has(state.name)));
+  // The consumer publishes the committed contract of the provider that verifies through the broker.
   await mkdir(join(dir, 'pacts'));
-  await writeFile(join(dir, 'pacts', 'ecs-metadata-client-ecs-metadata-api.json'), JSON.stringify(pact));
+  await copyFile(PACT_FILE, join(dir, 'pacts', basename(PACT_FILE)));
+  await writeFile(join(dir, STATE_HANDLERS), BUILDING_HANDLER);
   mock = await startMockProvider({ port: 0, host: '127.0.0.1', fixture: DEFAULT_FIXTURE });
   mock.admin.addToken(PROVIDER_TOKEN, EXAMPLE_PROJECT_ID);
   broker = await startFakeBroker({ auth: { token: BROKER_TOKEN } });
@@ -73,6 +95,7 @@ function ciEnvironment(): Record<string, string> {
     ECS_METADATA_TOKEN: PROVIDER_TOKEN,
     ECS_METADATA_PROJECT_ID: EXAMPLE_PROJECT_ID,
     ECS_METADATA_SERVER_ID: EXAMPLE_SERVER_ID,
+    PROVIDER_STATE_HANDLERS: join(dir, STATE_HANDLERS),
     PACT_URL: pact === undefined ? '' : `${broker.url}/pacts/provider/${pact.provider}/consumer/${pact.consumer}/pact-version/${pact.sha}`,
     npm_config_update_notifier: 'false',
   };

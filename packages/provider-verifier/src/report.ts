@@ -61,6 +61,8 @@ export interface VerificationReport {
    * was before the run; `undefined` when nothing was changed.
    */
   readonly metadataRestored: boolean | undefined;
+  /** Whether a run that found no pact fails (`VerifyPactsOptions.failIfNoPactsFound`); default `true`. */
+  readonly failIfNoPactsFound?: boolean;
 }
 
 /** The verifier's exit codes (DECISIONS "Contract"). */
@@ -79,8 +81,12 @@ export const VerifierExitCode = {
   BrokerUnreachable: 6,
   /** Nothing failed, but some interactions could not be arranged on this provider. */
   NotVerifiable: 8,
-  /** Interrupted (SIGINT or SIGTERM); changed metadata was restored first. */
+  /** A crash journal cannot be used (corrupt, truncated, another server's or project's); nothing was written. */
+  Journal: 10,
+  /** Interrupted by SIGINT; changed metadata was restored first. */
   Interrupted: 130,
+  /** Terminated by SIGTERM; changed metadata was restored first. */
+  Terminated: 143,
 } as const;
 
 /** The exit code of a report, and a one-line reason for it. */
@@ -115,6 +121,9 @@ export function decideExitCode(report: VerificationReport, expectSkipped?: reado
   if (failed > 0 || report.errors.length > 0) {
     const parts = [failed > 0 ? `${failed} interaction(s) failed` : '', report.errors.length > 0 ? `${report.errors.length} error(s)` : ''];
     return { code: VerifierExitCode.Failed, reason: parts.filter((part) => part !== '').join(' and ') };
+  }
+  if (report.interactions.length === 0 && report.failIfNoPactsFound === false) {
+    return { code: VerifierExitCode.Verified, reason: 'no pact found, and --no-fail-if-no-pacts-found accepts that' };
   }
   if (report.interactions.length === 0) {
     return { code: VerifierExitCode.Failed, reason: 'Pact verified no interaction: a pact with none, or the wrong provider name' };

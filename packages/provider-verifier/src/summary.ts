@@ -1,7 +1,7 @@
 import type { InteractionOutcome, VerificationReport } from './report.js';
 
 /**
- * The human summary of a report: one line per interaction (`✓` verified, `✗` failed with each
+ * The human summary of a report: under a `consumer → provider:` line, one line per interaction (`✓` verified, `✗` failed with each
  * mismatch below it, `–` not verifiable with the reason), then the run's errors and the counts.
  */
 export function formatSummary(report: VerificationReport): string {
@@ -10,7 +10,14 @@ export function formatSummary(report: VerificationReport): string {
   lines.push(`Provider ${report.provider} at ${where}`);
   lines.push(`Pacts: ${report.pactSources.join(', ') || '(none)'}`);
   lines.push('');
+  let group: string | undefined;
   for (const outcome of report.interactions) {
+    // Each consumer's interactions under its name (broker runs mix consumers).
+    const name = `${outcome.consumer ?? 'unknown consumer'} → ${outcome.provider ?? report.provider}`;
+    if (name !== group) {
+      lines.push(`${name}:`);
+      group = name;
+    }
     lines.push(...formatOutcome(outcome));
   }
   if (report.errors.length > 0) {

@@ -39,7 +39,8 @@ const NATIVE = [
   'a request to merge metadata into an unknown server through the ECS native API',
   'a request to merge metadata through the ECS native API',
 ];
-const CANNOT_LOCK = (state: string): string => `state "${state}" cannot be arranged through the metadata API (lock the server or keep it building by other means)`;
+const CANNOT_BUILD = (state: string): string => `state "${state}" cannot be arranged through the API (keep the server building by other means)`;
+const NEEDS_LOCK = (state: string): string => `state "${state}" needs --allow-lock (with --allow-writes): the verifier then locks the server through Nova's server action API, and unlocks it after the interaction`;
 
 const STUB_TOKEN = 'stub-token-7f3a9c2e51';
 const ORIGINAL = { owner: 'jonas', env: 'prod' };
@@ -192,8 +193,8 @@ describe('verifyPacts against a real endpoint', () => {
     ] as const) {
       expect(outcomes[description]).toMatchObject({ status: 'not-verifiable', reason: `needs --allow-writes to arrange state "${state}"`, unarrangeableStates: [state] });
     }
-    expect(outcomes[MERGE_LOCKED]).toMatchObject({ status: 'not-verifiable', reason: CANNOT_LOCK(LOCKED), unarrangeableStates: [LOCKED] });
-    expect(outcomes[REPLACE_BUILDING]).toMatchObject({ status: 'not-verifiable', reason: CANNOT_LOCK(BUILDING), unarrangeableStates: [BUILDING] });
+    expect(outcomes[MERGE_LOCKED]).toMatchObject({ status: 'not-verifiable', reason: NEEDS_LOCK(LOCKED), unarrangeableStates: [LOCKED] });
+    expect(outcomes[REPLACE_BUILDING]).toMatchObject({ status: 'not-verifiable', reason: CANNOT_BUILD(BUILDING), unarrangeableStates: [BUILDING] });
     expect(report.interactions.filter((outcome) => outcome.status === 'verified')).toHaveLength(2);
     expect(skippedStates(report)).toEqual([BUILDING, LOCKED, FULL, WITH_METADATA, WITHOUT_METADATA]);
     expect(decideExitCode(report).code).toBe(VerifierExitCode.NotVerifiable);

@@ -1,21 +1,26 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortError, ConfigError, normalizeEndpoint } from '@ecs-metadata/core';
+import { AbortError, ConfigError, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID, type Metadata, normalizeEndpoint } from '@ecs-metadata/core';
 import { DEFAULT_FIXTURE, DEMO_TOKEN, startMockProvider } from '@ecs-metadata/mock-provider';
 import type { VerifierOptions } from '@pact-foundation/pact';
 import { type BrokerAsk, brokerSecrets, checkBrokerIndex, fetchBrokerPact } from './internal/broker-check.js';
-import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, unarrangeableReason, WRITE_STATES } from './internal/contract.js';
+import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, STATE_LOCKED_SERVER, unarrangeableReason, WRITE_STATES } from './internal/contract.js';
 import { defaultPactDir, type LocalPact, type PactInteraction, readLocalPacts, writeFilteredPact } from './internal/pact-files.js';
 import { type CoreInteractionResult, type CoreRunResult, parseCoreResult } from './internal/pact-result.js';
 import { createRedactor, messageOf, type Redactor } from './internal/redact.js';
+import { startBrokerGate } from './internal/broker-gate.js';
 import { createRequestFilter } from './internal/request-filter.js';
+import type { EndpointServer } from './internal/endpoint-metadata.js';
+import { type JournalWriter, removeJournal } from './internal/journal-file.js';
+import { defaultJournalFile, journalOriginal, recoverFromJournal } from './internal/metadata-journal.js';
 import { type JournalEntry, RunJournal } from './internal/run-journal.js';
 import { createEndpointArranger, createMockArranger, type FinishResult, type StateArranger } from './internal/state-arrangers.js';
 import {
   type BrokerPactSource,
   DEFAULT_CONSUMER_VERSION_SELECTORS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  literalPattern,
   type LocalPactSource,
   type PactSource,
   type PactUrlSource,
@@ -25,6 +30,7 @@ import {
   type VerifyPactsOptions,
 } from './options.js';
 import type { InteractionOutcome, NotVerifiableInteraction, VerificationReport } from './report.js';
+import { type StateHandlerTarget, type UserStateHandlers, withUserStateHandlers } from './state-handlers.js';
 
 /** Pact's HTTP state handlers: a setup and a teardown per provider state. */
 type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
@@ -72,6 +78,14 @@ interface PactRun {
  *   results are published only when asked, and only for broker pacts. Its index is asked first.
  * - Pact URL (the webhook flow): the one pact at that URL, fetched first to learn its provider;
  *   results are published to that pact version.
+ * - Publishing (broker or pact URL): Pact talks to the broker through a loopback gate that holds
+ *   the result back when any interaction was not verifiable.
+ * - Writes: a request other than a read reaches the provider only when every state of its
+ *   interaction was arranged by the verifier in this run, writes are allowed, and its path names
+ *   the server arranged; anything else is answered by the request filter and reported not
+ *   verifiable (`not sent: ...`). With `allowWrites` the original metadata is checked and
+ *   journaled (`journalFile`) before the first write, and a journal left by a run that did not
+ *   finish is restored from first.
  *
  * Sets `PACT_DO_NOT_TRACK=true` (Pact's core would send usage events). While Pact runs it also
  * adjusts the environment Pact's core reads behind the options: `PACT_BROKER_BASE_URL` is hidden
@@ -89,11 +103,14 @@ interface PactRun {
  * process.exitCode = decideExitCode(report).code;
  * ```
  *
- * @throws {ConfigError} before anything starts: an invalid option (its `setting` names it), a
+ * @throws {ConfigError} before anything starts (nothing written): an invalid option (its `setting` names it), an
+ *   original metadata that could not be written back, a
  *   missing pact file or directory, or no pact for `ecs-metadata-api` in it.
  * @throws {BrokerError} before anything starts: the broker (or the pact URL) is unreachable,
  *   refuses the credentials, or does not answer as a Pact Broker.
- * @throws {AbortError} when `signal` aborts; writes stop and the metadata is restored first.
+ * @throws {AbortError} when `signal` aborts; writes stop (an arranging write on the wire is awaited)
+ *   and the metadata is restored first; the message is `interrupted; metadata of S restored`.
+ * @throws {JournalError} when a journal left at `journalFile` cannot be used; nothing is written.
  */
 export async function verifyPacts(options: VerifyPactsOptions): Promise<VerificationReport> {
   validateVerifyOptions(options);
@@ -103,7 +120,11 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   // A broker, or one pact on a broker (the webhook flow): the credentials and publishing options.
   const remote = source.kind === 'local' ? undefined : source;
   const broker = source.kind === 'broker' ? source : undefined;
-  const redact = createRedactor([provider.kind === 'endpoint' ? provider.token : undefined, ...brokerSecrets(remote ?? {})]);
+  const redact = createRedactor([
+    provider.kind === 'endpoint' ? provider.token : undefined,
+    ...brokerSecrets(remote ?? {}),
+    ...Object.values(options.providerHeaders ?? {}),
+  ]);
   const ask: BrokerAsk = {
     brokerToken: remote?.brokerToken,
     brokerUsername: remote?.brokerUsername,
@@ -119,25 +140,39 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   }
   const providers = remote?.kind === 'pact-url' ? await providersOfPactUrl(remote, options.providers ?? [PROVIDER_NAME], ask) : (options.providers ?? [PROVIDER_NAME]);
   // Local pacts are read, and refused, before anything is started.
-  const local = source.kind === 'local' ? await planLocalPacts(source, provider, options.cwd ?? process.cwd(), providers) : undefined;
+  const local = source.kind === 'local' ? await planLocalPacts(source, provider, options.cwd ?? process.cwd(), providers, options.stateHandlers) : undefined;
+  // Pact's core reaches the broker only through the publishing gate, which stands for this URL.
+  const upstream = remote === undefined ? undefined : remote.kind === 'broker' ? remote.brokerUrl : new URL(remote.pactUrl).origin;
 
   const cleanups: (() => Promise<void>)[] = [];
   const runs: ProviderRun[] = [];
   let baseUrl = '';
+  let crashJournal: JournalWriter | undefined;
   try {
     let token: string;
+    // The embedded mock is the verifier's own: its states are always written into its store.
+    const writePolicy = { allowWrites: provider.kind === 'embedded-mock' || provider.allowWrites === true };
     let newArranger: (journal: RunJournal) => StateArranger;
+    let handlerTarget: StateHandlerTarget;
     if (provider.kind === 'embedded-mock') {
       const mock = await startMockProvider({ port: 0, host: '127.0.0.1', fixture: DEFAULT_FIXTURE });
       cleanups.push(() => mock.close());
       baseUrl = mock.url;
       token = DEMO_TOKEN;
       newArranger = () => createMockArranger(mock.admin, DEMO_TOKEN);
+      handlerTarget = { baseUrl, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID };
     } else {
       baseUrl = normalizeEndpoint(provider.baseUrl);
       token = provider.token;
       const server = { baseUrl, token, projectId: provider.projectId, serverId: provider.serverId, timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
-      newArranger = (journal) => createEndpointArranger(server, { allowWrites: provider.allowWrites === true, journal, signal: options.signal });
+      let original: Metadata | undefined;
+      if (provider.allowWrites === true) {
+        ({ original, writer: crashJournal } = await prepareWrites(server, options));
+      }
+      const allowLock = provider.allowLock === true;
+      handlerTarget = { baseUrl, projectId: provider.projectId, serverId: provider.serverId };
+      newArranger = (journal) =>
+        createEndpointArranger(server, { allowWrites: provider.allowWrites === true, journal, signal: options.signal, original, allowLock, crashJournal });
     }
     // One Pact run per provider (Pact verifies one provider at a time), each with its own journal
     // and arranger; a real server's metadata is put back after each run, also after a failure.
@@ -146,18 +181,30 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
         break;
       }
       const journal = new RunJournal();
-      const arranger = newArranger(journal);
+      const builtIn = newArranger(journal);
+      const builtInUnarrangeable = unarrangeableOn(provider);
+      const arranger =
+        options.stateHandlers === undefined
+          ? builtIn
+          : withUserStateHandlers(builtIn, options.stateHandlers, handlerTarget, (state) => builtIn.setups.has(state) && !builtInUnarrangeable(state));
       const plan = local === undefined ? undefined : planFor(local, providerName);
-      const current: ProviderRun = { providerName, journal, plan, run: {}, finished: { problems: [] } };
+      const current: ProviderRun = { providerName, journal, plan, run: {}, finished: { problems: [] }, publishRefusals: [] };
       runs.push(current);
       try {
         const pactUrls = plan === undefined ? undefined : await materializeLocalPacts(plan, cleanups);
         if (pactUrls === undefined || pactUrls.length > 0) {
+          const gate = upstream === undefined ? undefined : await startBrokerGate(upstream, () => publishRefusal(journal, options.signal));
+          if (gate !== undefined) {
+            cleanups.push(() => gate.close());
+            current.publishRefusals = gate.refusals;
+            current.consumers = gate.consumers;
+            current.gateUrl = gate.url;
+          }
           const verifierOptions = dropUndefined<VerifierOptions>({
             provider: providerName,
             providerBaseUrl: baseUrl,
-            pactUrls: remote?.kind === 'pact-url' ? [remote.pactUrl] : pactUrls,
-            pactBrokerUrl: broker?.brokerUrl,
+            pactUrls: remote?.kind === 'pact-url' && gate !== undefined ? [throughGate(remote.pactUrl, gate.url)] : pactUrls,
+            pactBrokerUrl: broker === undefined ? undefined : gate?.url,
             consumerVersionSelectors: broker === undefined ? undefined : selectorsOf(broker),
             enablePending: broker?.enablePending,
             includeWipPactsSince: broker?.includeWipPactsSince,
@@ -166,11 +213,14 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
             providerVersion: remote?.publishResults === true ? remote.providerVersion : undefined,
             buildUrl: remote?.publishResults === true ? remote.buildUrl : undefined,
             stateHandlers: pactStateHandlers(arranger, journal, redact),
-            requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), options.signal),
+            requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), writePolicy, options.signal, options.providerHeaders),
+            failIfNoPactsFound: options.failIfNoPactsFound ?? true,
+            // The provider sees its own host in `Host`, not Pact's loopback proxy (gateways route by it).
+            changeOrigin: true,
             timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
             logLevel: options.logLevel ?? 'warn',
           });
-          current.run = await runPact(verifierOptions, pactEnvironment(source), options.signal);
+          current.run = await runPact(verifierOptions, pactEnvironment(source, options.description), options.signal);
         }
       } finally {
         // Always, also after a failure or an abort: put the real server's metadata back.
@@ -184,15 +234,27 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch(() => undefined);
     }
+    if (crashJournal !== undefined) {
+      await crashJournal.close().catch(() => undefined);
+      if (runs.every((entry) => entry.finished.restored !== false)) {
+        // Every change undone and read back: the journal has served.
+        await removeJournal(crashJournal.file);
+      }
+    }
   }
+  const notRestored = runs.some((entry) => entry.finished.restored === false);
+  const keptJournal = crashJournal !== undefined && notRestored ? `; its original is kept in ${crashJournal.file}: run ecs-metadata-verify --restore ${crashJournal.file}` : '';
   if (runs.some((entry) => entry.run.aborted === true) || (options.signal?.aborted === true && runs.length < providers.length)) {
     const problems = runs.flatMap((entry) => entry.finished.problems);
-    const restored = problems.length === 0 ? '' : ` (${redact(problems.join('; '))})`;
-    throw new AbortError(`verification interrupted${restored}`);
+    throw new AbortError(redact(`interrupted; ${interruptedState(provider, runs, problems)}${keptJournal}`));
   }
-  const outcomes = runs.map((entry) => {
+  const outcomes = runs.map((entry, index) => {
     const { interactions, errors } = outcomesOf(entry.run, entry.journal, entry.plan, entry.finished);
-    return { interactions: interactions.map((outcome): InteractionOutcome => ({ ...outcome, provider: entry.providerName })), errors };
+    const kept = index === 0 && keptJournal !== '' ? [`The server's metadata was not restored${keptJournal}`] : [];
+    const unpublished = [...new Set(entry.publishRefusals)].map((refusal) => `results not published to the broker: ${refusal}`);
+    const named = interactions.map((outcome): InteractionOutcome => ({ ...outcome, consumer: outcome.consumer ?? entry.consumers?.get(outcome.description), provider: entry.providerName }));
+    const asBroker = (text: string): string => (entry.gateUrl === undefined || upstream === undefined ? text : text.split(entry.gateUrl).join(upstream));
+    return { interactions: named, errors: [...errors, ...kept, ...unpublished].map(asBroker) };
   });
   const restoredFlags = runs.map((entry) => entry.finished.restored).filter((restored): restored is boolean => restored !== undefined);
   const report: VerificationReport = {
@@ -205,6 +267,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     notices: runs.flatMap((entry) => entry.run.core?.notices ?? []),
     publishRequested: remote?.publishResults === true && runs.some((entry) => entry.run.core !== undefined),
     metadataRestored: restoredFlags.length === 0 ? undefined : restoredFlags.every((restored) => restored),
+    failIfNoPactsFound: options.failIfNoPactsFound ?? true,
   };
   return redactReport(report, redact);
 }
@@ -216,6 +279,56 @@ interface ProviderRun {
   readonly plan: LocalPlan | undefined;
   run: PactRun;
   finished: FinishResult;
+  /** Why the publish gate held results back. */
+  publishRefusals: readonly string[];
+  /** Broker pacts: the consumer of each interaction description, as the pacts fetched say. */
+  consumers?: ReadonlyMap<string, string>;
+  /** The loopback gate Pact talked to instead of the broker: named as the broker in messages. */
+  gateUrl?: string;
+}
+
+/**
+ * Whether the results of a run may be published, asked when Pact's core publishes (after every
+ * interaction ran): not when the run was interrupted, nor when any interaction was not verifiable,
+ * since the broker records one `success` per pact version and cannot say "partly verified"
+ * (DECISIONS: verifier publishing).
+ */
+function publishRefusal(journal: RunJournal, signal: AbortSignal | undefined): string | undefined {
+  if (signal?.aborted === true) {
+    return 'the run was interrupted';
+  }
+  const notVerifiable = journal.entries.filter((entry) => entry.refused !== undefined || (!entry.carriesInvalidToken && entry.unarrangeable.length > 0)).length;
+  return notVerifiable === 0
+    ? undefined
+    : `${notVerifiable} interaction(s) were not verifiable here, and the broker records one result per pact version: it would count them as verified or failed`;
+}
+
+/**
+ * Before the first write to a real server: recovers from the journal of a run that did not finish
+ * (putting that run's original back first), then reads the original, checks that it can be written
+ * back, and journals it; the journal's path is told through `onNotice` before anything is written.
+ */
+async function prepareWrites(server: EndpointServer, options: VerifyPactsOptions): Promise<{ original: Metadata; writer: JournalWriter }> {
+  const file = options.journalFile ?? defaultJournalFile(process.env, server);
+  const recovered = await recoverFromJournal(file, server);
+  if (recovered !== undefined) {
+    options.onNotice?.(`found the journal ${file} of a run that did not finish: metadata of ${recovered.serverId} restored from it`);
+  }
+  throwIfAborted(options.signal);
+  const journaled = await journalOriginal(file, server);
+  options.onNotice?.(`the original metadata of ${server.serverId} is journaled in ${file} (ecs-metadata-verify --restore ${file} puts it back)`);
+  return journaled;
+}
+
+/** What an interrupted run left: `metadata of S restored`, or why not. */
+function interruptedState(provider: ProviderTarget, runs: readonly ProviderRun[], problems: readonly string[]): string {
+  if (provider.kind !== 'endpoint' || provider.allowWrites !== true) {
+    return 'nothing was written to the provider';
+  }
+  if (problems.length > 0) {
+    return `metadata of ${provider.serverId} NOT restored: ${problems.join('; ')}`;
+  }
+  return runs.some((entry) => entry.finished.restored === true) ? `metadata of ${provider.serverId} restored` : `metadata of ${provider.serverId} unchanged`;
 }
 
 /** The part of a local plan that concerns one provider. */
@@ -226,14 +339,29 @@ function planFor(plan: LocalPlan, providerName: string): LocalPlan {
   };
 }
 
+/** Whether the built-in arrangers cannot arrange `state` on this provider (with these flags). */
+function unarrangeableOn(provider: ProviderTarget): (state: string) => boolean {
+  if (provider.kind !== 'endpoint') {
+    return () => false;
+  }
+  const noWrites = provider.allowWrites !== true;
+  const lockable = provider.allowLock === true && !noWrites;
+  return (state) => (ENDPOINT_UNARRANGEABLE_STATES.has(state) && !(lockable && state === STATE_LOCKED_SERVER)) || (noWrites && WRITE_STATES.has(state));
+}
+
 /** Reads the local pacts and decides, per interaction, whether it can be arranged here. */
-async function planLocalPacts(source: LocalPactSource, provider: ProviderTarget, cwd: string, providers: readonly string[]): Promise<LocalPlan> {
+async function planLocalPacts(
+  source: LocalPactSource,
+  provider: ProviderTarget,
+  cwd: string,
+  providers: readonly string[],
+  userStates: UserStateHandlers | undefined,
+): Promise<LocalPlan> {
   const dirs = source.pactDirs ?? [];
   const files = source.pactFiles ?? [];
   const pacts = await readLocalPacts(dirs.length === 0 && files.length === 0 ? [defaultPactDir(cwd)] : dirs, files, providers);
-  const endpoint = provider.kind === 'endpoint';
-  const noWrites = endpoint && provider.allowWrites !== true;
-  const unarrangeableHere = (state: string): boolean => endpoint && (ENDPOINT_UNARRANGEABLE_STATES.has(state) || (noWrites && WRITE_STATES.has(state)));
+  const builtInUnarrangeable = unarrangeableOn(provider);
+  const unarrangeableHere = (state: string): boolean => builtInUnarrangeable(state) && userStates?.[state] === undefined;
   const planned = pacts.flatMap((pact) =>
     pact.interactions.map((interaction) => ({
       pact,
@@ -273,6 +401,9 @@ function pactStateHandlers(arranger: StateArranger, journal: RunJournal, redact:
       setup: async (params: unknown) => {
         try {
           const ids = await setup(typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Record<string, unknown>) : {});
+          if (!(journal.entries.at(-1)?.unarrangeable.includes(state) ?? true)) {
+            journal.arranged({ state, projectId: ids.projectId, serverId: ids.serverId });
+          }
           const values: Record<string, string> = { projectId: ids.projectId, serverId: ids.serverId };
           if (ids.key !== undefined) {
             values['key'] = ids.key; // fills `${key}` in an item path
@@ -300,10 +431,11 @@ function pactStateHandlers(arranger: StateArranger, journal: RunJournal, redact:
 }
 
 /** Environment variables Pact's core reads behind the options, set (or hidden) for one run. */
-function pactEnvironment(source: PactSource): Record<string, string | undefined> {
+function pactEnvironment(source: PactSource, description: string | undefined): Record<string, string | undefined> {
   const remote = source.kind === 'local' ? undefined : source;
   return {
     PACT_DO_NOT_TRACK: 'true',
+    ...(description === undefined ? {} : { PACT_DESCRIPTION: literalPattern(description) }),
     PACT_BROKER_PUBLISH_VERIFICATION_RESULTS: undefined,
     // Only a broker source may have the core add the broker as a source.
     ...(source.kind === 'broker' ? {} : { PACT_BROKER_BASE_URL: undefined }),
@@ -332,6 +464,12 @@ async function providersOfPactUrl(source: PactUrlSource, requested: readonly Pro
     throw new ConfigError('source.publishResults', `The pact at ${source.pactUrl} has no "pb:publish-verification-results" link: results can be published only for a pact served by a Pact Broker`);
   }
   return [provider];
+}
+
+/** `url` (on the broker at its origin) as reached through the gate at `gateUrl`. */
+function throughGate(url: string, gateUrl: string): string {
+  const { pathname, search } = new URL(url);
+  return `${gateUrl}${pathname}${search}`;
 }
 
 /** Runs Pact's verifier; its JSON result (resolved, or as the rejection's message) parsed. */
@@ -381,10 +519,15 @@ function outcomesOf(run: PactRun, journal: RunJournal, local: LocalPlan | undefi
 
 function outcomeOf(result: CoreInteractionResult, entry: JournalEntry | undefined): InteractionOutcome {
   const base = { description: result.description, consumer: result.consumer, states: [...(entry?.states ?? [])], durationMs: result.durationMs };
+  const unarrangeable = entry === undefined || entry.carriesInvalidToken ? [] : entry.unarrangeable;
+  if (entry?.refused !== undefined) {
+    // Kept from the provider: never verified, whatever Pact made of the verifier's own answer.
+    const reason = [`not sent: ${entry.refused}`, ...entry.problems].join('; ');
+    return { ...base, status: 'not-verifiable', reason, unarrangeableStates: [...unarrangeable] };
+  }
   if (entry !== undefined && entry.problems.length > 0) {
     return { ...base, status: 'failed', failures: [...entry.problems, ...result.failures], pending: result.pending };
   }
-  const unarrangeable = entry === undefined || entry.carriesInvalidToken ? [] : entry.unarrangeable;
   if (unarrangeable.length > 0) {
     return { ...base, status: 'not-verifiable', reason: unarrangeable.map(unarrangeableReason).join('; '), unarrangeableStates: [...unarrangeable] };
   }
@@ -410,7 +553,7 @@ function mergeWithPlan(plan: LocalPlan, ran: readonly InteractionOutcome[]): Int
     }
     const index = unclaimed.findIndex((outcome) => outcome.description === interaction.description && (outcome.consumer ?? pact.consumer) === pact.consumer);
     if (index < 0) {
-      return { ...base, status: 'not-verifiable', reason: 'Pact did not run it (is PACT_DESCRIPTION or PACT_PROVIDER_STATE set?)', unarrangeableStates: [] };
+      return { ...base, status: 'not-verifiable', reason: 'Pact did not run it (left out by --description, PACT_DESCRIPTION or PACT_PROVIDER_STATE?)', unarrangeableStates: [] };
     }
     const [outcome] = unclaimed.splice(index, 1) as [InteractionOutcome];
     return { ...outcome, consumer: pact.consumer, states: [...interaction.states] };

@@ -37,8 +37,11 @@ export function needsWritesReason(state: string): string {
 
 /** Why `state` could not be arranged on a real endpoint. */
 export function unarrangeableReason(state: string): string {
+  if (state === STATE_LOCKED_SERVER) {
+    return `state "${state}" needs --allow-lock (with --allow-writes): the verifier then locks the server through Nova's server action API, and unlocks it after the interaction`;
+  }
   return ENDPOINT_UNARRANGEABLE_STATES.has(state)
-    ? `state "${state}" cannot be arranged through the metadata API (lock the server or keep it building by other means)`
+    ? `state "${state}" cannot be arranged through the API (keep the server building by other means)`
     : needsWritesReason(state);
 }
 

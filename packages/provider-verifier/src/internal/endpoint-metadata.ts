@@ -3,6 +3,7 @@ import {
   buildReplaceServerMetadataRequest,
   type EcsRequest,
   EcsMetadataError,
+  encodePathSegment,
   getServerMetadataExpectation,
   interpretResponse,
   type Metadata,
@@ -46,6 +47,41 @@ export async function readServerMetadata(server: EndpointServer): Promise<Metada
  */
 export async function replaceServerMetadata(server: EndpointServer, metadata: Metadata): Promise<Metadata> {
   return send(server, buildReplaceServerMetadataRequest({ ...targetOf(server), metadata, keyRules: 'nova', force: true }), replaceServerMetadataExpectation);
+}
+
+/**
+ * Locks or unlocks a server: `POST /v2.1/{project_id}/servers/{server_id}/action` with
+ * `{"lock": null}` or `{"unlock": null}`; Nova answers 202 with an empty body.
+ *
+ * @throws {Error} naming the status and the start of the body for any other answer;
+ *   {NetworkError}, {TimeoutError} as the metadata calls.
+ */
+export async function setServerLock(server: EndpointServer, lock: boolean): Promise<void> {
+  const url = `${server.baseUrl}/v2.1/${encodePathSegment('projectId', server.projectId)}/servers/${encodePathSegment('serverId', server.serverId)}/action`;
+  const action = lock ? 'lock' : 'unlock';
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', [AUTH_TOKEN_HEADER]: server.token },
+      body: JSON.stringify({ [action]: null }),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(server.timeoutMs),
+    });
+    text = await readCapped(response);
+  } catch (error) {
+    if (error instanceof EcsMetadataError) {
+      throw error;
+    }
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      throw new TimeoutError(`POST ${url} (${action}) timed out after ${server.timeoutMs} ms`, { cause: error, attempts: 1 });
+    }
+    throw new NetworkError(`POST ${url} (${action}) failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, attempts: 1 });
+  }
+  if (response.status !== 202) {
+    throw new Error(`${action} of server ${server.serverId} answered ${response.status}: ${text.slice(0, 200)}`);
+  }
 }
 
 function targetOf(server: EndpointServer): { endpoint: string; projectId: string; serverId: string; apiVersion: 'v2.1' } {

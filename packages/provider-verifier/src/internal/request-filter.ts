@@ -1,5 +1,6 @@
 import { AUTH_TOKEN_HEADER, INVALID_TOKEN } from './contract.js';
 import type { RunJournal } from './run-journal.js';
+import { refusalOf, type WritePolicy } from './write-guard.js';
 
 /** The connection a request came on. */
 export interface FilterSocket {
@@ -11,42 +12,50 @@ export interface FilterSocket {
 export interface FilterRequest {
   readonly method?: string;
   readonly path?: string;
-  /** Rewritten for a write whose state was not arranged (see {@link NOT_ARRANGED_PATH}). */
-  url?: string;
+  /** The request target as received (path and query, or whatever the pact put there). */
+  readonly originalUrl?: string;
+  readonly url?: string;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body?: unknown;
   readonly socket?: FilterSocket;
 }
 
+/** The parts of Pact's (express) response the filter answers a refused request with. */
+export interface FilterResponse {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(body: string): unknown;
+}
+
 /** Pact's request filter: express middleware. */
-export type RequestFilter = (req: FilterRequest, res: unknown, next: (error?: unknown) => void) => void;
+export type RequestFilter = (req: FilterRequest, res: FilterResponse, next: (error?: unknown) => void) => void;
 
 /** Where Pact's proxy takes provider-state calls (`Verifier.stateSetupPath`). */
 export const STATE_SETUP_PATH = '/_pactSetup';
 
 /**
- * Where a write (POST, PUT, DELETE, ...) whose provider state could not be arranged is sent instead of
- * its own path: no API has this path, so the provider answers 404 and changes nothing. Otherwise a
- * broker pact's merge, run against a real server without `--allow-writes` (or against a server that
- * could not be locked), would change real metadata that nobody restores.
+ * The status the verifier answers a refused request with itself (nothing reaches the provider).
+ * The interaction is reported not verifiable whatever Pact makes of it.
  */
-export const NOT_ARRANGED_PATH = '/_ecs-metadata-verify/state-not-arranged';
-
-const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const REFUSED_STATUS = 412;
 
 /**
  * The request filter of a run (PACT-GUIDE "Provider-verifier"): puts the real credential into
- * every request except one carrying the literal {@link INVALID_TOKEN}, so the 401 interaction
+ * every request except one carrying the literal {@link INVALID_TOKEN} (and `extraHeaders` into
+ * every request it forwards), so the 401 interaction
  * keeps it (`customProviderHeaders` would overwrite it), and tells the journal about each state
- * set-up and request. State set-up calls (`/_pactSetup`) pass through untouched. A write whose
- * state could not be arranged goes to {@link NOT_ARRANGED_PATH} instead of the API. Calls `next()`
- * exactly once for every request, whatever happens.
+ * set-up and request. State set-up calls (`/_pactSetup`) pass through untouched.
+ *
+ * It is the last point before the wire: Pact's proxy forwards to the provider only what this
+ * filter passes on with `next()`. A request {@link refusalOf} refuses (a write not arranged by the
+ * verifier, a write to another server, a target that is not a path) is answered here with
+ * {@link REFUSED_STATUS} and never forwarded; the journal records why. Every other request is
+ * passed on with `next()` exactly once, whatever happens.
  *
  * The one exception is an abort (`signal`): Pact's native run cannot be cancelled, and the
  * process cannot exit while it runs, so the filter then cuts every connection Pact has open to
  * its proxy and every new one. Each remaining interaction fails at once, and the run ends.
  */
-export function createRequestFilter(token: string, journal: RunJournal, knownStates: ReadonlySet<string>, signal?: AbortSignal): RequestFilter {
+export function createRequestFilter(token: string, journal: RunJournal, knownStates: ReadonlySet<string>, policy: WritePolicy, signal?: AbortSignal, extraHeaders: Readonly<Record<string, string>> = {}): RequestFilter {
   const header = AUTH_TOKEN_HEADER.toLowerCase();
   const sockets = new Set<FilterSocket>();
   signal?.addEventListener(
@@ -59,7 +68,7 @@ export function createRequestFilter(token: string, journal: RunJournal, knownSta
     },
     { once: true },
   );
-  return (req, _res, next) => {
+  return (req, res, next) => {
     if (signal?.aborted === true && req.socket !== undefined) {
       req.socket.destroy();
       return;
@@ -69,6 +78,7 @@ export function createRequestFilter(token: string, journal: RunJournal, knownSta
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     }
+    let refusal: string | undefined;
     try {
       const path = req.path ?? req.url ?? '';
       if (path === STATE_SETUP_PATH || path.startsWith(`${STATE_SETUP_PATH}?`)) {
@@ -83,18 +93,27 @@ export function createRequestFilter(token: string, journal: RunJournal, knownSta
       }
       const carriesInvalidToken = req.headers[header] === INVALID_TOKEN;
       journal.request(carriesInvalidToken);
-      if (!carriesInvalidToken) {
-        req.headers[header] = token;
-        // The interaction is reported as not verifiable anyway; its write must not reach the server.
-        const unarrangeable = journal.entries.at(-1)?.unarrangeable ?? [];
-        if (unarrangeable.length > 0 && !READ_METHODS.has((req.method ?? 'GET').toUpperCase())) {
-          req.url = NOT_ARRANGED_PATH;
+      refusal = refusalOf({ method: req.method ?? 'GET', url: req.originalUrl ?? req.url ?? path }, journal.entries.at(-1), policy);
+      if (refusal !== undefined) {
+        journal.refuse(refusal);
+      } else {
+        for (const [name, value] of Object.entries(extraHeaders)) {
+          req.headers[name.toLowerCase()] = value;
+        }
+        if (!carriesInvalidToken) {
+          req.headers[header] = token;
         }
       }
     } catch (error) {
-      journal.problem(`request filter failed: ${error instanceof Error ? error.message : String(error)}`);
+      refusal = `request filter failed: ${error instanceof Error ? error.message : String(error)}`;
+      journal.problem(refusal);
     } finally {
-      next();
+      if (refusal === undefined) {
+        next();
+      } else {
+        res.writeHead(REFUSED_STATUS, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ notSentByEcsMetadataVerify: refusal }));
+      }
     }
   };
 }

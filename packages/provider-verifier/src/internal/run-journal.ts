@@ -1,3 +1,10 @@
+/** A provider state the verifier arranged, and the project and server it arranged it on. */
+export interface ArrangedState {
+  readonly state: string;
+  readonly projectId: string;
+  readonly serverId: string;
+}
+
 /** What happened around one interaction: its state set-ups, and the request they prepared. */
 export interface JournalEntry {
   /** Provider states set up for this interaction, in order. */
@@ -6,6 +13,10 @@ export interface JournalEntry {
   readonly problems: string[];
   /** States that could not be arranged on this provider (no writes allowed): not verifiable. */
   readonly unarrangeable: string[];
+  /** States the verifier arranged itself in this run, each with the ids it handed to Pact. */
+  readonly arranged: ArrangedState[];
+  /** Why the verifier kept the interaction's request from the provider (see `write-guard.ts`). */
+  refused: string | undefined;
   requestSeen: boolean;
   carriesInvalidToken: boolean;
 }
@@ -51,13 +62,26 @@ export class RunJournal {
     }
   }
 
+  /** The verifier arranged `state` for the interaction in progress, on this project and server. */
+  arranged(arranged: ArrangedState): void {
+    this.entries.at(-1)?.arranged.push(arranged);
+  }
+
+  /** The interaction's request was kept from the provider; it is reported not verifiable with `reason`. */
+  refuse(reason: string): void {
+    const entry = this.entries.at(-1);
+    if (entry !== undefined) {
+      entry.refused ??= reason;
+    }
+  }
+
   /** The entry being prepared: the last one, unless its request was already sent. */
   #open(): JournalEntry {
     const last = this.entries.at(-1);
     if (last !== undefined && !last.requestSeen) {
       return last;
     }
-    const entry: JournalEntry = { states: [], problems: [], unarrangeable: [], requestSeen: false, carriesInvalidToken: false };
+    const entry: JournalEntry = { states: [], problems: [], unarrangeable: [], arranged: [], refused: undefined, requestSeen: false, carriesInvalidToken: false };
     this.entries.push(entry);
     return entry;
   }

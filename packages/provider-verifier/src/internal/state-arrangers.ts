@@ -9,7 +9,9 @@ import {
   STATE_SERVER_WITH_METADATA,
   STATE_SERVER_WITHOUT_METADATA,
 } from './contract.js';
-import { type EndpointServer, readServerMetadata, replaceServerMetadata } from './endpoint-metadata.js';
+import { type EndpointServer, readServerMetadata, replaceServerMetadata, setServerLock } from './endpoint-metadata.js';
+import type { JournalWriter } from './journal-file.js';
+import { sameMetadata } from './metadata-journal.js';
 import type { RunJournal } from './run-journal.js';
 
 /**
@@ -81,6 +83,18 @@ export interface EndpointArrangerOptions {
   readonly journal: RunJournal;
   /** Once aborted, nothing more is written. */
   readonly signal?: AbortSignal;
+  /**
+   * The server's metadata before the run, read and journaled before anything was written
+   * (`journalOriginal`); required when writes are allowed. {@link StateArranger.finish} puts it back.
+   */
+  readonly original?: Metadata;
+  /**
+   * Arrange `a locked server exists` by locking the server (Nova's server action API) for the
+   * interaction, and unlocking it in the teardown; needs `allowWrites` and `crashJournal`.
+   */
+  readonly allowLock?: boolean;
+  /** Told about each lock and unlock before it is sent, so a killed run can be undone. */
+  readonly crashJournal?: JournalWriter;
 }
 
 /**
@@ -93,8 +107,25 @@ export interface EndpointArrangerOptions {
  */
 export function createEndpointArranger(server: EndpointServer, options: EndpointArrangerOptions): StateArranger {
   const serverIds: StateIds = { projectId: server.projectId, serverId: server.serverId };
-  let original: Metadata | undefined;
+  const original = options.original;
+  if (options.allowWrites && original === undefined) {
+    throw new TypeError('writes need the original metadata, journaled before the first write');
+  }
   let changed = false;
+  // The arranging write on the wire, if any: an interrupt waits for it before restoring, or the
+  // restore could land first and the arranged state on top of it.
+  let inflight: Promise<unknown> = Promise.resolve();
+  let locked = false;
+
+  const lock = async (value: boolean): Promise<void> => {
+    // Journaled before it is sent: whether or not it lands, recovery unlocks (a no-op when unlocked).
+    await options.crashJournal?.append({ type: value ? 'lock' : 'unlock', serverId: server.serverId });
+    const sent = setServerLock(server, value);
+    inflight = sent.catch(() => undefined);
+    await sent;
+    locked = value;
+  };
+  const lockable = options.allowWrites && options.allowLock === true && options.crashJournal !== undefined;
 
   const arrange = async (state: string, metadata: Metadata, params: Readonly<Record<string, unknown>>): Promise<StateIds> => {
     const ids = withKey(serverIds, params);
@@ -105,13 +136,14 @@ export function createEndpointArranger(server: EndpointServer, options: Endpoint
     if (options.signal?.aborted === true) {
       throw new AbortError('interrupted: the server metadata is not changed any more');
     }
-    original ??= await readServerMetadata(server);
     // Counted as changed before the PUT: a request that fails on the way may still have applied.
     // Only a 4xx answer proves that nothing changed.
     const before = changed;
     changed = true;
     try {
-      await replaceServerMetadata(server, metadata);
+      const write = replaceServerMetadata(server, metadata);
+      inflight = write.catch(() => undefined);
+      await write;
     } catch (error) {
       if (error instanceof EcsApiError && error.status >= 400 && error.status < 500) {
         changed = before;
@@ -128,8 +160,23 @@ export function createEndpointArranger(server: EndpointServer, options: Endpoint
       [STATE_FULL_SERVER, async (params) => arrange(STATE_FULL_SERVER, fullMetadata(), params)],
       // A random id no server has (PACT-GUIDE): Nova answers 404 itemNotFound for it.
       [STATE_NO_SERVER, async (params) => withKey({ projectId: server.projectId, serverId: randomUUID() }, params)],
-      // Locking a server or keeping it building is not something the metadata API can do.
-      ...[STATE_LOCKED_SERVER, STATE_BUILDING_SERVER].map((state): [string, StateSetup] => [
+      ...(lockable
+        ? [
+            [
+              STATE_LOCKED_SERVER,
+              async (params: Readonly<Record<string, unknown>>) => {
+                const ids = await arrange(STATE_LOCKED_SERVER, optionalMetadataFrom(params), params);
+                if (options.signal?.aborted === true) {
+                  throw new AbortError('interrupted: the server is not locked any more');
+                }
+                await lock(true);
+                return ids;
+              },
+            ] as [string, StateSetup],
+          ]
+        : []),
+      // Keeping a server building is not something the API can do; locking needs --allow-lock.
+      ...(lockable ? [STATE_BUILDING_SERVER] : [STATE_LOCKED_SERVER, STATE_BUILDING_SERVER]).map((state): [string, StateSetup] => [
         state,
         async (params) => {
           options.journal.unarrangeable(state);
@@ -137,8 +184,20 @@ export function createEndpointArranger(server: EndpointServer, options: Endpoint
         },
       ]),
     ]),
-    teardown: async () => undefined,
+    teardown: async () => {
+      if (locked) {
+        await lock(false);
+      }
+    },
     finish: async () => {
+      await inflight;
+      if (locked) {
+        try {
+          await lock(false);
+        } catch (error) {
+          return { problems: [`Could not unlock server ${server.serverId}: ${error instanceof Error ? error.message : String(error)}`], restored: false };
+        }
+      }
       if (!changed || original === undefined) {
         return { problems: [] };
       }
@@ -208,7 +267,3 @@ function metadataFrom(params: Readonly<Record<string, unknown>>): Metadata {
   return { ...(metadata as Metadata) };
 }
 
-function sameMetadata(a: Metadata, b: Metadata): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
-}

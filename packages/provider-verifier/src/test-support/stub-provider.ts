@@ -30,6 +30,10 @@ export interface StubRequest {
   /** The `X-Auth-Token` it carried. */
   readonly token: string | undefined;
   readonly body: string;
+  /** Whether it carried `X-Project-Id`: the verifier's own reads and restores do, Pact's requests do not. */
+  readonly fromVerifier: boolean;
+  /** Its `Host` header. */
+  readonly host: string | undefined;
 }
 
 /** A running stub. */
@@ -60,7 +64,7 @@ export async function startStubProvider(options: StubOptions): Promise<StubProvi
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
       const token = header(req, 'x-auth-token');
-      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', token, body });
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', token, body, fromVerifier: header(req, 'x-project-id') !== undefined, host: header(req, 'host') });
       answer(req, res, token, body);
     });
   });
