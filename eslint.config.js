@@ -27,7 +27,8 @@ export default tseslint.config(
             },
             {
               sourceTag: 'scope:provider-verifier',
-              onlyDependOnLibsWithTags: ['scope:core', 'scope:mock-provider'],
+              // The client: the provider is reached with the CLI's credentials (config, signers).
+              onlyDependOnLibsWithTags: ['scope:core', 'scope:client', 'scope:mock-provider'],
             },
             { sourceTag: 'scope:contract-tests', onlyDependOnLibsWithTags: ['scope:core', 'scope:client'] },
           ],

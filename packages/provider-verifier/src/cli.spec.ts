@@ -260,7 +260,7 @@ describe('ecs-metadata-verify usage errors (exit 2, naming the flag)', () => {
     [['--against-mock', '--provider-base-url', 'http://127.0.0.1:9'], '--against-mock and --provider-base-url exclude each other'],
     [[], '--against-mock, or --provider-base-url'],
     [['--provider-base-url', 'http://gw.example.com', '--token', TOKEN, '--project-id', EXAMPLE_PROJECT_ID, '--server-id', 'x'], '--provider-base-url: The provider base URL must use https'],
-    [['--provider-base-url', 'https://gw.example.com', '--project-id', EXAMPLE_PROJECT_ID, '--server-id', 'x'], '--token (or ECS_METADATA_TOKEN) is required'],
+    [['--provider-base-url', 'https://gw.example.com', '--project-id', EXAMPLE_PROJECT_ID, '--server-id', 'x'], '--token: No credentials configured: set a token (ECS_METADATA_TOKEN or OS_TOKEN), an AK/SK pair'],
     [['--provider-base-url', 'https://gw.example.com', '--token', TOKEN, '--project-id', 'NOT-HEX', '--server-id', 'x'], '--project-id'],
     [['--against-mock', '--token', TOKEN], '--token applies to --provider-base-url only'],
     [['--against-mock', '--enable-pending'], '--enable-pending applies to pacts from a broker'],

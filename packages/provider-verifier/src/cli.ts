@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CONFIG_SETTINGS, credentialsFromConfig, loadConfigFiles, resolveConfig, type SecretSetting, type SettingName } from '@ecs-metadata/client';
 import { AbortError, ConfigError, TOOLKIT_VERSION, ValidationError } from '@ecs-metadata/core';
 import { BrokerError, type BrokerProblem } from './broker-error.js';
 import { type BrokerAuth, brokerSecrets } from './internal/broker-check.js';
@@ -32,8 +33,13 @@ mock provider or a real endpoint.
 Provider (one of):
   --against-mock                  start the embedded mock (127.0.0.1, ephemeral port)
   --provider-base-url URL         a real endpoint (env ECS_METADATA_ENDPOINT); https, or http on loopback
-    --token T                     X-Auth-Token for every request (env ECS_METADATA_TOKEN)
-    --project-id ID               the token's project (env ECS_METADATA_PROJECT_ID)
+    --token T                     X-Auth-Token for every request (env ECS_METADATA_TOKEN, OS_TOKEN)
+    --profile NAME                a profile of the ecs-metadata CLI's config.toml (env ECS_METADATA_PROFILE)
+                                  Credentials as the ecs-metadata CLI takes them: a token, AK/SK
+                                  (HUAWEICLOUD_SDK_AK/_SK, every request signed), a password login
+                                  (OS_AUTH_URL/OS_USERNAME/OS_PASSWORD, OS_CLOUD with clouds.yaml),
+                                  from the flags, the environment or the profile
+    --project-id ID               the credential's project (env ECS_METADATA_PROJECT_ID, ...)
     --server-id ID                an existing server of that project (env ECS_METADATA_SERVER_ID)
     --allow-writes                replace the server's metadata to arrange states, restored afterwards;
                                   the original is journaled first (path printed), and a journal left by
@@ -148,6 +154,7 @@ const OPTIONS = {
   'against-mock': { type: 'boolean' },
   'provider-base-url': { type: 'string' },
   token: { type: 'string' },
+  profile: { type: 'string' },
   'project-id': { type: 'string' },
   'server-id': { type: 'string' },
   'allow-writes': { type: 'boolean' },
@@ -199,6 +206,12 @@ function usage(flag: string, message: string): ConfigError {
  */
 export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Promise<number> {
   let secrets: (string | undefined)[] = [io.env['ECS_METADATA_TOKEN'], ...brokerSecrets(brokerAuthFrom({}, io.env))];
+  const keepSecret = (secret: string): void => {
+    secrets.push(secret);
+  };
+  const warn = (line: string): void => {
+    io.stderr.write(`${BIN}: warning: ${line}\n`);
+  };
   const fail = (code: number, message: string): number => {
     io.stderr.write(`${BIN}: ${createRedactor(secrets)(message)}\n`);
     return code;
@@ -232,7 +245,7 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
     );
   }
   if (flags.restore !== undefined) {
-    return runRestore(flags, flags.restore, io, fail);
+    return runRestore(flags, flags.restore, io, fail, keepSecret, warn);
   }
 
   let provider: ProviderTarget;
@@ -244,7 +257,7 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
   let providerHeaders: Record<string, string> | undefined;
   let stateHandlers: UserStateHandlers | undefined;
   try {
-    provider = providerFrom(flags, io.env);
+    provider = await providerFrom(flags, io.env, keepSecret, warn);
     source = sourceFrom(flags, io.env);
     providers = providersFrom(flags, provider, source);
     expectSkipped = flags['expect-skipped'] === undefined ? undefined : splitList(flags['expect-skipped']);
@@ -340,10 +353,17 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
 }
 
 /** `--restore JOURNAL`: puts a journaled original back on the server the flags name. */
-async function runRestore(flags: Flags, file: string, io: VerifyCliIo, fail: (code: number, message: string) => number): Promise<number> {
+async function runRestore(
+  flags: Flags,
+  file: string,
+  io: VerifyCliIo,
+  fail: (code: number, message: string) => number,
+  keepSecret: (secret: string) => void,
+  warn: (line: string) => void,
+): Promise<number> {
   let provider: ProviderTarget;
   try {
-    provider = providerFrom(flags, io.env);
+    provider = await providerFrom(flags, io.env, keepSecret, warn);
     if (provider.kind !== 'endpoint') {
       throw usage('--restore', '--restore needs the endpoint and server the journal was written for (--provider-base-url ...), not --against-mock');
     }
@@ -365,36 +385,75 @@ async function runRestore(flags: Flags, file: string, io: VerifyCliIo, fail: (co
   }
 }
 
-function providerFrom(flags: Flags, env: VerifyCliIo['env']): ProviderTarget {
+/** The secret settings of the client's configuration (token, secret key, security token, password). */
+const SECRET_SETTINGS = (Object.keys(CONFIG_SETTINGS) as SettingName[]).filter((name): name is SecretSetting => CONFIG_SETTINGS[name].secret);
+
+/**
+ * The provider the flags name. A real endpoint is reached with the same credentials as the
+ * `ecs-metadata` CLI: the client's configuration (`--token`, `--profile`, the environment,
+ * `clouds.yaml` with `OS_CLOUD`, a profile) gives a token, an AK/SK pair or a password login.
+ * Every secret it holds goes to `keepSecret` (redacted from all output); its warnings to `warn`.
+ */
+async function providerFrom(flags: Flags, env: VerifyCliIo['env'], keepSecret: (secret: string) => void, warn: (line: string) => void): Promise<ProviderTarget> {
   const againstMock = flags['against-mock'] === true;
   if (againstMock && flags['provider-base-url'] !== undefined) {
     throw usage('--against-mock', '--against-mock and --provider-base-url exclude each other: choose one provider');
   }
   if (againstMock) {
-    for (const flag of ['token', 'project-id', 'server-id', 'allow-writes', 'allow-lock'] as const) {
+    for (const flag of ['token', 'profile', 'project-id', 'server-id', 'allow-writes', 'allow-lock'] as const) {
       if (flags[flag] !== undefined) {
         throw usage(`--${flag}`, `--${flag} applies to --provider-base-url only: the embedded mock brings its own token and servers`);
       }
     }
     return { kind: 'embedded-mock' };
   }
-  const baseUrl = flags['provider-base-url'] ?? env['ECS_METADATA_ENDPOINT'];
+  const files = await loadConfigFiles(env);
+  const config = namingTheFlag(() =>
+    resolveConfig({ profile: flags.profile, endpoint: flags['provider-base-url'], projectId: flags['project-id'], token: flags.token }, env, files),
+  );
+  for (const name of SECRET_SETTINGS) {
+    const secret = config[name]?.value.reveal();
+    if (secret !== undefined) {
+      keepSecret(secret);
+    }
+  }
+  for (const warning of config.warnings) {
+    warn(warning);
+  }
+  const baseUrl = config.endpoint?.value;
   if (baseUrl === undefined || baseUrl === '') {
-    throw usage('--provider-base-url', 'choose the provider: --against-mock, or --provider-base-url URL (or ECS_METADATA_ENDPOINT)');
+    throw usage('--provider-base-url', 'choose the provider: --against-mock, or --provider-base-url URL (or ECS_METADATA_ENDPOINT, or endpoint in the profile)');
   }
-  const token = flags.token ?? env['ECS_METADATA_TOKEN'];
-  const projectId = flags['project-id'] ?? env['ECS_METADATA_PROJECT_ID'];
+  const projectId = config.projectId?.value;
   const serverId = flags['server-id'] ?? env['ECS_METADATA_SERVER_ID'];
-  if (token === undefined || token === '') {
-    throw usage('--token', '--token (or ECS_METADATA_TOKEN) is required with --provider-base-url');
-  }
   if (projectId === undefined || projectId === '') {
-    throw usage('--project-id', '--project-id (or ECS_METADATA_PROJECT_ID) is required with --provider-base-url');
+    throw usage('--project-id', '--project-id (or ECS_METADATA_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID, OS_PROJECT_ID, or project_id in the profile) is required with --provider-base-url');
   }
   if (serverId === undefined || serverId === '') {
     throw usage('--server-id', '--server-id (or ECS_METADATA_SERVER_ID), an existing server, is required with --provider-base-url');
   }
-  return { kind: 'endpoint', baseUrl, token, projectId, serverId, allowWrites: flags['allow-writes'] === true, allowLock: flags['allow-lock'] === true };
+  // A token stays a token (the library redacts it from the report); AK/SK and a password login sign through the client.
+  // No credential configured: the client's message lists every way to give one.
+  const credential = config.credentials === 'token' ? { token: config.token?.value.reveal() ?? '' } : { auth: namingTheFlag(() => credentialsFromConfig(config)) };
+  return { kind: 'endpoint', baseUrl, ...credential, projectId, serverId, allowWrites: flags['allow-writes'] === true, allowLock: flags['allow-lock'] === true };
+}
+
+/**
+ * Runs a step of the client's configuration; its {@link ConfigError} names the verifier's flag for
+ * the setting (`--project-id: ...`), or `--token` when no credential is configured at all.
+ */
+function namingTheFlag<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) {
+      throw error;
+    }
+    const flags: Readonly<Record<string, string>> = { credentials: '--token', endpoint: '--provider-base-url' };
+    const setting = CONFIG_SETTINGS[error.setting as SettingName] as { readonly flag?: string } | undefined;
+    const flag = flags[error.setting] ?? setting?.flag ?? error.setting;
+    throw usage(flag, `${flag}: ${error.message}`);
+  }
 }
 
 /** The exit code of each way a broker can fail (the CLI's table: 3 auth, 5 bad answer, 6 network). */

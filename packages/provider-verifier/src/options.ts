@@ -1,3 +1,4 @@
+import type { CredentialProvider } from '@ecs-metadata/client';
 import { ConfigError, encodePathSegment, normalizeEndpoint, projectIdSchema } from '@ecs-metadata/core';
 import { NATIVE_PROVIDER_NAME, PROVIDER_NAME } from './internal/contract.js';
 import { checkStateHandlers, type UserStateHandlers } from './state-handlers.js';
@@ -22,9 +23,18 @@ export interface EndpointTarget {
   readonly kind: 'endpoint';
   /** Base URL, e.g. `https://gw.example` (a base path is kept); plain http only for loopback hosts. */
   readonly baseUrl: string;
-  /** The `X-Auth-Token` put into every request except the 401 interaction's. Never printed. */
-  readonly token: string;
-  /** The project the token is scoped to; replaces the pact's example project id. */
+  /**
+   * The `X-Auth-Token` put into every request except the 401 interaction's. Never printed.
+   * Give this or `auth`.
+   */
+  readonly token?: string;
+  /**
+   * The credential instead of `token`, as the client takes it (`credentialsFromConfig`,
+   * `akskAuth`, `passwordAuth`, `tokenAuth` of `@ecs-metadata/client`): every request Pact sends,
+   * and the verifier's own, is signed with it (an AK/SK signature per request).
+   */
+  readonly auth?: CredentialProvider;
+  /** The project the credential is scoped to; replaces the pact's example project id. */
   readonly projectId: string;
   /** An existing server of that project; replaces the pact's example server id. */
   readonly serverId: string;
@@ -184,7 +194,11 @@ export function validateVerifyOptions(options: VerifyPactsOptions): void {
   const { provider, source } = options;
   if (provider?.kind === 'endpoint') {
     checkServiceUrl(provider.baseUrl, 'provider.baseUrl', 'provider base URL');
-    if (typeof provider.token !== 'string' || !/^[\x21-\x7e]+$/u.test(provider.token)) {
+    if (provider.auth !== undefined) {
+      if (typeof provider.auth !== 'function' || provider.token !== undefined) {
+        throw new ConfigError('provider.auth', 'Give a real endpoint either a token or a credential provider (auth), not both');
+      }
+    } else if (typeof provider.token !== 'string' || !/^[\x21-\x7e]+$/u.test(provider.token)) {
       throw new ConfigError('provider.token', 'A token is required for a real endpoint (visible ASCII, it is sent as a header)');
     }
     if (!projectIdSchema.safeParse(provider.projectId).success) {

@@ -1,3 +1,4 @@
+import { tokenAuth } from '@ecs-metadata/client';
 import { normalizeEndpoint } from '@ecs-metadata/core';
 import { defaultJournalFile, recoverFromJournal } from './internal/metadata-journal.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type EndpointTarget, validateVerifyOptions } from './options.js';
@@ -27,7 +28,7 @@ export async function restoreFromJournal(target: EndpointTarget, file?: string, 
   validateVerifyOptions({ provider: target, requestTimeoutMs: options.requestTimeoutMs });
   const server = {
     baseUrl: normalizeEndpoint(target.baseUrl),
-    token: target.token,
+    signer: await (target.auth ?? tokenAuth(target.token ?? ''))(),
     projectId: target.projectId,
     serverId: target.serverId,
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,

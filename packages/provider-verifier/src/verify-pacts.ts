@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbortError, ConfigError, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID, type Metadata, normalizeEndpoint } from '@ecs-metadata/core';
+import { type RequestSigner, tokenAuth } from '@ecs-metadata/client';
 import { DEFAULT_FIXTURE, DEMO_TOKEN, startMockProvider } from '@ecs-metadata/mock-provider';
 import type { VerifierOptions } from '@pact-foundation/pact';
 import { type BrokerAsk, brokerSecrets, checkBrokerIndex, fetchBrokerPact } from './internal/broker-check.js';
@@ -66,8 +67,10 @@ interface PactRun {
  *
  * - Mock (`provider.kind: 'embedded-mock'`): starts the mock on `127.0.0.1`, port 0, with its
  *   default fixture; each state is written into its store; requests carry its demo token.
- * - Endpoint: the token goes into every request except the 401 interaction's literal
- *   `invalid-token` (a request filter, never `customProviderHeaders`); states use the given project
+ * - Endpoint: the credential (`token`, or `auth` as the client takes it: AK/SK signs each request
+ *   as Pact's proxy forwards it, a password login sends its token) goes into every request except
+ *   the 401 interaction's literal `invalid-token` (a request filter, never `customProviderHeaders`),
+ *   and into the verifier's own arranging requests; states use the given project
  *   and server (`no server exists` a random UUID). `a locked server exists` and `a building server
  *   exists` cannot be arranged there (not verifiable, with the reason). The metadata states write only with
  *   `allowWrites`, and the server's original metadata is put back after the run, also after a
@@ -149,7 +152,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
   let baseUrl = '';
   let crashJournal: JournalWriter | undefined;
   try {
-    let token: string;
+    let signer: RequestSigner;
     // The embedded mock is the verifier's own: its states are always written into its store.
     const writePolicy = { allowWrites: provider.kind === 'embedded-mock' || provider.allowWrites === true };
     let newArranger: (journal: RunJournal) => StateArranger;
@@ -158,13 +161,13 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
       const mock = await startMockProvider({ port: 0, host: '127.0.0.1', fixture: DEFAULT_FIXTURE });
       cleanups.push(() => mock.close());
       baseUrl = mock.url;
-      token = DEMO_TOKEN;
+      signer = await tokenAuth(DEMO_TOKEN)();
       newArranger = () => createMockArranger(mock.admin, DEMO_TOKEN);
       handlerTarget = { baseUrl, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID };
     } else {
       baseUrl = normalizeEndpoint(provider.baseUrl);
-      token = provider.token;
-      const server = { baseUrl, token, projectId: provider.projectId, serverId: provider.serverId, timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
+      signer = await (provider.auth ?? tokenAuth(provider.token ?? ''))();
+      const server = { baseUrl, signer, projectId: provider.projectId, serverId: provider.serverId, timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
       let original: Metadata | undefined;
       if (provider.allowWrites === true) {
         ({ original, writer: crashJournal } = await prepareWrites(server, options));
@@ -213,7 +216,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
             providerVersion: remote?.publishResults === true ? remote.providerVersion : undefined,
             buildUrl: remote?.publishResults === true ? remote.buildUrl : undefined,
             stateHandlers: pactStateHandlers(arranger, journal, redact),
-            requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), writePolicy, options.signal, options.providerHeaders),
+            requestFilter: createRequestFilter({ baseUrl, signer }, journal, new Set(arranger.setups.keys()), writePolicy, options.signal, options.providerHeaders),
             failIfNoPactsFound: options.failIfNoPactsFound ?? true,
             // The provider sees its own host in `Host`, not Pact's loopback proxy (gateways route by it).
             changeOrigin: true,

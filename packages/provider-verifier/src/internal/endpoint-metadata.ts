@@ -13,12 +13,14 @@ import {
   ResponseTooLargeError,
   TimeoutError,
 } from '@ecs-metadata/core';
-import { AUTH_TOKEN_HEADER } from './contract.js';
+import type { RequestSigner } from '@ecs-metadata/client';
+import { authenticationHeaders } from './provider-auth.js';
 
 /** A server on a real endpoint, and the credential to reach it. */
 export interface EndpointServer {
   readonly baseUrl: string;
-  readonly token: string;
+  /** The run's credential: signs each of the verifier's own requests. */
+  readonly signer: RequestSigner;
   readonly projectId: string;
   readonly serverId: string;
   /** Per-request deadline in milliseconds. */
@@ -59,13 +61,16 @@ export async function replaceServerMetadata(server: EndpointServer, metadata: Me
 export async function setServerLock(server: EndpointServer, lock: boolean): Promise<void> {
   const url = `${server.baseUrl}/v2.1/${encodePathSegment('projectId', server.projectId)}/servers/${encodePathSegment('serverId', server.serverId)}/action`;
   const action = lock ? 'lock' : 'unlock';
+  const body = JSON.stringify({ [action]: null });
+  const unsigned = { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Project-Id': server.projectId };
+  const headers = { ...unsigned, ...(await authenticationHeaders(server.signer, { method: 'POST', url, headers: unsigned, body })) };
   let response: Response;
   let text: string;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', [AUTH_TOKEN_HEADER]: server.token },
-      body: JSON.stringify({ [action]: null }),
+      headers,
+      body,
       redirect: 'manual',
       signal: AbortSignal.timeout(server.timeoutMs),
     });
@@ -91,7 +96,8 @@ function targetOf(server: EndpointServer): { endpoint: string; projectId: string
 async function send(server: EndpointServer, request: EcsRequest, expectation: ResponseExpectation<Metadata>): Promise<Metadata> {
   // core builds and validates the URL, headers and body; the verifier only sends them.
   const { method, url, body } = request;
-  const headers = { ...request.headers, [AUTH_TOKEN_HEADER]: server.token };
+  // Signed before the deadline starts (a password login has its own).
+  const headers = { ...request.headers, ...(await authenticationHeaders(server.signer, request)) };
   let response: Response;
   let text: string;
   try {

@@ -1,4 +1,5 @@
 import { Transform } from 'node:stream';
+import { CONFIG_SETTINGS } from '@ecs-metadata/client';
 import { brokerSecrets } from './broker-check.js';
 import { createRedactor } from './redact.js';
 
@@ -44,7 +45,8 @@ export function createOutputFilter(options: OutputFilterOptions): Transform {
 }
 
 /**
- * The secrets a command line and environment hand the verifier: `--token`, the broker's token,
+ * The secrets a command line and environment hand the verifier: `--token` and the provider's secret
+ * settings in the environment, the broker's token,
  * username, password and the base64 of its `Basic` header (Pact's core prints that header at
  * debug and trace), the values of `--header`, and the matching environment variables.
  */
@@ -70,6 +72,11 @@ export function secretsOf(argv: readonly string[], env: Readonly<Record<string, 
     brokerUsername: given.get('--broker-username') ?? fromEnv.brokerUsername,
     brokerPassword: given.get('--broker-password') ?? fromEnv.brokerPassword,
   };
-  const secrets = [env['ECS_METADATA_TOKEN'], given.get('--token'), ...brokerSecrets(fromEnv), ...brokerSecrets(effective), ...headers];
+  // The provider's credentials in the environment, as the client reads them (ECS_METADATA_TOKEN,
+  // OS_TOKEN, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN, OS_PASSWORD).
+  const providerSecrets = Object.values(CONFIG_SETTINGS)
+    .filter((setting) => setting.secret)
+    .flatMap((setting) => setting.env.map((name) => env[name]));
+  const secrets = [...providerSecrets, given.get('--token'), ...brokerSecrets(fromEnv), ...brokerSecrets(effective), ...headers];
   return secrets.filter((secret): secret is string => secret !== undefined && secret !== '');
 }

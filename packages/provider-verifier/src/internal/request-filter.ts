@@ -1,4 +1,6 @@
+import type { RequestSigner } from '@ecs-metadata/client';
 import { AUTH_TOKEN_HEADER, INVALID_TOKEN } from './contract.js';
+import { authenticationHeaders } from './provider-auth.js';
 import type { RunJournal } from './run-journal.js';
 import { refusalOf, type WritePolicy } from './write-guard.js';
 
@@ -29,6 +31,22 @@ export interface FilterResponse {
 /** Pact's request filter: express middleware. */
 export type RequestFilter = (req: FilterRequest, res: FilterResponse, next: (error?: unknown) => void) => void;
 
+/** Where Pact's proxy forwards to, and the credential it signs with. */
+export interface SigningTarget {
+  /** The provider's base URL, normalized (no trailing slash). */
+  readonly baseUrl: string;
+  readonly signer: RequestSigner;
+}
+
+/**
+ * The body Pact's proxy forwards (its `parseBody`): the raw bytes, or the JSON its body parser read,
+ * serialized again; none when empty.
+ */
+function forwardedBody(body: unknown): string | undefined {
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'object' && body !== null ? JSON.stringify(body) : '';
+  return text === '' ? undefined : text;
+}
+
 /** Where Pact's proxy takes provider-state calls (`Verifier.stateSetupPath`). */
 export const STATE_SETUP_PATH = '/_pactSetup';
 
@@ -39,8 +57,9 @@ export const STATE_SETUP_PATH = '/_pactSetup';
 export const REFUSED_STATUS = 412;
 
 /**
- * The request filter of a run (PACT-GUIDE "Provider-verifier"): puts the real credential into
- * every request except one carrying the literal {@link INVALID_TOKEN} (and `extraHeaders` into
+ * The request filter of a run (PACT-GUIDE "Provider-verifier"): signs every request with the run's
+ * credential (a token, or an AK/SK signature of the request as Pact's proxy forwards it: method,
+ * URL, `Host`, `Content-Type`, `X-Project-Id`, body) except one carrying the literal {@link INVALID_TOKEN} (and `extraHeaders` into
  * every request it forwards), so the 401 interaction
  * keeps it (`customProviderHeaders` would overwrite it), and tells the journal about each state
  * set-up and request. State set-up calls (`/_pactSetup`) pass through untouched.
@@ -55,7 +74,7 @@ export const REFUSED_STATUS = 412;
  * process cannot exit while it runs, so the filter then cuts every connection Pact has open to
  * its proxy and every new one. Each remaining interaction fails at once, and the run ends.
  */
-export function createRequestFilter(token: string, journal: RunJournal, knownStates: ReadonlySet<string>, policy: WritePolicy, signal?: AbortSignal, extraHeaders: Readonly<Record<string, string>> = {}): RequestFilter {
+export function createRequestFilter(target: SigningTarget, journal: RunJournal, knownStates: ReadonlySet<string>, policy: WritePolicy, signal?: AbortSignal, extraHeaders: Readonly<Record<string, string>> = {}): RequestFilter {
   const header = AUTH_TOKEN_HEADER.toLowerCase();
   const sockets = new Set<FilterSocket>();
   signal?.addEventListener(
@@ -78,7 +97,12 @@ export function createRequestFilter(token: string, journal: RunJournal, knownSta
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     }
+    const refuse = (reason: string): void => {
+      res.writeHead(REFUSED_STATUS, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ notSentByEcsMetadataVerify: reason }));
+    };
     let refusal: string | undefined;
+    let sign = false;
     try {
       const path = req.path ?? req.url ?? '';
       if (path === STATE_SETUP_PATH || path.startsWith(`${STATE_SETUP_PATH}?`)) {
@@ -100,20 +124,38 @@ export function createRequestFilter(token: string, journal: RunJournal, knownSta
         for (const [name, value] of Object.entries(extraHeaders)) {
           req.headers[name.toLowerCase()] = value;
         }
-        if (!carriesInvalidToken) {
-          req.headers[header] = token;
+        sign = !carriesInvalidToken;
+        if (sign) {
+          // The pact's example token is never forwarded: the run's credential replaces it.
+          delete req.headers[header];
         }
       }
     } catch (error) {
       refusal = `request filter failed: ${error instanceof Error ? error.message : String(error)}`;
       journal.problem(refusal);
     } finally {
-      if (refusal === undefined) {
+      if (refusal !== undefined) {
+        refuse(refusal);
+      } else if (!sign) {
         next();
-      } else {
-        res.writeHead(REFUSED_STATUS, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ notSentByEcsMetadataVerify: refusal }));
       }
+    }
+    if (refusal === undefined && sign) {
+      // Signed as Pact's proxy will forward it: the provider's URL, the headers, the body Pact re-sends.
+      const request = { method: req.method ?? 'GET', url: `${target.baseUrl}${req.originalUrl ?? req.url ?? ''}`, headers: req.headers, body: forwardedBody(req.body) };
+      authenticationHeaders(target.signer, request, signal).then(
+        (added) => {
+          for (const [name, value] of Object.entries(added)) {
+            req.headers[name.toLowerCase()] = value;
+          }
+          next();
+        },
+        (error: unknown) => {
+          const reason = `the request could not be authenticated: ${error instanceof Error ? error.message : String(error)}`;
+          journal.problem(reason);
+          refuse(reason);
+        },
+      );
     }
   };
 }
