@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The registry round trip: what a user gets from `npm install @ecs-metadata/client`.
 //
-//   node tools/registry-round-trip/run.mjs [--node 20,22,24] [--keep]
+//   node tools/registry-round-trip/run.mjs [--node 22,24,26] [--keep]     (default: the supported lines)
 //
 // 1. Starts verdaccio on 127.0.0.1 (free port, temporary storage; @ecs-metadata/* has no uplink).
 // 2. Publishes every non-private package, as built (`npm ci` builds them), with `npm publish`.
@@ -18,7 +18,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureNodeRuntime } from '../node-runtimes.mjs';
+import { ensureNodeRuntime, SUPPORTED_NODE_MAJORS } from '../node-runtimes.mjs';
 import { createPublisherToken, startRegistry } from './verdaccio.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,15 +30,15 @@ const consumerFixtures = join(here, 'consumer');
  */
 const TYPESCRIPT_VERSION = '5.9.3';
 const TYPESCRIPT_NATIVE_VERSION = '7.0.2';
-const TYPES_NODE_VERSIONS = { 20: '20.19.43', 22: '22.20.5', 24: '24.19.4' };
+const TYPES_NODE_VERSIONS = { 22: '22.20.7', 24: '24.19.4', 26: '26.6.11' };
 const EXPECTED_DEMO_STDOUT = '{"wj":"True"}\n';
 
 function parseArgs(argv) {
-  const options = { nodes: ['20', '22', '24'], keep: false };
+  const options = { nodes: [...SUPPORTED_NODE_MAJORS], keep: false };
   for (let i = 0; i < argv.length; i += 1) {
     if (argv[i] === '--node') options.nodes = String(argv[++i] ?? '').split(',').filter(Boolean);
     else if (argv[i] === '--keep') options.keep = true;
-    else throw new Error(`unknown argument ${argv[i]} (usage: run.mjs [--node 20,22,24] [--keep])`);
+    else throw new Error(`unknown argument ${argv[i]} (usage: run.mjs [--node 22,24,26] [--keep])`);
   }
   for (const major of options.nodes) if (!TYPES_NODE_VERSIONS[major]) throw new Error(`--node ${major}: no @types/node pinned for it`);
   return options;
