@@ -172,7 +172,7 @@ if (problems.length === 0) {
     try {
       if (block.mode === 'test') {
         await runTestBlock(block);
-        console.log(`ok   README.md:${block.line} ${block.id}: ${commandsOf(block).length} commands run (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        console.log(`ok   README.md:${block.line} ${block.id}: ${commandsOf(block).length} command(s) run (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } else if (NOT_RUN_YET[block.id]) {
         console.log(`TODO README.md:${block.line} ${block.id}: not run by any test yet: ${NOT_RUN_YET[block.id]}`);
       } else {
