@@ -6,9 +6,11 @@
 //       substitutions the runner lists (a fixed port or a real cloud becomes the mock this check
 //       started on a free port; a `mock serve` the reader starts by hand is left out), in one bash,
 //       each command's exit status checked (0 unless the runner expects another).
-//   <!-- commands: ci ID -->    run in CI: CI_RUNNERS[ID] names the file. A JavaScript tool there must
-//       extract the block itself (`readmeBlock('ID')`, or the round trip's `runReadmeBlock('ID', ...)`);
-//       for `.ci/run`, every command of the block must appear in it verbatim.
+//   <!-- commands: ci ID -->    run elsewhere (CI, or a package's spec): CI_RUNNERS[ID] names the file.
+//       A JavaScript tool there must extract the block itself (`readmeBlock('ID')`, or the round trip's
+//       `runReadmeBlock('ID', ...)`); for `.ci/run`, every command of the block must appear in it
+//       verbatim; an entry `{ file, mentions }` requires that text in the file (a spec that runs the
+//       blocks of one README section by its heading).
 // Adding a block: mark it, then add its runner here (or its CI entry). A substitution that no longer
 // matches the README fails, so the README and its runner cannot drift apart.
 import { spawn } from 'node:child_process';
@@ -24,7 +26,11 @@ const { DEFAULT_FIXTURE, DEMO_TOKEN, DEMO_USER, fleetServerId, startMockProvider
 const PROJECT_ID = '9c53a566cb3443ab910cf0daebca90c4';
 const SERVER_ID = '998af54b-5762-4041-abc1-f98a2c27b3a2';
 
-/** Blocks CI runs: the file that runs each. */
+/**
+ * Blocks run elsewhere: the file that runs each, as a path or `{ file, mentions }` for a test that
+ * reads its blocks by other means (e.g. a spec running every block of one README section, which must
+ * then mention that section's heading).
+ */
 const CI_RUNNERS = {
   'quick-start': '.ci/run',
   'install-today': 'tools/registry-round-trip/run.mjs',
@@ -146,8 +152,12 @@ async function runTestBlock(block) {
 }
 
 function checkCiBlock(block) {
-  const file = CI_RUNNERS[block.id];
+  const { file, mentions } = typeof CI_RUNNERS[block.id] === 'string' ? { file: CI_RUNNERS[block.id] } : CI_RUNNERS[block.id];
   const source = readFileSync(join(root, file), 'utf8');
+  if (mentions !== undefined) {
+    if (!source.includes(mentions)) throw new Error(`README.md:${block.line}: ${file} is to run block ${block.id} but does not mention ${JSON.stringify(mentions)}`);
+    return;
+  }
   if (file.endsWith('.mjs')) {
     if (!new RegExp(`\\b(?:run)?[rR]eadmeBlock\\('${block.id}'`).test(source)) throw new Error(`README.md:${block.line}: ${file} is to run block ${block.id} but never calls readmeBlock('${block.id}') or runReadmeBlock('${block.id}', ...)`);
     return;
@@ -177,7 +187,7 @@ if (problems.length === 0) {
         console.log(`TODO README.md:${block.line} ${block.id}: not run by any test yet: ${NOT_RUN_YET[block.id]}`);
       } else {
         checkCiBlock(block);
-        console.log(`ok   README.md:${block.line} ${block.id}: run in CI by ${CI_RUNNERS[block.id]}`);
+        console.log(`ok   README.md:${block.line} ${block.id}: run by ${CI_RUNNERS[block.id].file ?? CI_RUNNERS[block.id]}`);
       }
     } catch (error) {
       problems.push(error instanceof Error ? error.message : String(error));
