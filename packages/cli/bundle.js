@@ -15,7 +15,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node22.12',
   chunkNames: 'chunks/[name]-[hash]',
   // Chained to tsc's maps, so a stack trace run with --enable-source-maps points at src/*.ts.
   sourcemap: true,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The registry round trip: what a user gets from `npm install @ecs-metadata/client`.
 //
-//   node tools/registry-round-trip/run.mjs [--node 20,22,24] [--keep]
+//   node tools/registry-round-trip/run.mjs [--node 22,24,26] [--keep]     (default: the supported lines)
 //
 // 1. Starts verdaccio on 127.0.0.1 (free port, temporary storage; @ecs-metadata/* has no uplink).
 // 2. Publishes every non-private package, as built (`npm ci` builds them), with `npm publish`.
@@ -18,7 +18,8 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureNodeRuntime } from '../node-runtimes.mjs';
+import { ensureNodeRuntime, SUPPORTED_NODE_MAJORS } from '../node-runtimes.mjs';
+import { readmeBlock } from '../readme-commands/blocks.mjs';
 import { createPublisherToken, startRegistry } from './verdaccio.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,15 +31,15 @@ const consumerFixtures = join(here, 'consumer');
  */
 const TYPESCRIPT_VERSION = '5.9.3';
 const TYPESCRIPT_NATIVE_VERSION = '7.0.2';
-const TYPES_NODE_VERSIONS = { 20: '20.19.43', 22: '22.20.5', 24: '24.19.4' };
+const TYPES_NODE_VERSIONS = { 22: '22.20.7', 24: '24.19.4', 26: '26.6.11' };
 const EXPECTED_DEMO_STDOUT = '{"wj":"True"}\n';
 
 function parseArgs(argv) {
-  const options = { nodes: ['20', '22', '24'], keep: false };
+  const options = { nodes: [...SUPPORTED_NODE_MAJORS], keep: false };
   for (let i = 0; i < argv.length; i += 1) {
     if (argv[i] === '--node') options.nodes = String(argv[++i] ?? '').split(',').filter(Boolean);
     else if (argv[i] === '--keep') options.keep = true;
-    else throw new Error(`unknown argument ${argv[i]} (usage: run.mjs [--node 20,22,24] [--keep])`);
+    else throw new Error(`unknown argument ${argv[i]} (usage: run.mjs [--node 22,24,26] [--keep])`);
   }
   for (const major of options.nodes) if (!TYPES_NODE_VERSIONS[major]) throw new Error(`--node ${major}: no @types/node pinned for it`);
   return options;
@@ -150,6 +151,42 @@ function consumerChecks({ major, registryUrl, scratch, cache }) {
   return nodeVersion;
 }
 
+/** Runs a README command block verbatim in bash (stops at the first failing command). */
+function runReadmeBlock(id, { cwd, env }) {
+  const block = readmeBlock(id);
+  process.stdout.write(run('bash', ['-c', `set -euo pipefail\n${block.text}`], { cwd, env }).replace(/^/gm, '     '));
+}
+
+/**
+ * The README's Install section, as a reader types it, on the first Node of the run: the tarballs of
+ * `npm run pack` installed by path into a fresh project (their other dependencies through the
+ * registry's uplink), and the once-published commands against the throwaway registry (`--global` into a
+ * prefix of the scratch folder).
+ */
+function readmeInstallChecks({ major, registryUrl, scratch, cache }) {
+  const nodeBinDir = ensureNodeRuntime(major);
+  console.log(`-- the README's Install commands on node ${major}`);
+  const today = mkdtempSync(join(scratch, 'readme-install-today-'));
+  const todayHome = join(today, '.home');
+  mkdirSync(todayHome);
+  writeFileSync(join(today, 'package.json'), JSON.stringify({ name: 'readme-install-today', private: true }, null, 2));
+  // The tarballs' own dependencies (ky, zod, ...) through the throwaway registry's uplink: the isolated
+  // environment has none of the machine's npm configuration to reach the public one directly.
+  writeFileSync(join(today, '.npmrc'), `registry=${registryUrl}\n`);
+  step('README "install-today": npm run pack, then npm install of the tarballs by path', () =>
+    runReadmeBlock('install-today', { cwd: workspaceRoot, env: { ...isolatedEnv({ nodeBinDir, home: todayHome, cache: join(scratch, 'readme-cache') }), YOUR_PROJECT: today } }),
+  );
+  const published = mkdtempSync(join(scratch, 'readme-install-published-'));
+  const publishedHome = join(published, '.home');
+  mkdirSync(publishedHome);
+  writeFileSync(join(published, 'package.json'), JSON.stringify({ name: 'readme-install-published', private: true }, null, 2));
+  writeFileSync(join(published, '.npmrc'), `registry=${registryUrl}\n`);
+  // `--global` reads no project .npmrc: the registry for every command comes from the environment, as
+  // a user's own npm configuration would give it.
+  const env = { ...isolatedEnv({ nodeBinDir, home: publishedHome, cache }), npm_config_registry: registryUrl, npm_config_prefix: join(published, '.global') };
+  step('README "install-published": the registry commands, verbatim', () => runReadmeBlock('install-published', { cwd: published, env }));
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const started = Date.now();
@@ -173,6 +210,7 @@ async function main() {
     }
     const cache = join(scratch, 'consumer-cache');
     const versions = options.nodes.map((major) => consumerChecks({ major, registryUrl: registry.url, scratch, cache }));
+    readmeInstallChecks({ major: options.nodes[0], registryUrl: registry.url, scratch, cache });
     console.log(`registry round trip: ${versions.length} passed, 0 failed (node ${versions.join(', ')}) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     passed = true;
   } finally {

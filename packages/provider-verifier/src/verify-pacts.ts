@@ -149,7 +149,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
 
   const cleanups: (() => Promise<void>)[] = [];
   const runs: ProviderRun[] = [];
-  let baseUrl = '';
+  let baseUrl: string;
   let crashJournal: JournalWriter | undefined;
   try {
     let signer: RequestSigner;
@@ -415,6 +415,7 @@ function pactStateHandlers(arranger: StateArranger, journal: RunJournal, redact:
         } catch (error) {
           const message = redact(`state "${state}" could not be arranged: ${messageOf(error)}`);
           journal.problem(message);
+          // eslint-disable-next-line preserve-caught-error -- the cause may hold a credential; the message is redacted
           throw new Error(message);
         }
       },
@@ -424,6 +425,7 @@ function pactStateHandlers(arranger: StateArranger, journal: RunJournal, redact:
         } catch (error) {
           const message = redact(`state "${state}" could not be torn down: ${messageOf(error)}`);
           journal.problem(message);
+          // eslint-disable-next-line preserve-caught-error -- the cause may hold a credential; the message is redacted
           throw new Error(message);
         }
         return undefined;
