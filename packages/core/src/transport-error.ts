@@ -6,6 +6,8 @@ export interface TransportFailure {
   readonly attempts: number;
   /** Whether the attempt's own deadline fired (rather than the connection failing). */
   readonly timedOut: boolean;
+  /** That deadline, in ms, named in the message when given. */
+  readonly timeoutMs?: number | undefined;
   /** Names the request at the head of the message, e.g. `Password login (POST https://iam…)`. */
   readonly subject?: string | undefined;
   /** Values (a password, a token) blanked out of the reason should the transport have echoed one. */
@@ -28,7 +30,8 @@ export function toTransportError(error: unknown, failure: TransportFailure): Net
   const prefix = failure.subject === undefined ? '' : `${failure.subject}: `;
   const attempts = failure.attempts;
   if (failure.timedOut) {
-    return new TimeoutError(`${prefix}No complete response within the timeout after ${attempts} attempt(s)`, { attempts });
+    const deadline = failure.timeoutMs === undefined ? 'the timeout' : `${failure.timeoutMs} ms`;
+    return new TimeoutError(`${prefix}No complete response within ${deadline} after ${attempts} attempt(s)`, { attempts });
   }
   const cause = describeFailure(error, failure.secrets ?? []);
   const reason = cause.code === undefined ? cause.message : `${cause.code} ${cause.message}`;

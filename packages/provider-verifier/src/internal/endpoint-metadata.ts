@@ -6,11 +6,10 @@ import {
   getServerMetadataExpectation,
   interpretResponse,
   type Metadata,
-  NetworkError,
   replaceServerMetadataExpectation,
   type ResponseExpectation,
   ResponseTooLargeError,
-  TimeoutError,
+  toTransportError,
 } from '@ecs-metadata/core';
 import { AUTH_TOKEN_HEADER } from './contract.js';
 
@@ -66,11 +65,8 @@ async function send(server: EndpointServer, request: EcsRequest, expectation: Re
     if (error instanceof EcsMetadataError) {
       throw error;
     }
-    if (error instanceof Error && error.name === 'TimeoutError') {
-      throw new TimeoutError(`${method} ${url} timed out after ${server.timeoutMs} ms`, { cause: error, attempts: 1 });
-    }
-    const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-    throw new NetworkError(`${method} ${url} failed: ${reason}`, { cause: error, attempts: 1 });
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    throw toTransportError(error, { attempts: 1, timedOut, timeoutMs: server.timeoutMs, subject: `${method} ${url} failed`, secrets: [server.token] });
   }
   return interpretResponse(response.status, response.headers, text, expectation);
 }
