@@ -2,23 +2,20 @@ import {
   type ApiVersion,
   buildGetServerMetadataRequest,
   ConfigError,
-  DEFAULT_API_VERSION,
   DEFAULT_RETRY_OPTIONS,
   type EcsRequest,
   type EcsMetadataError,
   getServerMetadataExpectation,
   type Metadata,
-  normalizeEndpoint,
-  parseWith,
-  projectIdSchema,
+  type ResolvedTarget,
+  resolveEndpoint,
+  resolveTarget,
   type ResponseExpectation,
   type RetryOptions,
   ValidationError,
-  apiVersionSchema,
 } from '@ecs-metadata/core';
 import type { CredentialProvider, RequestSigner } from './auth.js';
 import type { FetchLike } from './fetch-types.js';
-import { endpointOf } from './endpoint-of.js';
 import { createNodeHttpFetch, type NodeHttpFetch, withBufferedBody } from './node-http-fetch.js';
 import { RequestSender, type ResponseEvent } from './send.js';
 
@@ -131,7 +128,8 @@ export class EcsMetadataClient {
   readonly projectId: string;
   readonly apiVersion: ApiVersion;
   readonly #auth: CredentialProvider;
-  readonly #userAgent: string | undefined;
+  /** Endpoint, project, prefix and User-Agent, validated once: the request builders trust them. */
+  readonly #target: ResolvedTarget;
   readonly #transport: NodeHttpFetch | undefined;
   readonly #rateLimiter: AdaptiveRateLimiter | undefined;
   readonly #sender: RequestSender;
@@ -142,14 +140,21 @@ export class EcsMetadataClient {
    *   (`region`) an unknown region without a `domain`, (`endpoint`) neither endpoint nor region.
    */
   constructor(options: EcsMetadataClientOptions) {
-    this.endpoint = normalizeEndpoint(endpointOf(options));
-    this.projectId = parseWith(projectIdSchema, 'projectId', options.projectId);
-    this.apiVersion = parseWith(apiVersionSchema, 'apiVersion', options.apiVersion ?? DEFAULT_API_VERSION);
+    const endpoint = resolveEndpoint(options);
+    if (endpoint === undefined) {
+      throw new ConfigError(
+        'endpoint',
+        'No endpoint: give endpoint or region (or use createEcsMetadataClient to take it from a password login\'s catalog)',
+      );
+    }
+    this.#target = resolveTarget({ endpoint, projectId: options.projectId, apiVersion: options.apiVersion, ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }) });
+    this.endpoint = this.#target.endpoint;
+    this.projectId = this.#target.projectId;
+    this.apiVersion = this.#target.apiVersion;
     if (typeof options.auth !== 'function') {
       throw new ConfigError('auth', 'auth must be a credential provider, e.g. tokenAuth(token)');
     }
     this.#auth = options.auth;
-    this.#userAgent = options.userAgent;
     const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const maxResponseBytes = positiveInteger('maxResponseBytes', options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     this.#rateLimiter = rateLimiterOf(options.rateLimit);
@@ -174,7 +179,7 @@ export class EcsMetadataClient {
    * @throws {NetworkError} / {@link TimeoutError} when no response arrived after all retries; {@link AbortError}.
    */
   async getServerMetadata(serverId: string, options: CallOptions = {}): Promise<Metadata> {
-    const request = buildGetServerMetadataRequest({ ...this.#target(), serverId });
+    const request = buildGetServerMetadataRequest({ ...this.#target, serverId });
     return this.#send(request, getServerMetadataExpectation, options);
   }
 
@@ -222,7 +227,7 @@ export class EcsMetadataClient {
    *   errors as {@link EcsMetadataClient.getServerMetadata}.
    */
   async getServerMetadataItem(serverId: string, key: string, options: KeyCallOptions = {}): Promise<string> {
-    const request = buildGetServerMetadataItemRequest({ ...this.#target(), serverId, key, keyRules: options.keyRules });
+    const request = buildGetServerMetadataItemRequest({ ...this.#target, serverId, key, keyRules: options.keyRules });
     return this.#send(request, getServerMetadataItemExpectation(key), options);
   }
 
@@ -239,7 +244,7 @@ export class EcsMetadataClient {
    *   {@link EcsMetadataClient.getServerMetadata}.
    */
   async updateServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
-    const request = buildUpdateServerMetadataRequest({ ...this.#target(), serverId, metadata, keyRules: options.keyRules, force: options.force });
+    const request = buildUpdateServerMetadataRequest({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
     return this.#send(request, updateServerMetadataExpectation, options);
   }
 
@@ -251,7 +256,7 @@ export class EcsMetadataClient {
    * @throws as {@link EcsMetadataClient.updateServerMetadata}.
    */
   async replaceServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
-    const request = buildReplaceServerMetadataRequest({ ...this.#target(), serverId, metadata, keyRules: options.keyRules, force: options.force });
+    const request = buildReplaceServerMetadataRequest({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
     return this.#send(request, replaceServerMetadataExpectation, options);
   }
 
@@ -263,7 +268,7 @@ export class EcsMetadataClient {
    * @throws as {@link EcsMetadataClient.updateServerMetadata}.
    */
   async setServerMetadataItem(serverId: string, key: string, value: string, options: WriteCallOptions = {}): Promise<string> {
-    const request = buildSetServerMetadataItemRequest({ ...this.#target(), serverId, key, value, keyRules: options.keyRules, force: options.force });
+    const request = buildSetServerMetadataItemRequest({ ...this.#target, serverId, key, value, keyRules: options.keyRules, force: options.force });
     return this.#send(request, setServerMetadataItemExpectation(key), options);
   }
 
@@ -277,7 +282,7 @@ export class EcsMetadataClient {
    * @throws {NotFoundError} for an unknown key or server; others as {@link EcsMetadataClient.updateServerMetadata}.
    */
   async deleteServerMetadataItem(serverId: string, key: string, options: WriteCallOptions = {}): Promise<void> {
-    const request = buildDeleteServerMetadataItemRequest({ ...this.#target(), serverId, key, keyRules: options.keyRules, force: options.force });
+    const request = buildDeleteServerMetadataItemRequest({ ...this.#target, serverId, key, keyRules: options.keyRules, force: options.force });
     await this.#sendDelete(request, deleteServerMetadataItemExpectation, options);
   }
 
@@ -290,7 +295,7 @@ export class EcsMetadataClient {
    * @throws as {@link EcsMetadataClient.updateServerMetadata}; errors carry Huawei codes (`Ecs.0114`, ...).
    */
   async updateServerMetadataV1(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
-    const request = buildUpdateServerMetadataV1Request({ ...this.#nativeTarget(), serverId, metadata, keyRules: options.keyRules, force: options.force });
+    const request = buildUpdateServerMetadataV1Request({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
     return this.#send(request, updateServerMetadataV1Expectation, options);
   }
 
@@ -302,23 +307,13 @@ export class EcsMetadataClient {
    * @throws as {@link EcsMetadataClient.deleteServerMetadataItem}.
    */
   async deleteServerMetadataItemV1(serverId: string, key: string, options: WriteCallOptions = {}): Promise<void> {
-    const request = buildDeleteServerMetadataItemV1Request({ ...this.#nativeTarget(), serverId, key, keyRules: options.keyRules, force: options.force });
+    const request = buildDeleteServerMetadataItemV1Request({ ...this.#target, serverId, key, keyRules: options.keyRules, force: options.force });
     await this.#sendDelete(request, deleteServerMetadataItemV1Expectation, options);
   }
 
   /** Ends the connection pool. Calls after `close()` open new connections. */
   close(): void {
     this.#transport?.close();
-  }
-
-  #target(): { endpoint: string; projectId: string; apiVersion: ApiVersion; userAgent?: string } {
-    const target = { endpoint: this.endpoint, projectId: this.projectId, apiVersion: this.apiVersion };
-    return this.#userAgent === undefined ? target : { ...target, userAgent: this.#userAgent };
-  }
-
-  #nativeTarget(): { endpoint: string; projectId: string; userAgent?: string } {
-    const target = { endpoint: this.endpoint, projectId: this.projectId };
-    return this.#userAgent === undefined ? target : { ...target, userAgent: this.#userAgent };
   }
 
   async #send<T>(request: EcsRequest, expectation: ResponseExpectation<T>, options: CallOptions): Promise<T> {

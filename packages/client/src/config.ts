@@ -9,7 +9,7 @@ import {
   normalizeEndpoint,
   passwordLoginUrl,
   projectIdSchema,
-  regionEndpoint,
+  resolveEndpoint,
 } from '@ecs-metadata/core';
 import { parse as parseToml } from 'smol-toml';
 import YAML from 'yaml';
@@ -198,7 +198,7 @@ export function resolveConfig(options: ConfigOptions, env: Environment, files: C
   const credentials = chooseCredentials(values);
   if (values.endpoint === undefined && credentials !== 'password' && values.region !== undefined) {
     try {
-      regionEndpoint(values.region.value, values.domain?.value);
+      resolveEndpoint({ region: values.region.value, domain: values.domain?.value });
     } catch (error) {
       const cause = error as ConfigError;
       const setting = cause.setting as 'region' | 'domain';

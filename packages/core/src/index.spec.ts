@@ -64,6 +64,8 @@ describe('the public API of @ecs-metadata/core', () => {
         'readHeader',
         'readRequestIdHeader',
         'serverIdSchema',
+        'resolveEndpoint',
+        'resolveTarget',
         'serverUrl',
         'toTransportError',
         // AK/SK signing (spec §9.2)

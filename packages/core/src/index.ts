@@ -15,8 +15,10 @@ export {
   buildHeaders,
   DEFAULT_API_VERSION,
   parseWith,
+  resolveTarget,
   serverUrl,
   type ApiVersion,
+  type ResolvedTarget,
   type EcsRequest,
   type GetServerMetadataParams,
   type HttpMethod,
@@ -108,6 +110,7 @@ export {
   type VerifyAkSkOptions,
 } from './aksk-signature.js';
 export { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, isKnownRegion, regionEndpoint } from './regions.js';
+export { resolveEndpoint, type EndpointSources } from './resolve-endpoint.js';
 export {
   buildPasswordLoginRequest,
   computeEndpointBase,
