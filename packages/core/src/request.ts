@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeEndpoint } from './endpoint.js';
 import { ValidationError } from './errors.js';
 import { encodePathSegment } from './path-segment.js';
