@@ -1,2 +1,2 @@
-/** The `fetch` signature ky calls (in practice always with a `Request`). */
+/** The `fetch` signature the client sends each attempt with (a URL string and an init). */
 export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;

@@ -21,29 +21,26 @@ export interface NodeHttpFetch extends FetchLike {
 }
 
 /**
- * A `fetch` adapter for ky over node:http and node:https, with one keep-alive pool per client.
+ * A `fetch` over node:http and node:https, with one keep-alive pool per client.
  *
  * Why not the global fetch: on Node 20 it compiles a WASM HTTP parser on first use (~230 ms at
  * start) and costs several times the CPU per request of node's native parser. This adapter also
  * never follows redirects (a 3xx comes back as a response, so `X-Auth-Token` cannot be forwarded
  * to another origin), and it reads the whole body, up to `maxResponseBytes`, before resolving:
- * ky's per-attempt timeout then covers a slow body as well as slow headers.
+ * the client's per-attempt deadline then covers a slow body as well as slow headers.
  */
 export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetch {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
   const nodeHttpFetch = async (resource: Request | string | URL, init?: RequestInit): Promise<Response> => {
-    const input = resource instanceof Request ? resource : new Request(resource, init);
-    const url = new URL(input.url);
+    // A plain URL and init are read as they are: building a `Request` for them would cost a
+    // `Request` per call, and one given a signal ties it to that signal through weak references
+    // that only a full garbage collection clears (docs/performance.md "Batch memory").
+    const { url, method, headers, body, signal } = resource instanceof Request ? await fromRequest(resource, init) : fromInit(resource, init);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new TypeError(`unsupported protocol ${url.protocol}`);
     }
-    const body = input.body === null ? undefined : Buffer.from(await input.arrayBuffer());
-    const headers: Record<string, string> = {};
-    input.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
     if (body !== undefined) {
       headers['content-length'] = String(body.byteLength);
     }
@@ -51,7 +48,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
     return new Promise<Response>((resolve, reject) => {
       const request = transport.request(
         url,
-        { method: input.method, headers, agent: agents[url.protocol as 'http:' | 'https:'], signal: input.signal },
+        { method, headers, agent: agents[url.protocol as 'http:' | 'https:'], ...(signal === undefined ? {} : { signal }) },
         (response) => {
           const declared = Number(response.headers['content-length']);
           if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
@@ -105,6 +102,42 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
       agents['https:'].destroy();
     },
   });
+}
+
+/** What node:http needs of a request. */
+interface OutgoingRequest {
+  readonly url: URL;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+async function fromRequest(request: Request, init: RequestInit | undefined): Promise<OutgoingRequest> {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
+  return { url: new URL(request.url), method: request.method, headers, body, signal: init?.signal ?? request.signal };
+}
+
+function fromInit(resource: string | URL, init: RequestInit | undefined): OutgoingRequest {
+  const headers: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = init?.body;
+  if (body !== undefined && body !== null && typeof body !== 'string') {
+    throw new TypeError('createNodeHttpFetch sends string bodies only');
+  }
+  return {
+    url: new URL(resource),
+    method: init?.method ?? 'GET',
+    headers,
+    body: typeof body === 'string' ? Buffer.from(body) : undefined,
+    signal: init?.signal ?? undefined,
+  };
 }
 
 function toHeaders(rawHeaders: readonly string[]): Headers {

@@ -18,7 +18,6 @@ import {
   toTransportError,
   EcsMetadataError as ToolkitError,
 } from '@ecs-metadata/core';
-import ky, { isTimeoutError, type KyInstance } from 'ky';
 import type { RequestSigner, SignableRequest } from './auth.js';
 import type { FetchLike } from './fetch-types.js';
 import type { AdaptiveRateLimiter } from './rate-limiter.js';
@@ -66,8 +65,8 @@ interface Answer {
 }
 
 /**
- * The one send path of the client: a loop of single attempts (ky sends each, `retry: 0`) in which
- * the client owns everything between them. Before each attempt: a token of the rate limiter, then
+ * The one send path of the client: a loop of single attempts, each sent by the transport under its
+ * own deadline, in which the client owns everything between them. Before each attempt: a token of the rate limiter, then
  * a fresh signature (so a wait for a token cannot age an AK/SK `X-Sdk-Date`, and every retry is
  * signed anew). After it: the answer is read once, told to the rate limiter and the listener,
  * interpreted once (errors are created with their attempt count), and core's pure `planRetry`
@@ -75,14 +74,10 @@ interface Answer {
  * refresh and one resend (DECISIONS "Requests and retries"), which is not a transport retry.
  */
 export class RequestSender {
-  readonly #ky: KyInstance;
   readonly #options: RequestSenderOptions;
 
   constructor(options: RequestSenderOptions) {
     this.#options = options;
-    // ky sends one attempt under the deadline; never retries, never throws on a status, never
-    // follows a redirect (it would forward the credential to another origin).
-    this.#ky = ky.create({ fetch: options.fetch, timeout: options.timeoutMs, retry: 0, throwHttpErrors: false, redirect: 'manual' });
   }
 
   /**
@@ -117,11 +112,11 @@ export class RequestSender {
         if (error instanceof ToolkitError) {
           throw error; // ResponseTooLargeError: the answer was refused, not lost
         }
-        const outcome: AttemptOutcome = isTimeoutError(error) ? { kind: 'timeout' } : { kind: 'network' };
+        const outcome: AttemptOutcome = error === ATTEMPT_TIMED_OUT ? { kind: 'timeout' } : { kind: 'network' };
         anyMayHaveBeenProcessed ||= mayHaveBeenProcessed(outcome);
         const plan = planRetry(request.method, outcome, attempt - (attemptsBeforeRefresh ?? 0), undefined, retry);
         if (!plan.retry) {
-          throw toTransportError(unwrapKyError(error), { attempts: attempt, timedOut: outcome.kind === 'timeout' });
+          throw toTransportError(error, { attempts: attempt, timedOut: outcome.kind === 'timeout' });
         }
         await wait(plan.delayMs, signal);
         continue;
@@ -161,17 +156,37 @@ export class RequestSender {
     }
   }
 
+  /**
+   * One attempt under its deadline (headers and body: the transport resolves once the whole body is
+   * read). One controller per attempt, aborted by the deadline or by the caller's signal through a
+   * listener removed when the attempt ends: no `AbortSignal.any`, no `Request` tied to a signal,
+   * whose weak references only a full collection clears (docs/performance.md "Batch memory").
+   */
   async #sendOnce(request: EcsRequest, credentialHeaders: Readonly<Record<string, string>>, signal: AbortSignal | undefined): Promise<Answer> {
-    const response = await this.#ky(request.url, {
-      method: request.method,
-      headers: { ...request.headers, ...credentialHeaders },
-      body: request.body,
-      ...(signal === undefined ? {} : { signal }),
-    });
-    // The transport has already read the whole body (under the cap, inside the deadline).
-    return { status: response.status, headers: response.headers, bodyText: await response.text() };
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(ATTEMPT_TIMED_OUT), this.#options.timeoutMs);
+    const onCallerAbort = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      const response = await this.#options.fetch(request.url, {
+        method: request.method,
+        headers: { ...request.headers, ...credentialHeaders },
+        body: request.body ?? null,
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+      return { status: response.status, headers: response.headers, bodyText: await response.text() };
+    } catch (error) {
+      throw controller.signal.reason === ATTEMPT_TIMED_OUT ? ATTEMPT_TIMED_OUT : error;
+    } finally {
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', onCallerAbort);
+    }
   }
 }
+
+/** The reason an attempt's controller is aborted with when its deadline passes. */
+const ATTEMPT_TIMED_OUT = new Error('the attempt timed out');
 
 /** The headers a signer is given: all but the transport's `Accept` and `User-Agent`, plus `Host`. */
 function signableRequest(request: EcsRequest): SignableRequest {
@@ -182,11 +197,6 @@ function signableRequest(request: EcsRequest): SignableRequest {
     }
   }
   return { method: request.method, url: request.url, headers, body: request.body };
-}
-
-/** ky wraps a fetch's network `TypeError` in its own `NetworkError`, which holds the request. */
-function unwrapKyError(error: unknown): unknown {
-  return error instanceof Error && error.name === 'NetworkError' && 'request' in error ? error.cause : error;
 }
 
 function abortError(signal: AbortSignal): AbortError {
