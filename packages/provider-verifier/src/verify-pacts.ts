@@ -22,11 +22,8 @@ import {
 } from './options.js';
 import type { InteractionOutcome, NotVerifiableInteraction, VerificationReport } from './report.js';
 
-/**
- * Pact's HTTP state handlers (`StateFuncWithSetup` in its proxy types, not exported). The type of
- * `VerifierOptions['stateHandlers']` is intersected with the message handlers' and fits neither.
- */
-type StateHandlers = Record<string, { setup: (params: unknown) => Promise<Record<string, string>>; teardown: () => Promise<undefined> }>;
+/** Pact's HTTP state handlers: a setup and a teardown per provider state. */
+type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
 
 /** One interaction of a local pact, and the states that keep it from running here. */
 interface PlannedInteraction {
@@ -143,7 +140,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
             publishVerificationResult: broker?.publishResults === true ? true : undefined,
             providerVersion: broker?.publishResults === true ? broker.providerVersion : undefined,
             buildUrl: broker?.publishResults === true ? broker.buildUrl : undefined,
-            stateHandlers: pactStateHandlers(arranger, journal, redact) as unknown as VerifierOptions['stateHandlers'],
+            stateHandlers: pactStateHandlers(arranger, journal, redact),
             requestFilter: createRequestFilter(token, journal, new Set(arranger.setups.keys()), options.signal),
             timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
             logLevel: options.logLevel ?? 'warn',
