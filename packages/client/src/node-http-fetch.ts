@@ -1,6 +1,6 @@
-import http from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import { ResponseTooLargeError } from '@ecs-metadata/core';
+import { type HeaderSource, ResponseTooLargeError } from '@ecs-metadata/core';
 import type { FetchLike } from './fetch-types.js';
 
 /** Statuses whose responses must be built without a body (the Response constructor refuses one). */
@@ -14,8 +14,30 @@ export interface NodeHttpFetchOptions {
   maxSockets?: number;
 }
 
+/** One request as the client sends it: a URL and what `fetch`'s init would say. */
+export interface ExchangeRequest {
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** One answer, its body read whole (under the cap) as text. */
+export interface ExchangeAnswer {
+  readonly status: number;
+  /** As the transport has them: a fetch `Headers`, or node's record of lower-case names. */
+  readonly headers: HeaderSource;
+  readonly bodyText: string;
+}
+
 /** A `fetch` over node:http/https with its own keep-alive pool; `close()` ends that pool. */
 export interface NodeHttpFetch extends FetchLike {
+  /**
+   * The same request without the web types: no `Request`, `Response`, `Headers` or stream is built,
+   * which is most of a request's allocations (docs/performance.md "Batch memory"). The client
+   * sends every attempt this way.
+   */
+  exchange(url: string, request: ExchangeRequest): Promise<ExchangeAnswer>;
   /** Ends the keep-alive pool: destroys its sockets, idle or in use; later requests open new connections. */
   close(): void;
 }
@@ -33,19 +55,17 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
-  const nodeHttpFetch = async (resource: Request | string | URL, init?: RequestInit): Promise<Response> => {
-    // A plain URL and init are read as they are: building a `Request` for them would cost a
-    // `Request` per call, and one given a signal ties it to that signal through weak references
-    // that only a full garbage collection clears (docs/performance.md "Batch memory").
-    const { url, method, headers, body, signal } = resource instanceof Request ? await fromRequest(resource, init) : fromInit(resource, init);
+  /** Sends one request with node:http(s) and reads its whole answer under the cap. */
+  const send = (outgoing: OutgoingRequest): Promise<RawAnswer> => {
+    const { url, method, headers, body, signal } = outgoing;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new TypeError(`unsupported protocol ${url.protocol}`);
+      return Promise.reject(new TypeError(`unsupported protocol ${url.protocol}`));
     }
     if (body !== undefined) {
       headers['content-length'] = String(body.byteLength);
     }
     const transport = url.protocol === 'https:' ? https : http;
-    return new Promise<Response>((resolve, reject) => {
+    return new Promise<RawAnswer>((resolve, reject) => {
       const request = transport.request(
         url,
         { method, headers, agent: agents[url.protocol as 'http:' | 'https:'], ...(signal === undefined ? {} : { signal }) },
@@ -76,18 +96,12 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
           });
           response.on('end', () => {
             const status = response.statusCode ?? 0;
-            try {
-              resolve(
-                new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
-                  status,
-                  statusText: response.statusMessage ?? '',
-                  headers: toHeaders(response.rawHeaders),
-                }),
-              );
-            } catch (error) {
-              // e.g. a status outside 200-599, which no API answer may have.
-              reject(new TypeError(`invalid HTTP response: ${String(error)}`, { cause: error }));
+            if (status < 200 || status > 599) {
+              // No API answer may have it, and the Response constructor refuses it.
+              reject(new TypeError(`invalid HTTP response: status ${status}`));
+              return;
             }
+            resolve({ status, statusMessage: response.statusMessage ?? '', headers: response.headers, rawHeaders: response.rawHeaders, body: Buffer.concat(chunks) });
           });
         },
       );
@@ -96,12 +110,42 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
     });
   };
 
+  const nodeHttpFetch = async (resource: Request | string | URL, init?: RequestInit): Promise<Response> => {
+    const answer = await send(resource instanceof Request ? await fromRequest(resource, init) : fromInit(resource, init));
+    return new Response(NULL_BODY_STATUSES.has(answer.status) ? null : answer.body, {
+      status: answer.status,
+      statusText: answer.statusMessage,
+      headers: toHeaders(answer.rawHeaders),
+    });
+  };
+
+  const exchange = async (url: string, request: ExchangeRequest): Promise<ExchangeAnswer> => {
+    const answer = await send({
+      url: new URL(url),
+      method: request.method,
+      headers: { ...request.headers },
+      body: request.body === undefined ? undefined : Buffer.from(request.body),
+      signal: request.signal,
+    });
+    return { status: answer.status, headers: answer.headers, bodyText: answer.body.toString('utf8') };
+  };
+
   return Object.assign(nodeHttpFetch, {
+    exchange,
     close(): void {
       agents['http:'].destroy();
       agents['https:'].destroy();
     },
   });
+}
+
+/** An answer as node:http gave it, its body read whole. */
+interface RawAnswer {
+  readonly status: number;
+  readonly statusMessage: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly rawHeaders: readonly string[];
+  readonly body: Buffer;
 }
 
 /** What node:http needs of a request. */
@@ -122,6 +166,7 @@ async function fromRequest(request: Request, init: RequestInit | undefined): Pro
   return { url: new URL(request.url), method: request.method, headers, body, signal: init?.signal ?? request.signal };
 }
 
+/** A URL and init read as they are: building a `Request` for them would cost one per call. */
 function fromInit(resource: string | URL, init: RequestInit | undefined): OutgoingRequest {
   const headers: Record<string, string> = {};
   new Headers(init?.headers).forEach((value, name) => {
@@ -157,6 +202,18 @@ export function withBufferedBody(fetchImplementation: FetchLike, maxResponseByte
     const response = await fetchImplementation(input, init);
     const body = response.body === null ? null : await readCapped(response.body, maxResponseBytes);
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+/**
+ * The `exchange` of a caller-supplied `fetch`: the answer read whole under the cap, as
+ * {@link withBufferedBody} reads it, and never a redirect followed.
+ */
+export function exchangeOver(fetchImplementation: FetchLike, maxResponseBytes: number): NodeHttpFetch['exchange'] {
+  const buffered = withBufferedBody(fetchImplementation, maxResponseBytes);
+  return async (url, request) => {
+    const response = await buffered(url, { method: request.method, headers: request.headers, body: request.body ?? null, redirect: 'manual', signal: request.signal ?? null });
+    return { status: response.status, headers: response.headers, bodyText: await response.text() };
   };
 }
 

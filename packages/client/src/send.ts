@@ -11,6 +11,7 @@ import {
   mayHaveBeenProcessed,
   parseRetryAfter,
   planRetry,
+  readHeader,
   readRequestIdHeader,
   type ResponseExpectation,
   type RetryOptions,
@@ -19,7 +20,7 @@ import {
   EcsMetadataError as ToolkitError,
 } from '@ecs-metadata/core';
 import type { RequestSigner, SignableRequest } from './auth.js';
-import type { FetchLike } from './fetch-types.js';
+import type { ExchangeAnswer, NodeHttpFetch } from './node-http-fetch.js';
 import type { AdaptiveRateLimiter } from './rate-limiter.js';
 
 /** One answered attempt, as reported to the client's `onResponse` listener. */
@@ -35,7 +36,7 @@ export interface ResponseEvent {
 /** What a {@link RequestSender} is built from: one client's transport, policy and listeners. */
 export interface RequestSenderOptions {
   /** Sends one attempt, the whole body read (under the cap) before it resolves. */
-  readonly fetch: FetchLike;
+  readonly exchange: NodeHttpFetch['exchange'];
   /** Deadline of one attempt, headers and body together, in ms. */
   readonly timeoutMs: number;
   readonly retry: RetryOptions;
@@ -57,12 +58,6 @@ export interface SendOptions {
 
 const NO_RETRY: RetryPlan = { retry: false };
 
-/** One answer as read off the wire: the response is read once and interpreted once. */
-interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly bodyText: string;
-}
 
 /**
  * The one send path of the client: a loop of single attempts, each sent by the transport under its
@@ -102,7 +97,7 @@ export class RequestSender {
       const ticket = await abortable(rateLimiter?.acquire(signal), signal);
       // Signed after the token was taken and before each attempt: the signature is always fresh.
       const credentialHeaders = await signer.sign(signable, { signal });
-      let answer: Answer;
+      let answer: ExchangeAnswer;
       try {
         answer = await this.#sendOnce(request, credentialHeaders, signal);
       } catch (error) {
@@ -121,7 +116,7 @@ export class RequestSender {
         await wait(plan.delayMs, signal);
         continue;
       }
-      const retryAfterMs = parseRetryAfter(answer.headers.get('Retry-After') ?? undefined);
+      const retryAfterMs = parseRetryAfter(readHeader(answer.headers, 'Retry-After'));
       if (ticket !== undefined) {
         if (answer.status === 429) {
           rateLimiter?.recordThrottle(ticket, retryAfterMs);
@@ -162,20 +157,19 @@ export class RequestSender {
    * listener removed when the attempt ends: no `AbortSignal.any`, no `Request` tied to a signal,
    * whose weak references only a full collection clears (docs/performance.md "Batch memory").
    */
-  async #sendOnce(request: EcsRequest, credentialHeaders: Readonly<Record<string, string>>, signal: AbortSignal | undefined): Promise<Answer> {
+  async #sendOnce(request: EcsRequest, credentialHeaders: Readonly<Record<string, string>>, signal: AbortSignal | undefined): Promise<ExchangeAnswer> {
     const controller = new AbortController();
     const deadline = setTimeout(() => controller.abort(ATTEMPT_TIMED_OUT), this.#options.timeoutMs);
     const onCallerAbort = (): void => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onCallerAbort, { once: true });
     try {
-      const response = await this.#options.fetch(request.url, {
+      // The answer is read once, whole, and interpreted once by the caller.
+      return await this.#options.exchange(request.url, {
         method: request.method,
         headers: { ...request.headers, ...credentialHeaders },
-        body: request.body ?? null,
-        redirect: 'manual',
+        body: request.body,
         signal: controller.signal,
       });
-      return { status: response.status, headers: response.headers, bodyText: await response.text() };
     } catch (error) {
       throw controller.signal.reason === ATTEMPT_TIMED_OUT ? ATTEMPT_TIMED_OUT : error;
     } finally {
