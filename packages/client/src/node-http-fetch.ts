@@ -1,7 +1,12 @@
-import http, { type IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
 import { type HeaderSource, ResponseTooLargeError } from '@ecs-metadata/core';
 import type { FetchLike } from './fetch-types.js';
+
+// Taken as CommonJS modules, not imported: the ES module facade of `node:http` reads every export,
+// and its lazy web exports load node's undici and web streams, ~15-25 ms of a one-shot CLI call
+// (docs/performance.md "Issue 15").
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** Statuses whose responses must be built without a body (the Response constructor refuses one). */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
