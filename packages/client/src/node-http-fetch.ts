@@ -39,7 +39,7 @@ export interface ExchangeAnswer {
 export interface NodeHttpFetch extends FetchLike {
   /**
    * The same request without the web types: no `Request`, `Response`, `Headers` or stream is built,
-   * which is most of a request's allocations (docs/performance.md "Batch memory"). The client
+   * which is most of a request's allocations (docs/performance.md "Issue 15"). The client
    * sends every attempt this way.
    */
   exchange(url: string, request: ExchangeRequest): Promise<ExchangeAnswer>;

@@ -4,7 +4,7 @@ import {
   type AttemptOutcome,
   AuthenticationError,
   EcsApiError,
-  type EcsMetadataError,
+  EcsMetadataError,
   type EcsRequest,
   interpretResponse,
   isMetadataItemNotFound,
@@ -17,7 +17,6 @@ import {
   type RetryOptions,
   type RetryPlan,
   toTransportError,
-  EcsMetadataError as ToolkitError,
 } from '@ecs-metadata/core';
 import type { RequestSigner, SignableRequest } from './auth.js';
 import type { ExchangeAnswer, NodeHttpFetch } from './node-http-fetch.js';
@@ -61,8 +60,8 @@ const NO_RETRY: RetryPlan = { retry: false };
 
 /**
  * The one send path of the client: a loop of single attempts, each sent by the transport under its
- * own deadline, in which the client owns everything between them. Before each attempt: a token of the rate limiter, then
- * a fresh signature (so a wait for a token cannot age an AK/SK `X-Sdk-Date`, and every retry is
+ * own deadline, in which the client owns everything between them. Before each attempt: a token of
+ * the rate limiter, then a fresh signature (so a wait for a token cannot age an AK/SK `X-Sdk-Date`, and every retry is
  * signed anew). After it: the answer is read once, told to the rate limiter and the listener,
  * interpreted once (errors are created with their attempt count), and core's pure `planRetry`
  * decides whether and when to send again; the wait is abortable. A 401 earns one credential
@@ -104,7 +103,7 @@ export class RequestSender {
         if (signal?.aborted === true) {
           throw abortError(signal);
         }
-        if (error instanceof ToolkitError) {
+        if (error instanceof EcsMetadataError) {
           throw error; // ResponseTooLargeError: the answer was refused, not lost
         }
         const outcome: AttemptOutcome = error === ATTEMPT_TIMED_OUT ? { kind: 'timeout' } : { kind: 'network' };
@@ -155,7 +154,7 @@ export class RequestSender {
    * One attempt under its deadline (headers and body: the transport resolves once the whole body is
    * read). One controller per attempt, aborted by the deadline or by the caller's signal through a
    * listener removed when the attempt ends: no `AbortSignal.any`, no `Request` tied to a signal,
-   * whose weak references only a full collection clears (docs/performance.md "Batch memory").
+   * whose weak references only a full collection clears (docs/performance.md "Issue 15").
    */
   async #sendOnce(request: EcsRequest, credentialHeaders: Readonly<Record<string, string>>, signal: AbortSignal | undefined): Promise<ExchangeAnswer> {
     const controller = new AbortController();
