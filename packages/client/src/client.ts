@@ -18,8 +18,6 @@ import type { CredentialProvider, RequestSigner } from './auth.js';
 import type { FetchLike } from './fetch-types.js';
 import { createNodeHttpFetch, exchangeOver, type NodeHttpFetch } from './node-http-fetch.js';
 import { RequestSender, type ResponseEvent } from './send.js';
-
-export type { ResponseEvent } from './send.js';
 import { type BatchOptions, type BatchResult, runBatch } from './batch.js';
 import { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
 import type { RateStats } from './adaptive-rate.js';
@@ -41,6 +39,8 @@ import {
   updateServerMetadataExpectation,
   updateServerMetadataV1Expectation,
 } from '@ecs-metadata/core';
+
+export type { ResponseEvent } from './send.js';
 
 /** Default per-attempt timeout (headers and body), in ms. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -147,7 +147,8 @@ export class EcsMetadataClient {
         'No endpoint: give endpoint or region (or use createEcsMetadataClient to take it from a password login\'s catalog)',
       );
     }
-    this.#target = resolveTarget({ endpoint, projectId: options.projectId, apiVersion: options.apiVersion, ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }) });
+    const { projectId, apiVersion, userAgent } = options;
+    this.#target = resolveTarget({ endpoint, projectId, apiVersion, ...(userAgent === undefined ? {} : { userAgent }) });
     this.endpoint = this.#target.endpoint;
     this.projectId = this.#target.projectId;
     this.apiVersion = this.#target.apiVersion;
