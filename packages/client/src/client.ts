@@ -16,7 +16,7 @@ import {
 } from '@ecs-metadata/core';
 import type { CredentialProvider, RequestSigner } from './auth.js';
 import type { FetchLike } from './fetch-types.js';
-import { createNodeHttpFetch, exchangeOver, type NodeHttpFetch } from './node-http-fetch.js';
+import { createNodeHttpFetch, type NodeHttpFetch, withBufferedBody } from './node-http-fetch.js';
 import { RequestSender, type ResponseEvent } from './send.js';
 import { type BatchOptions, type BatchResult, runBatch } from './batch.js';
 import { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
@@ -161,7 +161,7 @@ export class EcsMetadataClient {
     this.#rateLimiter = rateLimiterOf(options.rateLimit);
     this.#transport = options.fetch === undefined ? createNodeHttpFetch({ maxResponseBytes }) : undefined;
     this.#sender = new RequestSender({
-      exchange: this.#transport?.exchange ?? exchangeOver(options.fetch as FetchLike, maxResponseBytes),
+      fetch: this.#transport ?? withBufferedBody(options.fetch as FetchLike, maxResponseBytes),
       timeoutMs,
       retry: resolveRetryOptions(options.retry),
       rateLimiter: this.#rateLimiter,

@@ -18,7 +18,7 @@ export { DEFAULT_BATCH_CONCURRENCY, runBatch, type BatchOptions, type BatchResul
 export { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
 export { AdaptiveRate, type AdaptiveRateOptions, type RateStats, type RateTicket } from './adaptive-rate.js';
 export { tokenAuth, type CredentialProvider, type LoginDetails, type RequestSigner, type SignableRequest, type SignOptions } from './auth.js';
-export { createNodeHttpFetch, withBufferedBody, type ExchangeAnswer, type ExchangeRequest, type NodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
+export { createNodeHttpFetch, withBufferedBody, type NodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
 export type { FetchLike } from './fetch-types.js';
 // The error classes callers catch, re-exported so that one import is enough.
 export {

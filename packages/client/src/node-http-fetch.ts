@@ -1,5 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { type HeaderSource, ResponseTooLargeError } from '@ecs-metadata/core';
+import { ResponseTooLargeError } from '@ecs-metadata/core';
 import type { FetchLike } from './fetch-types.js';
 
 // Taken as CommonJS modules, not imported: the ES module facade of `node:http` reads every export,
@@ -19,30 +18,8 @@ export interface NodeHttpFetchOptions {
   maxSockets?: number;
 }
 
-/** One request as the client sends it: a URL and what `fetch`'s init would say. */
-export interface ExchangeRequest {
-  readonly method: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string | undefined;
-  readonly signal?: AbortSignal | undefined;
-}
-
-/** One answer, its body read whole (under the cap) as text. */
-export interface ExchangeAnswer {
-  readonly status: number;
-  /** As the transport has them: a fetch `Headers`, or node's record of lower-case names. */
-  readonly headers: HeaderSource;
-  readonly bodyText: string;
-}
-
 /** A `fetch` over node:http/https with its own keep-alive pool; `close()` ends that pool. */
 export interface NodeHttpFetch extends FetchLike {
-  /**
-   * The same request without the web types: no `Request`, `Response`, `Headers` or stream is built,
-   * which is most of a request's allocations (docs/performance.md "Issue 15"). The client
-   * sends every attempt this way.
-   */
-  exchange(url: string, request: ExchangeRequest): Promise<ExchangeAnswer>;
   /** Ends the keep-alive pool: destroys its sockets, idle or in use; later requests open new connections. */
   close(): void;
 }
@@ -106,7 +83,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
               reject(new TypeError(`invalid HTTP response: status ${status}`));
               return;
             }
-            resolve({ status, statusMessage: response.statusMessage ?? '', headers: response.headers, rawHeaders: response.rawHeaders, body: Buffer.concat(chunks) });
+            resolve({ status, statusMessage: response.statusMessage ?? '', rawHeaders: response.rawHeaders, body: Buffer.concat(chunks) });
           });
         },
       );
@@ -124,19 +101,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
     });
   };
 
-  const exchange = async (url: string, request: ExchangeRequest): Promise<ExchangeAnswer> => {
-    const answer = await send({
-      url: new URL(url),
-      method: request.method,
-      headers: { ...request.headers },
-      body: request.body === undefined ? undefined : Buffer.from(request.body),
-      signal: request.signal,
-    });
-    return { status: answer.status, headers: answer.headers, bodyText: answer.body.toString('utf8') };
-  };
-
   return Object.assign(nodeHttpFetch, {
-    exchange,
     close(): void {
       agents['http:'].destroy();
       agents['https:'].destroy();
@@ -148,7 +113,6 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
 interface RawAnswer {
   readonly status: number;
   readonly statusMessage: string;
-  readonly headers: IncomingHttpHeaders;
   readonly rawHeaders: readonly string[];
   readonly body: Buffer;
 }
@@ -207,18 +171,6 @@ export function withBufferedBody(fetchImplementation: FetchLike, maxResponseByte
     const response = await fetchImplementation(input, init);
     const body = response.body === null ? null : await readCapped(response.body, maxResponseBytes);
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  };
-}
-
-/**
- * The `exchange` of a caller-supplied `fetch`: the answer read whole under the cap, as
- * {@link withBufferedBody} reads it, and never a redirect followed.
- */
-export function exchangeOver(fetchImplementation: FetchLike, maxResponseBytes: number): NodeHttpFetch['exchange'] {
-  const buffered = withBufferedBody(fetchImplementation, maxResponseBytes);
-  return async (url, request) => {
-    const response = await buffered(url, { method: request.method, headers: request.headers, body: request.body ?? null, redirect: 'manual', signal: request.signal ?? null });
-    return { status: response.status, headers: response.headers, bodyText: await response.text() };
   };
 }
 

@@ -18,8 +18,9 @@ import {
   type RetryPlan,
   toTransportError,
 } from '@ecs-metadata/core';
+import ky, { isNetworkError, isTimeoutError, type KyInstance } from 'ky';
 import type { RequestSigner, SignableRequest } from './auth.js';
-import type { ExchangeAnswer, NodeHttpFetch } from './node-http-fetch.js';
+import type { FetchLike } from './fetch-types.js';
 import type { AdaptiveRateLimiter } from './rate-limiter.js';
 
 /** One answered attempt, as reported to the client's `onResponse` listener. */
@@ -34,8 +35,8 @@ export interface ResponseEvent {
 
 /** What a {@link RequestSender} is built from: one client's transport, policy and listeners. */
 export interface RequestSenderOptions {
-  /** Sends one attempt, the whole body read (under the cap) before it resolves. */
-  readonly exchange: NodeHttpFetch['exchange'];
+  /** What ky sends each attempt with: it resolves once the whole body is read (under the cap). */
+  readonly fetch: FetchLike;
   /** Deadline of one attempt, headers and body together, in ms. */
   readonly timeoutMs: number;
   readonly retry: RetryOptions;
@@ -57,21 +58,33 @@ export interface SendOptions {
 
 const NO_RETRY: RetryPlan = { retry: false };
 
+/** One answered attempt, its body read whole. */
+interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly bodyText: string;
+}
 
 /**
- * The one send path of the client: a loop of single attempts, each sent by the transport under its
- * own deadline, in which the client owns everything between them. Before each attempt: a token of
- * the rate limiter, then a fresh signature (so a wait for a token cannot age an AK/SK `X-Sdk-Date`, and every retry is
- * signed anew). After it: the answer is read once, told to the rate limiter and the listener,
+ * The one send path of the client: a loop of single attempts (ky sends each, `retry: 0`, under its
+ * deadline) in which the client owns everything between them. Before each attempt: a token of the
+ * rate limiter, then a fresh signature (so a wait for a token cannot age an AK/SK `X-Sdk-Date`, and
+ * every retry is signed anew). After it: the answer is read once, told to the rate limiter and the listener,
  * interpreted once (errors are created with their attempt count), and core's pure `planRetry`
  * decides whether and when to send again; the wait is abortable. A 401 earns one credential
  * refresh and one resend (DECISIONS "Requests and retries"), which is not a transport retry.
  */
 export class RequestSender {
+  readonly #ky: KyInstance;
   readonly #options: RequestSenderOptions;
 
   constructor(options: RequestSenderOptions) {
     this.#options = options;
+    // ky sends one attempt under the deadline (its one timer; the transport resolves only once the
+    // body is read, so the deadline covers the body too). It never retries, never throws on a
+    // status, never follows a redirect (fetch would forward X-Auth-Token to another origin), and
+    // has no hooks: ky 2 runs `beforeRequest` once per call, so signing stays in the loop.
+    this.#ky = ky.create({ fetch: options.fetch, timeout: options.timeoutMs, retry: 0, throwHttpErrors: false, redirect: 'manual' });
   }
 
   /**
@@ -96,7 +109,7 @@ export class RequestSender {
       const ticket = await abortable(rateLimiter?.acquire(signal), signal);
       // Signed after the token was taken and before each attempt: the signature is always fresh.
       const credentialHeaders = await signer.sign(signable, { signal });
-      let answer: ExchangeAnswer;
+      let answer: Answer;
       try {
         answer = await this.#sendOnce(request, credentialHeaders, signal);
       } catch (error) {
@@ -106,11 +119,12 @@ export class RequestSender {
         if (error instanceof EcsMetadataError) {
           throw error; // ResponseTooLargeError: the answer was refused, not lost
         }
-        const outcome: AttemptOutcome = error === ATTEMPT_TIMED_OUT ? { kind: 'timeout' } : { kind: 'network' };
+        const outcome: AttemptOutcome = isTimeoutError(error) ? { kind: 'timeout' } : { kind: 'network' };
         anyMayHaveBeenProcessed ||= mayHaveBeenProcessed(outcome);
         const plan = planRetry(request.method, outcome, attempt - (attemptsBeforeRefresh ?? 0), undefined, retry);
         if (!plan.retry) {
-          throw toTransportError(error, { attempts: attempt, timedOut: outcome.kind === 'timeout' });
+          // Never ky's error itself: its `request` holds the credential headers.
+          throw toTransportError(isNetworkError(error) ? error.cause : error, { attempts: attempt, timedOut: outcome.kind === 'timeout' });
         }
         await wait(plan.delayMs, signal);
         continue;
@@ -151,35 +165,21 @@ export class RequestSender {
   }
 
   /**
-   * One attempt under its deadline (headers and body: the transport resolves once the whole body is
-   * read). One controller per attempt, aborted by the deadline or by the caller's signal through a
-   * listener removed when the attempt ends: no `AbortSignal.any`, no `Request` tied to a signal,
-   * whose weak references only a full collection clears (docs/performance.md "Issue 15").
+   * One attempt. ky builds one controller, one `Request` and (with a caller's signal) one
+   * `AbortSignal.any` per call; nothing of ours is added: no controller, timer or listener, and
+   * the response is read once, not cloned (docs/performance.md "Issue 15" measures ky's cost).
    */
-  async #sendOnce(request: EcsRequest, credentialHeaders: Readonly<Record<string, string>>, signal: AbortSignal | undefined): Promise<ExchangeAnswer> {
-    const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(ATTEMPT_TIMED_OUT), this.#options.timeoutMs);
-    const onCallerAbort = (): void => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onCallerAbort, { once: true });
-    try {
-      // The answer is read once, whole, and interpreted once by the caller.
-      return await this.#options.exchange(request.url, {
-        method: request.method,
-        headers: { ...request.headers, ...credentialHeaders },
-        body: request.body,
-        signal: controller.signal,
-      });
-    } catch (error) {
-      throw controller.signal.reason === ATTEMPT_TIMED_OUT ? ATTEMPT_TIMED_OUT : error;
-    } finally {
-      clearTimeout(deadline);
-      signal?.removeEventListener('abort', onCallerAbort);
-    }
+  async #sendOnce(request: EcsRequest, credentialHeaders: Readonly<Record<string, string>>, signal: AbortSignal | undefined): Promise<Answer> {
+    const response = await this.#ky(request.url, {
+      method: request.method,
+      headers: { ...request.headers, ...credentialHeaders },
+      body: request.body,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    // The transport has already read the whole body (under the cap, inside the deadline).
+    return { status: response.status, headers: response.headers, bodyText: await response.text() };
   }
 }
-
-/** The reason an attempt's controller is aborted with when its deadline passes. */
-const ATTEMPT_TIMED_OUT = new Error('the attempt timed out');
 
 /** The headers a signer is given: all but the transport's `Accept` and `User-Agent`, plus `Host`. */
 function signableRequest(request: EcsRequest): SignableRequest {
