@@ -1,2 +1,2 @@
-/** The `fetch` signature the client sends each attempt with (a URL string and an init). */
+/** The `fetch` signature ky calls for each attempt (in practice with a `Request`). */
 export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
