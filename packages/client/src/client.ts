@@ -64,7 +64,7 @@ export interface EcsMetadataClientOptions {
   auth: CredentialProvider;
   /** `v2` or `v2.1` (default). */
   apiVersion?: ApiVersion;
-  /** Timeout of each attempt, headers and body together, in ms; default 30000. */
+  /** Timeout of each attempt, headers and body together, in ms; default 30000, at most 2^31 - 1 (a timer's limit). */
   timeoutMs?: number;
   /** Retry tuning (defaults of spec §8), or `false` for a single attempt. */
   retry?: Partial<RetryOptions> | false;
@@ -157,6 +157,10 @@ export class EcsMetadataClient {
     }
     this.#auth = options.auth;
     const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    if (timeoutMs > MAX_TIMER_MS) {
+      // ky (and setTimeout) refuse a longer deadline; caught here, not as an error of every call.
+      throw new ValidationError('timeoutMs', `must be at most ${MAX_TIMER_MS} ms, got ${timeoutMs}`);
+    }
     const maxResponseBytes = positiveInteger('maxResponseBytes', options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     this.#rateLimiter = rateLimiterOf(options.rateLimit);
     this.#transport = options.fetch === undefined ? createNodeHttpFetch({ maxResponseBytes }) : undefined;
@@ -348,6 +352,9 @@ function rateLimiterOf(option: EcsMetadataClientOptions['rateLimit']): AdaptiveR
 function toServerMetadataResult(result: BatchResult<Metadata>): ServerMetadataResult {
   return result.error === undefined ? { serverId: result.serverId, metadata: result.value } : { serverId: result.serverId, error: result.error };
 }
+
+/** The longest delay a timer can hold (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 function positiveInteger(option: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) {
