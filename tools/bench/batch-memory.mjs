@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { fleetServerId, startMockProvider } from '@ecs-metadata/mock-provider';
 import { mb, runCli, writeLines } from './batch-support.mjs';
 import { DEMO_TOKEN, PROJECT_ID } from './lib/fixture.mjs';
-import { machineLine } from './lib/report.mjs';
+import { machineLine, printTable, verdict } from './lib/report.mjs';
 
 const { values } = parseArgs({ options: { servers: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '16' } } });
 const servers = Number(values.servers);
@@ -32,7 +32,15 @@ try {
   console.log(machineLine());
   console.log(`one-server get: peak RSS ${mb(single.maxRssBytes)} (exit ${single.code})`);
   console.log(`${servers}-id batch from stdin: peak RSS ${mb(batch.maxRssBytes)} (exit ${batch.code}), ${lines} lines, ${failed} failed, ${(batch.wallMs / 1000).toFixed(1)} s (${Math.round(servers / (batch.wallMs / 1000))}/s)`);
-  console.log(`ratio batch / one-server peak RSS ${(batch.maxRssBytes / single.maxRssBytes).toFixed(2)}; batch / 150 MB target ${(batch.maxRssBytes / TARGET_BYTES).toFixed(2)} (target ≤ 1)`);
+  console.log(`ratio batch / one-server peak RSS ${(batch.maxRssBytes / single.maxRssBytes).toFixed(2)}`);
+  console.log('\ntargets:');
+  printTable(
+    ['measure', 'target', 'measured', 'verdict'],
+    [
+      [`${servers}-id batch peak RSS, no forced GC`, '≤ 150 MB', mb(batch.maxRssBytes), verdict(batch.maxRssBytes, TARGET_BYTES, { higherIsBetter: false })],
+      ['lines out, failed', `${servers}, 0`, `${lines}, ${failed}`, lines === servers && failed === 0 ? 'PASS' : 'MISS'],
+    ],
+  );
   const met = batch.maxRssBytes <= TARGET_BYTES && lines === servers && failed === 0;
   console.log(met ? 'targets met' : 'TARGET MISSED');
   process.exitCode = met ? 0 : 1;

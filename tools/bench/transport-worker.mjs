@@ -30,7 +30,7 @@ const CANDIDATES = {
     get: async () => (await fetch(target, { headers: { 'X-Auth-Token': DEMO_TOKEN } })).text(),
     close: () => undefined,
   }),
-  // The two transports under ky, called as ky calls them (a Request in, a buffered Response out).
+  // The two transports, called with a Request (a buffered Response out).
   'adapter-node-http': () => {
     const adapterFetch = createNodeHttpFetch({ maxResponseBytes: MAX_BYTES });
     return { get: async () => (await adapterFetch(new Request(target, { headers: { 'X-Auth-Token': DEMO_TOKEN } }))).text(), close: () => adapterFetch.close() };
@@ -39,7 +39,7 @@ const CANDIDATES = {
     const adapterFetch = createUndiciFetch({ maxResponseBytes: MAX_BYTES });
     return { get: async () => (await adapterFetch(new Request(target, { headers: { 'X-Auth-Token': DEMO_TOKEN } }))).text(), close: () => adapterFetch.close() };
   },
-  // Our whole client: request builder, ky (timeout, retry hooks), signer, response interpretation, zod.
+  // Our whole client: request builder, send loop (deadline, retry plan), signer, response interpretation, zod.
   'client-token': () => clientCandidate({ auth: tokenAuth(DEMO_TOKEN) }),
   'client-aksk': () => clientCandidate({ auth: akskAuth(DEMO_ACCESS_KEY) }),
   // The client over the undici adapter, through the `fetch` option (which re-wraps each Response

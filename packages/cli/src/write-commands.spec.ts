@@ -190,6 +190,14 @@ describe('ecs-metadata unset', () => {
     expect(apiRequests()).toHaveLength(2);
   });
 
+  it.each([429, 503])('exits 4 for a key that never existed when a %i came before its 404 (the first DELETE was not processed)', async (status) => {
+    mock.admin.queueFault({ match: { method: 'DELETE' }, status });
+    const result = await run(['unset', SERVER, 'never-there'], env);
+    expect(result).toMatchObject({ code: 4, stdout: '' });
+    expect(result.stderr).toContain('never-there not deleted: HTTP 404 itemNotFound: Metadata item was not found');
+    expect(apiRequests()).toEqual([`DELETE ${NOVA}/never-there`, `DELETE ${NOVA}/never-there`]);
+  });
+
   it('uses the native delete with --native', async () => {
     expect(await run(['unset', SERVER, 'wj', '--native'], env)).toMatchObject({ code: 0, stdout: 'deleted wj\n' });
     expect(apiRequests()).toEqual([`DELETE /v1/${PROJECT}/cloudservers/${SERVER}/metadata/wj`]);

@@ -197,6 +197,7 @@ describe('EcsMetadataClient options', () => {
     [{ endpoint: 'ftp://example' }, 'endpoint'],
     [{ projectId: 'NOT-HEX' }, 'projectId'],
     [{ timeoutMs: 0 }, 'timeoutMs'],
+    [{ timeoutMs: 2 ** 31 }, 'timeoutMs'],
     [{ retry: { limit: -1 } }, 'retry.limit'],
   ])('refuses %j naming %s', (override, parameter) => {
     expect(() => new EcsMetadataClient({ endpoint: 'http://127.0.0.1:1', projectId: PROJECT, auth: tokenAuth('t'), ...override })).toThrow(

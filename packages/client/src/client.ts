@@ -1,40 +1,26 @@
 import {
-  AbortError,
   type ApiVersion,
-  AuthenticationError,
   buildGetServerMetadataRequest,
   ConfigError,
-  DEFAULT_API_VERSION,
   DEFAULT_RETRY_OPTIONS,
-  EcsApiError,
   type EcsRequest,
-  EcsMetadataError,
+  type EcsMetadataError,
   getServerMetadataExpectation,
-  interpretResponse,
-  isRetryable,
   type Metadata,
-  NetworkError,
-  normalizeEndpoint,
-  parseWith,
-  projectIdSchema,
+  type ResolvedTarget,
+  resolveEndpoint,
+  resolveTarget,
   type ResponseExpectation,
-  RETRY_AFTER_STATUSES,
-  RETRYABLE_STATUSES,
   type RetryOptions,
-  TimeoutError,
   ValidationError,
-  apiVersionSchema,
-  readRequestIdHeader,
-  parseRetryAfter,
 } from '@ecs-metadata/core';
-import ky, { HTTPError, type KyInstance, TimeoutError as KyTimeoutError } from 'ky';
 import type { CredentialProvider, RequestSigner } from './auth.js';
 import type { FetchLike } from './fetch-types.js';
-import { endpointOf } from './endpoint-of.js';
 import { createNodeHttpFetch, type NodeHttpFetch, withBufferedBody } from './node-http-fetch.js';
+import { RequestSender, type ResponseEvent } from './send.js';
 import { type BatchOptions, type BatchResult, runBatch } from './batch.js';
 import { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
-import type { RateStats, RateTicket } from './adaptive-rate.js';
+import type { RateStats } from './adaptive-rate.js';
 // The rest of the metadata family (spec §3.2-§3.8).
 import {
   buildDeleteServerMetadataItemRequest,
@@ -47,13 +33,14 @@ import {
   deleteServerMetadataItemExpectation,
   deleteServerMetadataItemV1Expectation,
   getServerMetadataItemExpectation,
-  isMetadataItemNotFound,
   type MetadataKeyRules,
   replaceServerMetadataExpectation,
   setServerMetadataItemExpectation,
   updateServerMetadataExpectation,
   updateServerMetadataV1Expectation,
 } from '@ecs-metadata/core';
+
+export type { ResponseEvent } from './send.js';
 
 /** Default per-attempt timeout (headers and body), in ms. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -77,7 +64,7 @@ export interface EcsMetadataClientOptions {
   auth: CredentialProvider;
   /** `v2` or `v2.1` (default). */
   apiVersion?: ApiVersion;
-  /** Timeout of each attempt, headers and body together, in ms; default 30000. */
+  /** Timeout of each attempt, headers and body together, in ms; default 30000, at most 2^31 - 1 (a timer's limit). */
   timeoutMs?: number;
   /** Retry tuning (defaults of spec §8), or `false` for a single attempt. */
   retry?: Partial<RetryOptions> | false;
@@ -101,16 +88,6 @@ export interface EcsMetadataClientOptions {
 
 /** One server's outcome in {@link EcsMetadataClient.getServerMetadataMany}: its metadata, or its own error. */
 export type ServerMetadataResult = { serverId: string; metadata: Metadata; error?: undefined } | { serverId: string; metadata?: undefined; error: EcsMetadataError };
-
-/** One answered attempt, as reported to {@link EcsMetadataClientOptions.onResponse}. */
-export interface ResponseEvent {
-  method: string;
-  url: string;
-  status: number;
-  /** 1 for the first attempt. */
-  attempt: number;
-  requestId: string | undefined;
-}
 
 /** Per-call options. */
 export interface CallOptions {
@@ -151,13 +128,11 @@ export class EcsMetadataClient {
   readonly projectId: string;
   readonly apiVersion: ApiVersion;
   readonly #auth: CredentialProvider;
-  readonly #userAgent: string | undefined;
-  readonly #ky: KyInstance;
+  /** Endpoint, project, prefix and User-Agent, validated once: the request builders trust them. */
+  readonly #target: ResolvedTarget;
   readonly #transport: NodeHttpFetch | undefined;
-  /** What ky sends each attempt with: the transport, or the caller's `fetch` reading under the cap. */
-  readonly #fetch: FetchLike;
-  readonly #onResponse: ((event: ResponseEvent) => void) | undefined;
   readonly #rateLimiter: AdaptiveRateLimiter | undefined;
+  readonly #sender: RequestSender;
   #signer: Promise<RequestSigner> | undefined;
 
   /**
@@ -165,37 +140,37 @@ export class EcsMetadataClient {
    *   (`region`) an unknown region without a `domain`, (`endpoint`) neither endpoint nor region.
    */
   constructor(options: EcsMetadataClientOptions) {
-    this.endpoint = normalizeEndpoint(endpointOf(options));
-    this.projectId = parseWith(projectIdSchema, 'projectId', options.projectId);
-    this.apiVersion = parseWith(apiVersionSchema, 'apiVersion', options.apiVersion ?? DEFAULT_API_VERSION);
+    const endpoint = resolveEndpoint(options);
+    if (endpoint === undefined) {
+      throw new ConfigError(
+        'endpoint',
+        'No endpoint: give endpoint or region (or use createEcsMetadataClient to take it from a password login\'s catalog)',
+      );
+    }
+    const { projectId, apiVersion, userAgent } = options;
+    this.#target = resolveTarget({ endpoint, projectId, apiVersion, ...(userAgent === undefined ? {} : { userAgent }) });
+    this.endpoint = this.#target.endpoint;
+    this.projectId = this.#target.projectId;
+    this.apiVersion = this.#target.apiVersion;
     if (typeof options.auth !== 'function') {
       throw new ConfigError('auth', 'auth must be a credential provider, e.g. tokenAuth(token)');
     }
     this.#auth = options.auth;
-    this.#userAgent = options.userAgent;
-    this.#onResponse = options.onResponse;
     const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    if (timeoutMs > MAX_TIMER_MS) {
+      // ky (and setTimeout) refuse a longer deadline; caught here, not as an error of every call.
+      throw new ValidationError('timeoutMs', `must be at most ${MAX_TIMER_MS} ms, got ${timeoutMs}`);
+    }
     const maxResponseBytes = positiveInteger('maxResponseBytes', options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
-    const retry = resolveRetryOptions(options.retry);
     this.#rateLimiter = rateLimiterOf(options.rateLimit);
     this.#transport = options.fetch === undefined ? createNodeHttpFetch({ maxResponseBytes }) : undefined;
-    this.#fetch = this.#transport ?? withBufferedBody(options.fetch as FetchLike, maxResponseBytes);
-    this.#ky = ky.create({
-      fetch: this.#fetch,
-      timeout: timeoutMs,
-      redirect: 'manual',
-      throwHttpErrors: true,
-      retry: {
-        limit: retry.limit,
-        methods: ['get', 'put', 'delete', 'post'],
-        statusCodes: [...RETRYABLE_STATUSES],
-        afterStatusCodes: [...RETRY_AFTER_STATUSES],
-        maxRetryAfter: retry.maxRetryAfterMs,
-        backoffLimit: retry.maxDelayMs,
-        delay: (retryCount) => retry.baseDelayMs * 2 ** (retryCount - 1),
-        jitter: true,
-        retryOnTimeout: true,
-      },
+    this.#sender = new RequestSender({
+      fetch: this.#transport ?? withBufferedBody(options.fetch as FetchLike, maxResponseBytes),
+      timeoutMs,
+      retry: resolveRetryOptions(options.retry),
+      rateLimiter: this.#rateLimiter,
+      onResponse: options.onResponse,
+      signer: () => this.#resolveSigner(),
     });
   }
 
@@ -209,7 +184,7 @@ export class EcsMetadataClient {
    * @throws {NetworkError} / {@link TimeoutError} when no response arrived after all retries; {@link AbortError}.
    */
   async getServerMetadata(serverId: string, options: CallOptions = {}): Promise<Metadata> {
-    const request = buildGetServerMetadataRequest({ ...this.#target(), serverId });
+    const request = buildGetServerMetadataRequest({ ...this.#target, serverId });
     return this.#send(request, getServerMetadataExpectation, options);
   }
 
@@ -257,7 +232,7 @@ export class EcsMetadataClient {
    *   errors as {@link EcsMetadataClient.getServerMetadata}.
    */
   async getServerMetadataItem(serverId: string, key: string, options: KeyCallOptions = {}): Promise<string> {
-    const request = buildGetServerMetadataItemRequest({ ...this.#target(), serverId, key, keyRules: options.keyRules });
+    const request = buildGetServerMetadataItemRequest({ ...this.#target, serverId, key, keyRules: options.keyRules });
     return this.#send(request, getServerMetadataItemExpectation(key), options);
   }
 
@@ -274,7 +249,7 @@ export class EcsMetadataClient {
    *   {@link EcsMetadataClient.getServerMetadata}.
    */
   async updateServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
-    const request = buildUpdateServerMetadataRequest({ ...this.#target(), serverId, metadata, keyRules: options.keyRules, force: options.force });
+    const request = buildUpdateServerMetadataRequest({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
     return this.#send(request, updateServerMetadataExpectation, options);
   }
 
@@ -286,7 +261,7 @@ export class EcsMetadataClient {
    * @throws as {@link EcsMetadataClient.updateServerMetadata}.
    */
   async replaceServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
-    const request = buildReplaceServerMetadataRequest({ ...this.#target(), serverId, metadata, keyRules: options.keyRules, force: options.force });
+    const request = buildReplaceServerMetadataRequest({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
     return this.#send(request, replaceServerMetadataExpectation, options);
   }
 
@@ -298,7 +273,7 @@ export class EcsMetadataClient {
    * @throws as {@link EcsMetadataClient.updateServerMetadata}.
    */
   async setServerMetadataItem(serverId: string, key: string, value: string, options: WriteCallOptions = {}): Promise<string> {
-    const request = buildSetServerMetadataItemRequest({ ...this.#target(), serverId, key, value, keyRules: options.keyRules, force: options.force });
+    const request = buildSetServerMetadataItemRequest({ ...this.#target, serverId, key, value, keyRules: options.keyRules, force: options.force });
     return this.#send(request, setServerMetadataItemExpectation(key), options);
   }
 
@@ -312,7 +287,7 @@ export class EcsMetadataClient {
    * @throws {NotFoundError} for an unknown key or server; others as {@link EcsMetadataClient.updateServerMetadata}.
    */
   async deleteServerMetadataItem(serverId: string, key: string, options: WriteCallOptions = {}): Promise<void> {
-    const request = buildDeleteServerMetadataItemRequest({ ...this.#target(), serverId, key, keyRules: options.keyRules, force: options.force });
+    const request = buildDeleteServerMetadataItemRequest({ ...this.#target, serverId, key, keyRules: options.keyRules, force: options.force });
     await this.#sendDelete(request, deleteServerMetadataItemExpectation, options);
   }
 
@@ -325,7 +300,7 @@ export class EcsMetadataClient {
    * @throws as {@link EcsMetadataClient.updateServerMetadata}; errors carry Huawei codes (`Ecs.0114`, ...).
    */
   async updateServerMetadataV1(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
-    const request = buildUpdateServerMetadataV1Request({ ...this.#nativeTarget(), serverId, metadata, keyRules: options.keyRules, force: options.force });
+    const request = buildUpdateServerMetadataV1Request({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
     return this.#send(request, updateServerMetadataV1Expectation, options);
   }
 
@@ -337,7 +312,7 @@ export class EcsMetadataClient {
    * @throws as {@link EcsMetadataClient.deleteServerMetadataItem}.
    */
   async deleteServerMetadataItemV1(serverId: string, key: string, options: WriteCallOptions = {}): Promise<void> {
-    const request = buildDeleteServerMetadataItemV1Request({ ...this.#nativeTarget(), serverId, key, keyRules: options.keyRules, force: options.force });
+    const request = buildDeleteServerMetadataItemV1Request({ ...this.#target, serverId, key, keyRules: options.keyRules, force: options.force });
     await this.#sendDelete(request, deleteServerMetadataItemV1Expectation, options);
   }
 
@@ -346,137 +321,16 @@ export class EcsMetadataClient {
     this.#transport?.close();
   }
 
-  #target(): { endpoint: string; projectId: string; apiVersion: ApiVersion; userAgent?: string } {
-    const target = { endpoint: this.endpoint, projectId: this.projectId, apiVersion: this.apiVersion };
-    return this.#userAgent === undefined ? target : { ...target, userAgent: this.#userAgent };
-  }
-
-  #nativeTarget(): { endpoint: string; projectId: string; userAgent?: string } {
-    const target = { endpoint: this.endpoint, projectId: this.projectId };
-    return this.#userAgent === undefined ? target : { ...target, userAgent: this.#userAgent };
+  async #send<T>(request: EcsRequest, expectation: ResponseExpectation<T>, options: CallOptions): Promise<T> {
+    return this.#sender.send(request, expectation, options);
   }
 
   /**
-   * Sends a DELETE; a 404 for the key after more than one attempt means an earlier attempt deleted
-   * it and only its answer was lost (spec §8).
+   * Sends a DELETE of one key: a 404 for the key after an earlier attempt whose answer was lost
+   * means that attempt deleted it (spec §8); a 404 after a 429 or 503 is real.
    */
   async #sendDelete(request: EcsRequest, expectation: ResponseExpectation<void>, options: CallOptions): Promise<void> {
-    try {
-      await this.#send(request, expectation, options);
-    } catch (error) {
-      if (isMetadataItemNotFound(error) && (error as EcsApiError).attempts > 1) {
-        return;
-      }
-      throw error;
-    }
-  }
-
-  async #send<T>(request: EcsRequest, expectation: ResponseExpectation<T>, options: CallOptions): Promise<T> {
-    const signer = await this.#resolveSigner();
-    try {
-      return await this.#sendSigned(request, expectation, signer, options);
-    } catch (error) {
-      // A 401 earns one credential refresh and one resend (DECISIONS): not a transport retry.
-      if (error instanceof AuthenticationError && signer.refresh !== undefined && (await signer.refresh(request, { signal: options.signal }))) {
-        return this.#sendSigned(request, expectation, signer, options);
-      }
-      throw error;
-    }
-  }
-
-  async #sendSigned<T>(request: EcsRequest, expectation: ResponseExpectation<T>, signer: RequestSigner, options: CallOptions): Promise<T> {
-    const { signal } = options;
-    let attempts = 0;
-    // The rate limiter's token for the attempt in flight (attempts of one call never overlap).
-    let ticket: RateTicket | undefined;
-    const signedRequest = {
-      method: request.method,
-      url: request.url,
-      headers: signableHeaders(request),
-      body: request.body,
-    };
-    try {
-      signal?.throwIfAborted();
-      const response = await this.#ky(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        ...(signal === undefined ? {} : { signal }),
-        retry: {
-          // Defers to the pure policy of core (spec §8); `undefined` lets ky apply Retry-After.
-          // A wait ky cannot read would become maxRetryAfterMs in full: `true` makes it back off instead.
-          shouldRetry: ({ error }) => (isRetryable(request.method, classifyFailure(error)) ? (hasUnreadableRetryAfter(error) ? true : undefined) : false),
-        },
-        hooks: {
-          // ky 1.x runs beforeRequest before every attempt, retries included: each is signed anew.
-          beforeRequest: [
-            async (kyRequest) => {
-              // Before signing, so that a wait for a token cannot age an AK/SK signature.
-              ticket = await this.#rateLimiter?.acquire(signal);
-              attempts += 1;
-              const added = await signer.sign(signedRequest, { signal });
-              for (const [name, value] of Object.entries(added)) {
-                kyRequest.headers.set(name, value);
-              }
-            },
-          ],
-        },
-        // Each attempt's answer is observed where it arrives, not in an afterResponse hook: ky hands
-        // every such hook a clone of the response (a tee of its body), a cost each call would pay
-        // (docs/performance.md). Only wrapped when someone listens.
-        ...(this.#rateLimiter === undefined && this.#onResponse === undefined
-          ? {}
-          : {
-              fetch: async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
-                const response = await this.#fetch(input, init);
-                this.#observeAttempt(request, response, ticket, attempts);
-                return response;
-              },
-            }),
-      });
-      return interpretResponse(response.status, response.headers, await response.text(), expectation);
-    } catch (error) {
-      throw await this.#toToolkitError(error, attempts, signal);
-    }
-  }
-
-  /** Tells the rate limiter (429 or not) and the `onResponse` listener about one attempt's answer. */
-  #observeAttempt(request: EcsRequest, response: Response, ticket: RateTicket | undefined, attempt: number): void {
-    if (ticket !== undefined) {
-      if (response.status === 429) {
-        this.#rateLimiter?.recordThrottle(ticket, parseRetryAfter(response.headers.get('Retry-After') ?? undefined));
-      } else {
-        this.#rateLimiter?.recordSuccess(ticket);
-      }
-    }
-    this.#onResponse?.({ method: request.method, url: request.url, status: response.status, attempt, requestId: readRequestIdHeader(response.headers) });
-  }
-
-  async #toToolkitError(error: unknown, attempts: number, signal: AbortSignal | undefined): Promise<EcsMetadataError> {
-    if (signal?.aborted) {
-      return new AbortError('The request was aborted by the caller', { cause: signal.reason });
-    }
-    if (error instanceof HTTPError) {
-      const bodyText = await error.response.text();
-      try {
-        interpretResponse(error.response.status, error.response.headers, bodyText);
-      } catch (interpreted) {
-        if (interpreted instanceof EcsApiError) {
-          interpreted.attempts = attempts;
-        }
-        return interpreted as EcsMetadataError;
-      }
-    }
-    if (error instanceof EcsMetadataError) {
-      return error;
-    }
-    if (error instanceof KyTimeoutError) {
-      return new TimeoutError(`No complete response within the timeout after ${attempts} attempt(s)`, { cause: error, attempts });
-    }
-    // Duck-typed, not `instanceof Error`: node's socket errors may come from another realm (a vm
-    // context, jest), and their code (ECONNRESET, ...) is what the message must show.
-    const reason = isErrorLike(error) ? describeNetworkError(error) : String(error);
-    return new NetworkError(`Network error after ${attempts} attempt(s): ${reason}`, { cause: error, attempts });
+    await this.#sender.send(request, expectation, { ...options, deletesKey: true });
   }
 
   async #resolveSigner(): Promise<RequestSigner> {
@@ -499,53 +353,8 @@ function toServerMetadataResult(result: BatchResult<Metadata>): ServerMetadataRe
   return result.error === undefined ? { serverId: result.serverId, metadata: result.value } : { serverId: result.serverId, error: result.error };
 }
 
-/** The headers a signer is given: all but the transport's `Accept` and `User-Agent`, plus `Host`. */
-function signableHeaders(request: EcsRequest): Record<string, string> {
-  const headers: Record<string, string> = { Host: new URL(request.url).host };
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (!/^(accept|user-agent)$/iu.test(name)) {
-      headers[name] = value;
-    }
-  }
-  return headers;
-}
-
-function classifyFailure(error: Error): Parameters<typeof isRetryable>[1] {
-  if (error instanceof HTTPError) {
-    return { kind: 'status', status: error.response.status };
-  }
-  if (error instanceof KyTimeoutError) {
-    return { kind: 'timeout' };
-  }
-  if (error instanceof EcsMetadataError || error.name === 'AbortError') {
-    return { kind: 'other' };
-  }
-  return { kind: 'network' };
-}
-
-// The headers ky 1.x reads a server's wait from, first present wins (ky's Ky.ts, #calculateRetryDelay).
-const KY_RETRY_AFTER_HEADERS = ['Retry-After', 'RateLimit-Reset', 'X-RateLimit-Retry-After', 'X-RateLimit-Reset', 'X-Rate-Limit-Reset'];
-
-/**
- * Whether ky would take a wait from a header it cannot parse (`Retry-After: soon`): it then waits
- * `maxRetryAfter` (60 s by default) instead of the backoff. A number or an HTTP date is readable.
- */
-function hasUnreadableRetryAfter(error: Error): boolean {
-  if (!(error instanceof HTTPError) || !RETRY_AFTER_STATUSES.includes(error.response.status)) {
-    return false;
-  }
-  const value = KY_RETRY_AFTER_HEADERS.map((name) => error.response.headers.get(name)).find((found) => found !== null && found !== '');
-  return value !== undefined && value !== null && Number.isNaN(Number(value)) && Number.isNaN(Date.parse(value));
-}
-
-function isErrorLike(value: unknown): value is Error {
-  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
-}
-
-function describeNetworkError(error: Error): string {
-  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? `${code} ${error.message}` : error.message;
-}
+/** The longest delay a timer can hold (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 function positiveInteger(option: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) {

@@ -311,6 +311,10 @@ describe('loadConfigFiles and loadConfig', () => {
     expect(files.profileFile).toMatchObject({ path: profilePath, text: expect.stringContaining('[default]') });
     expect((files.profileFile?.mode ?? 0) & 0o777).toBe(0o644);
     expect(files.cloudsFile).toBeUndefined();
+    // Only the parser of a file that exists is imported.
+    expect(files.parsers?.toml?.('a = "1"')).toEqual({ a: '1' });
+    expect(files.parsers?.yaml).toBeUndefined();
+    expect((await loadConfigFiles({ ...env, OS_CLOUD: 'c1' }, { cwd: home })).parsers?.yaml?.('a: 1')).toEqual({ a: 1 });
     const config = await loadConfig({}, { ...env, OS_CLOUD: 'c1' }, { cwd: home });
     expect(config.region).toEqual({ value: 'R1', source: `clouds.yaml:c1 (${join(xdg, 'openstack', 'clouds.yaml')})` });
     expect(config.projectId?.value).toBe(PROJECT);
@@ -324,6 +328,7 @@ describe('loadConfigFiles and loadConfig', () => {
   it('treats a missing file as absent and an unreadable one as an error', async () => {
     const files = await loadConfigFiles({ XDG_CONFIG_HOME: join(home, 'none') });
     expect(files.profileFile).toEqual({ path: join(home, 'none', 'ecs-metadata', 'config.toml'), text: undefined });
+    expect(files.parsers).toEqual({ toml: undefined, yaml: undefined });
     const dir = join(home, 'dir-xdg');
     await mkdir(join(dir, 'ecs-metadata', 'config.toml'), { recursive: true }); // a directory where the file should be
     await expect(loadConfigFiles({ XDG_CONFIG_HOME: dir })).rejects.toMatchObject({ setting: 'profile', message: expect.stringContaining('EISDIR') });

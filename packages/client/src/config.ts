@@ -9,12 +9,11 @@ import {
   normalizeEndpoint,
   passwordLoginUrl,
   projectIdSchema,
-  regionEndpoint,
+  resolveEndpoint,
 } from '@ecs-metadata/core';
-import { parse as parseToml } from 'smol-toml';
-import YAML from 'yaml';
 import type { CredentialProvider } from './auth.js';
 import { credentialsFromConfig, NO_CREDENTIALS_HELP } from './config-credentials.js';
+import { type ConfigParsers, importConfigParsers, tomlParserOf, yamlParserOf } from './config-parsers.js';
 import { CredentialsNotConfiguredError } from './credential-chain.js';
 import { Secret } from './secret.js';
 
@@ -151,6 +150,11 @@ export interface ConfigFiles {
   readonly profileFile?: ConfigFile | undefined;
   /** The `clouds.yaml` that `OS_CLOUD` picks a cloud from. */
   readonly cloudsFile?: ConfigFile | undefined;
+  /**
+   * The parsers of the files that exist, as {@link loadConfigFiles} imported them; without one, a
+   * file's parser is loaded synchronously when its text is read.
+   */
+  readonly parsers?: ConfigParsers | undefined;
 }
 
 /** Environment variables as handed to the resolver (`process.env` at the edge, a literal in tests). */
@@ -185,8 +189,8 @@ const PROFILE_KEYS: ReadonlyMap<string, SettingName> = new Map(Object.entries(CO
  */
 export function resolveConfig(options: ConfigOptions, env: Environment, files: ConfigFiles = {}): ResolvedConfig {
   const warnings: string[] = [];
-  const profile = readProfile(options, env, files.profileFile, warnings);
-  const cloud = readCloud(env, files.cloudsFile, warnings);
+  const profile = readProfile(options, env, files.profileFile, files.parsers, warnings);
+  const cloud = readCloud(env, files.cloudsFile, files.parsers, warnings);
   const values: Partial<Record<SettingName, ConfigValue<string>>> = {};
   for (const [name, spec] of Object.entries(CONFIG_SETTINGS) as [SettingName, SettingSpec][]) {
     const picked = pickSetting(name, spec, options, env, cloud, profile);
@@ -198,7 +202,7 @@ export function resolveConfig(options: ConfigOptions, env: Environment, files: C
   const credentials = chooseCredentials(values);
   if (values.endpoint === undefined && credentials !== 'password' && values.region !== undefined) {
     try {
-      regionEndpoint(values.region.value, values.domain?.value);
+      resolveEndpoint({ region: values.region.value, domain: values.domain?.value });
     } catch (error) {
       const cause = error as ConfigError;
       const setting = cause.setting as 'region' | 'domain';
@@ -234,7 +238,7 @@ interface LoadedCloud {
   readonly cloud: Readonly<Record<string, unknown>>;
 }
 
-function readProfile(options: ConfigOptions, env: Environment, file: ConfigFile | undefined, warnings: string[]): LoadedProfile | undefined {
+function readProfile(options: ConfigOptions, env: Environment, file: ConfigFile | undefined, parsers: ConfigParsers | undefined, warnings: string[]): LoadedProfile | undefined {
   const explicit = nonEmpty(options.profile);
   const fromEnv = nonEmpty(env[PROFILE_ENV_VAR]);
   const name = explicit ?? fromEnv ?? 'default';
@@ -249,7 +253,7 @@ function readProfile(options: ConfigOptions, env: Environment, file: ConfigFile 
   }
   let document: Record<string, unknown>;
   try {
-    document = parseToml(file.text) as Record<string, unknown>;
+    document = tomlParserOf(parsers)(file.text) as Record<string, unknown>;
   } catch (error) {
     // Only the position: smol-toml's message quotes the offending line, which may hold a secret.
     const { line, column } = error as { line?: number; column?: number };
@@ -287,7 +291,7 @@ function readProfile(options: ConfigOptions, env: Environment, file: ConfigFile 
   return { name, nameSource, source, table };
 }
 
-function readCloud(env: Environment, file: ConfigFile | undefined, warnings: string[]): LoadedCloud | undefined {
+function readCloud(env: Environment, file: ConfigFile | undefined, parsers: ConfigParsers | undefined, warnings: string[]): LoadedCloud | undefined {
   const name = nonEmpty(env[CLOUD_ENV_VAR]);
   if (name === undefined) {
     return undefined;
@@ -297,7 +301,7 @@ function readCloud(env: Environment, file: ConfigFile | undefined, warnings: str
   }
   let document: unknown;
   try {
-    document = YAML.parse(file.text);
+    document = yamlParserOf(parsers)(file.text);
   } catch (error) {
     // Only the position: the parser's message may quote the line, which may hold a password.
     const offset = (error as { source?: { range?: { start?: number } } }).source?.range?.start;
@@ -459,16 +463,23 @@ export function cloudsFilePaths(env: Environment, cwd: string): string[] {
  */
 export async function loadConfigFiles(env: Environment, options: LoadConfigFilesOptions = {}): Promise<ConfigFiles> {
   const profileFile = await readConfigFile(profileFilePath(env), 'profile');
+  const cloudsFile = await findCloudsFile(env, options);
+  const parsers = await importConfigParsers({ profileText: profileFile.text, cloudsText: cloudsFile?.text });
+  return cloudsFile === undefined ? { profileFile, parsers } : { profileFile, cloudsFile, parsers };
+}
+
+/** The first `clouds.yaml` that exists, when `OS_CLOUD` asks for one. */
+async function findCloudsFile(env: Environment, options: LoadConfigFilesOptions): Promise<ConfigFile | undefined> {
   if (nonEmpty(env[CLOUD_ENV_VAR]) === undefined) {
-    return { profileFile };
+    return undefined;
   }
   for (const path of cloudsFilePaths(env, options.cwd ?? process.cwd())) {
     const file = await readConfigFile(path, CLOUD_ENV_VAR);
     if (file.text !== undefined) {
-      return { profileFile, cloudsFile: file };
+      return file;
     }
   }
-  return { profileFile };
+  return undefined;
 }
 
 async function readConfigFile(path: string, setting: string): Promise<ConfigFile> {

@@ -1,4 +1,4 @@
-import { computeEndpointBase, ConfigError, findCatalogEndpoint, regionEndpoint } from '@ecs-metadata/core';
+import { ConfigError, resolveEndpoint } from '@ecs-metadata/core';
 import type { LoginDetails, RequestSigner } from './auth.js';
 import { EcsMetadataClient, type EcsMetadataClientOptions } from './client.js';
 import { CONFIG_SETTINGS, describeWays, type ResolvedConfig } from './config.js';
@@ -35,18 +35,7 @@ export async function createEcsMetadataClient(options: CreateClientOptions): Pro
   const signer = await options.auth();
   const needsLogin = signer.loginDetails !== undefined && (options.endpoint === undefined || options.projectId === undefined);
   const details: LoginDetails | undefined = needsLogin ? await (signer.loginDetails as NonNullable<RequestSigner['loginDetails']>)({ signal: options.signal }) : undefined;
-  let endpoint = options.endpoint;
-  if (endpoint === undefined && details !== undefined) {
-    const url = findCatalogEndpoint(details.catalog, { type: 'compute', interface: 'public', region: options.region });
-    if (url === undefined) {
-      const region = options.region === undefined ? '' : ` in region ${options.region}`;
-      throw new ConfigError('endpoint', `The login's catalog lists no public compute endpoint${region}: give the endpoint (--endpoint, ECS_METADATA_ENDPOINT)`);
-    }
-    endpoint = computeEndpointBase(url);
-  }
-  if (endpoint === undefined && options.region !== undefined) {
-    endpoint = regionEndpoint(options.region, options.domain);
-  }
+  const endpoint = resolveEndpoint({ endpoint: options.endpoint, region: options.region, domain: options.domain, catalog: details?.catalog });
   const projectId = options.projectId ?? details?.projectId;
   if (endpoint === undefined) {
     throw new ConfigError('endpoint', `No endpoint: ${describeWays('endpoint')}; or give a region (${describeWays('region')})`);

@@ -1,2 +1,2 @@
-/** The `fetch` signature ky calls (in practice always with a `Request`). */
+/** The `fetch` signature ky calls for each attempt (in practice with a `Request`). */
 export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;

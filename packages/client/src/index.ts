@@ -68,6 +68,7 @@ export {
   type SecretSetting,
   type SettingName,
 } from './config.js';
+export type { ConfigParser, ConfigParsers } from './config-parsers.js';
 export { credentialsFromConfig, type CredentialsFromConfigOptions } from './config-credentials.js';
 export { chainAuth, CredentialsNotConfiguredError } from './credential-chain.js';
 export { DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_REFRESH_BEFORE_EXPIRY_MS, passwordAuth, type LoginEvent, type PasswordAuthOptions } from './password-auth.js';

@@ -212,6 +212,19 @@ describe('retries of writes (spec §8): only what is idempotent, or proven unpro
     expect(key).toMatchObject({ name: 'NotFoundError', attempts: 1 });
   });
 
+  it.each([429, 503])('reports the 404 of a key that never existed after a %i: that answer proves nothing was deleted', async (status) => {
+    harness.mock.admin.queueFault({ match: { method: 'DELETE' }, status });
+    const error = await rejection(clientFor().deleteServerMetadataItem(SERVER, 'never-there'));
+    expect(error).toMatchObject({ name: 'NotFoundError', attempts: 2, serverMessage: 'Metadata item was not found' });
+    expect(apiRequests()).toHaveLength(2);
+  });
+
+  it.each([502, 504])('takes the 404 after a %i for done: the gateway may have passed the DELETE on', async (status) => {
+    harness.mock.admin.queueFault({ match: { method: 'DELETE' }, status });
+    await expect(clientFor().deleteServerMetadataItemV1(SERVER, 'never-there')).resolves.toBeUndefined();
+    expect(apiRequests()).toHaveLength(2);
+  });
+
   it('does not take a lost POST for done: the merge is not resent', async () => {
     harness.mock.admin.queueFault({ match: { method: 'POST' }, afterHandler: 'reset' });
     const error = await rejection(clientFor().updateServerMetadata(SERVER, { owner: 'li' }));

@@ -152,6 +152,30 @@ describe('createNodeHttpFetch', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
 
+  it('sends a URL and init as they are, as the client does: method, headers, string body and signal', async () => {
+    let received = '';
+    let seen: Record<string, string | string[] | undefined> = {};
+    const server = await serve((req, res) => {
+      seen = req.headers;
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (received += chunk));
+      req.on('end', () => res.end('{}'));
+    });
+    const response = await transport()(`${server.url}/m`, { method: 'PUT', headers: { 'X-Auth-Token': 't' }, body: '{"meta":{"k":"v"}}', signal: new AbortController().signal });
+    expect(response.status).toBe(200);
+    expect([received, seen['x-auth-token'], seen['content-length']]).toEqual(['{"meta":{"k":"v"}}', 't', '18']);
+    expect(server.targets).toEqual(['PUT /m']);
+    const never = await serve(() => undefined);
+    const controller = new AbortController();
+    const pending = transport()(never.url, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('refuses a body that is not a string when given a URL and init', async () => {
+    await expect(transport()('http://127.0.0.1:9/', { method: 'POST', body: new Uint8Array([1]) })).rejects.toThrow(/string bodies only/u);
+  });
+
   it('refuses a protocol other than http and https', async () => {
     await expect(transport()('file:///etc/passwd')).rejects.toThrow(/unsupported protocol file:/u);
   });

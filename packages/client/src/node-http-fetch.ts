@@ -1,7 +1,11 @@
-import http from 'node:http';
-import https from 'node:https';
 import { ResponseTooLargeError } from '@ecs-metadata/core';
 import type { FetchLike } from './fetch-types.js';
+
+// Taken as CommonJS modules, not imported: the ES module facade of `node:http` reads every export,
+// and its lazy web exports load node's undici and web streams, ~15-25 ms of a one-shot CLI call
+// (docs/performance.md "Issue 15").
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** Statuses whose responses must be built without a body (the Response constructor refuses one). */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -21,37 +25,32 @@ export interface NodeHttpFetch extends FetchLike {
 }
 
 /**
- * A `fetch` adapter for ky over node:http and node:https, with one keep-alive pool per client.
+ * A `fetch` over node:http and node:https, with one keep-alive pool per client.
  *
  * Why not the global fetch: on Node 20 it compiles a WASM HTTP parser on first use (~230 ms at
  * start) and costs several times the CPU per request of node's native parser. This adapter also
  * never follows redirects (a 3xx comes back as a response, so `X-Auth-Token` cannot be forwarded
  * to another origin), and it reads the whole body, up to `maxResponseBytes`, before resolving:
- * ky's per-attempt timeout then covers a slow body as well as slow headers.
+ * the client's per-attempt deadline then covers a slow body as well as slow headers.
  */
 export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetch {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
-  const nodeHttpFetch = async (resource: Request | string | URL, init?: RequestInit): Promise<Response> => {
-    const input = resource instanceof Request ? resource : new Request(resource, init);
-    const url = new URL(input.url);
+  /** Sends one request with node:http(s) and reads its whole answer under the cap. */
+  const send = (outgoing: OutgoingRequest): Promise<RawAnswer> => {
+    const { url, method, headers, body, signal } = outgoing;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new TypeError(`unsupported protocol ${url.protocol}`);
+      return Promise.reject(new TypeError(`unsupported protocol ${url.protocol}`));
     }
-    const body = input.body === null ? undefined : Buffer.from(await input.arrayBuffer());
-    const headers: Record<string, string> = {};
-    input.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
     if (body !== undefined) {
       headers['content-length'] = String(body.byteLength);
     }
     const transport = url.protocol === 'https:' ? https : http;
-    return new Promise<Response>((resolve, reject) => {
+    return new Promise<RawAnswer>((resolve, reject) => {
       const request = transport.request(
         url,
-        { method: input.method, headers, agent: agents[url.protocol as 'http:' | 'https:'], signal: input.signal },
+        { method, headers, agent: agents[url.protocol as 'http:' | 'https:'], ...(signal === undefined ? {} : { signal }) },
         (response) => {
           const declared = Number(response.headers['content-length']);
           if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
@@ -79,23 +78,26 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
           });
           response.on('end', () => {
             const status = response.statusCode ?? 0;
-            try {
-              resolve(
-                new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
-                  status,
-                  statusText: response.statusMessage ?? '',
-                  headers: toHeaders(response.rawHeaders),
-                }),
-              );
-            } catch (error) {
-              // e.g. a status outside 200-599, which no API answer may have.
-              reject(new TypeError(`invalid HTTP response: ${String(error)}`, { cause: error }));
+            if (status < 200 || status > 599) {
+              // No API answer may have it, and the Response constructor refuses it.
+              reject(new TypeError(`invalid HTTP response: status ${status}`));
+              return;
             }
+            resolve({ status, statusMessage: response.statusMessage ?? '', rawHeaders: response.rawHeaders, body: Buffer.concat(chunks) });
           });
         },
       );
       request.on('error', reject);
       request.end(body);
+    });
+  };
+
+  const nodeHttpFetch = async (resource: Request | string | URL, init?: RequestInit): Promise<Response> => {
+    const answer = await send(resource instanceof Request ? await fromRequest(resource, init) : fromInit(resource, init));
+    return new Response(NULL_BODY_STATUSES.has(answer.status) ? null : answer.body, {
+      status: answer.status,
+      statusText: answer.statusMessage,
+      headers: toHeaders(answer.rawHeaders),
     });
   };
 
@@ -105,6 +107,51 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
       agents['https:'].destroy();
     },
   });
+}
+
+/** An answer as node:http gave it, its body read whole. */
+interface RawAnswer {
+  readonly status: number;
+  readonly statusMessage: string;
+  readonly rawHeaders: readonly string[];
+  readonly body: Buffer;
+}
+
+/** What node:http needs of a request. */
+interface OutgoingRequest {
+  readonly url: URL;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+async function fromRequest(request: Request, init: RequestInit | undefined): Promise<OutgoingRequest> {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
+  return { url: new URL(request.url), method: request.method, headers, body, signal: init?.signal ?? request.signal };
+}
+
+/** A URL and init read as they are: building a `Request` for them would cost one per call. */
+function fromInit(resource: string | URL, init: RequestInit | undefined): OutgoingRequest {
+  const headers: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = init?.body;
+  if (body !== undefined && body !== null && typeof body !== 'string') {
+    throw new TypeError('createNodeHttpFetch sends string bodies only');
+  }
+  return {
+    url: new URL(resource),
+    method: init?.method ?? 'GET',
+    headers,
+    body: typeof body === 'string' ? Buffer.from(body) : undefined,
+    signal: init?.signal ?? undefined,
+  };
 }
 
 function toHeaders(rawHeaders: readonly string[]): Headers {

@@ -6,10 +6,9 @@ import {
   type EcsApiErrorDetails,
   EcsMetadataError,
   interpretPasswordLoginResponse,
-  NetworkError,
   type PasswordLogin,
   type PasswordLoginParams,
-  TimeoutError,
+  toTransportError,
 } from '@ecs-metadata/core';
 import type { CredentialProvider, LoginDetails, RequestSigner, SignableRequest } from './auth.js';
 import type { FetchLike } from './fetch-types.js';
@@ -286,12 +285,7 @@ async function sendLogin(params: Parameters<typeof buildPasswordLoginRequest>[0]
     if (transport.abandon.aborted) {
       throw new AbortError(`Password login (POST ${transport.url}) abandoned: every caller aborted`, { cause: transport.abandon.reason });
     }
-    if (timeout.aborted) {
-      throw new TimeoutError(`Password login (POST ${transport.url}) got no complete response within ${transport.timeoutMs} ms`, { cause: error, attempts: 1 });
-    }
-    const code = (error as { code?: unknown }).code ?? ((error as Error).cause as { code?: unknown } | undefined)?.code;
-    const reason = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
-    throw new NetworkError(`Password login (POST ${transport.url}) failed: ${redactSecrets(reason, transport.secrets)}`, { cause: error, attempts: 1 });
+    throw toTransportError(error, { attempts: 1, timedOut: timeout.aborted, timeoutMs: transport.timeoutMs, subject: `Password login (POST ${transport.url}) failed`, secrets: transport.secrets });
   } finally {
     own?.close();
   }

@@ -5,7 +5,9 @@
  * Every step is exported on its own so that the test vectors (spec §9.3) can be checked step by
  * step, and so that a server (the mock provider) can re-canonicalise a received request.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+// Taken as a CommonJS module, not imported: the ES module facade of `node:crypto` reads every export,
+// and its lazy `webcrypto` loads the Web Crypto implementation, a cost every CLI call paid.
+const { createHash, createHmac, timingSafeEqual } = process.getBuiltinModule('node:crypto');
 import { ValidationError } from './errors.js';
 import { type HeaderSource, readHeader } from './headers.js';
 

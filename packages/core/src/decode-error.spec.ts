@@ -175,7 +175,7 @@ describe('decodeErrorResponse', () => {
       JSON.stringify({ overLimit: { code: 429, message: 'This request was rate-limited.', retryAfter } });
 
     const retryAfterOf = (headers: Record<string, string>, body: string): number | undefined => {
-      const error = decodeErrorResponse(429, headers, body, NOW);
+      const error = decodeErrorResponse(429, headers, body, { now: NOW });
       if (!(error instanceof RateLimitError)) {
         throw new Error(`expected a RateLimitError, got ${error.name}`);
       }

@@ -79,13 +79,21 @@ export function decodeFaultBody(bodyText: string): DecodedFault {
   return none;
 }
 
+/** What the caller knows of a response beyond its status, headers and body. */
+export interface ResponseContext {
+  /** Which attempt of its call this response answered (1 for the first); the error reports it. */
+  readonly attempts?: number | undefined;
+  /** The clock a `Retry-After` date is measured against; default `Date.now()`. */
+  readonly now?: number | undefined;
+}
+
 /**
  * Turns an error response into the {@link EcsApiError} subclass of its status: 400, 401, 403
  * (`MetadataLimitExceededError` for Nova's item-limit message), 404, 409, 413, 429 (with
  * `retryAfterMs`), 5xx; any other status gives the base class.
  * The message falls back to the status text for empty or non-JSON (HTML) bodies.
  */
-export function decodeErrorResponse(status: number, headers: HeaderSource, bodyText: string, now: number = Date.now()): EcsApiError {
+export function decodeErrorResponse(status: number, headers: HeaderSource, bodyText: string, context: ResponseContext = {}): EcsApiError {
   const fault = decodeFaultBody(bodyText);
   const details: EcsApiErrorDetails = {
     status,
@@ -93,6 +101,7 @@ export function decodeErrorResponse(status: number, headers: HeaderSource, bodyT
     message: fault.message ?? STATUS_TEXT[status] ?? `HTTP status ${status}`,
     requestId: readRequestIdHeader(headers) ?? fault.requestId,
     bodyExcerpt: excerpt(bodyText),
+    attempts: context.attempts ?? 1,
   };
   switch (status) {
     case 400:
@@ -108,7 +117,7 @@ export function decodeErrorResponse(status: number, headers: HeaderSource, bodyT
     case 413:
       return new OverLimitError(details);
     case 429:
-      return new RateLimitError({ ...details, retryAfterMs: parseRetryAfter(readHeader(headers, 'Retry-After') ?? fault.retryAfter, now) });
+      return new RateLimitError({ ...details, retryAfterMs: parseRetryAfter(readHeader(headers, 'Retry-After') ?? fault.retryAfter, context.now ?? Date.now()) });
     default:
       return status >= 500 && status <= 599 ? new ServerError(details) : new EcsApiError(details);
   }

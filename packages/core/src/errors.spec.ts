@@ -204,10 +204,10 @@ describe('fields and messages', () => {
     });
   });
 
-  it('EcsApiError lets the client record its attempts', () => {
-    const error = new BadRequestError(DETAILS);
-    error.attempts = 3;
+  it('EcsApiError is created with its attempts, which never change', () => {
+    const error = new BadRequestError({ ...DETAILS, attempts: 3 });
     expect(error.attempts).toBe(3);
+    expect(Object.getOwnPropertyDescriptor(error, 'attempts')).toMatchObject({ value: 3 });
   });
 
   it('RateLimitError carries retryAfterMs', () => {

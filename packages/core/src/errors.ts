@@ -118,8 +118,8 @@ export class EcsApiError extends EcsMetadataError {
   readonly code: string | undefined;
   readonly requestId: string | undefined;
   readonly bodyExcerpt: string;
-  /** How many attempts were made (1 when it was not retried); set by the client. */
-  attempts: number;
+  /** How many attempts were made (1 when it was not retried), as the client counted when it created the error. */
+  readonly attempts: number;
   /** The server's own message, without the decorations of `message`. */
   readonly serverMessage: string;
   constructor(details: EcsApiErrorDetails, options?: { cause?: unknown }) {

@@ -15,15 +15,17 @@ export {
   buildHeaders,
   DEFAULT_API_VERSION,
   parseWith,
+  resolveTarget,
   serverUrl,
   type ApiVersion,
+  type ResolvedTarget,
   type EcsRequest,
   type GetServerMetadataParams,
   type HttpMethod,
   type RequestTarget,
 } from './request.js';
 export { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader, REQUEST_ID_HEADERS } from './headers.js';
-export { BODY_EXCERPT_LENGTH, decodeErrorResponse, decodeFaultBody, excerpt, type DecodedFault } from './decode-error.js';
+export { BODY_EXCERPT_LENGTH, decodeErrorResponse, decodeFaultBody, excerpt, type DecodedFault, type ResponseContext } from './decode-error.js';
 export { formatJsonPath, getServerMetadataExpectation, interpretResponse, type ResponseExpectation } from './interpret-response.js';
 // The rest of the metadata family (spec §3.2-§3.8): builders, expectations, platform keys.
 export {
@@ -60,15 +62,19 @@ export {
 } from './metadata-expectations.js';
 export { isPlatformMetadataKey, PLATFORM_METADATA_KEYS } from './platform-keys.js';
 export {
-  backoffCeiling,
   DEFAULT_RETRY_OPTIONS,
   IDEMPOTENT_METHODS,
   isRetryable,
+  mayHaveBeenProcessed,
+  planRetry,
   RETRY_AFTER_STATUSES,
   RETRYABLE_STATUSES,
   type AttemptOutcome,
   type RetryOptions,
+  type RetryPlan,
+  type RetryPlanOptions,
 } from './retry-policy.js';
+export { toTransportError, type TransportFailure } from './transport-error.js';
 export { DEFAULT_USER_AGENT, TOOLKIT_VERSION } from './version.js';
 export { EXAMPLE_METADATA, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from './examples.js';
 export {
@@ -104,6 +110,7 @@ export {
   type VerifyAkSkOptions,
 } from './aksk-signature.js';
 export { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, isKnownRegion, regionEndpoint } from './regions.js';
+export { resolveEndpoint, type EndpointSources } from './resolve-endpoint.js';
 export {
   buildPasswordLoginRequest,
   computeEndpointBase,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { decodeErrorResponse, excerpt } from './decode-error.js';
+import { decodeErrorResponse, excerpt, type ResponseContext } from './decode-error.js';
 import { EcsApiError, ResponseValidationError } from './errors.js';
 import { type HeaderSource, readHeader, readRequestIdHeader } from './headers.js';
 import { type Metadata, metadataResponseSchema } from './schemas.js';
@@ -28,6 +28,7 @@ export const getServerMetadataExpectation: ResponseExpectation<Metadata> = {
  * Interprets a response: the typed result on success, or throws a typed error.
  *
  * @param expectation - what the operation expects; default: "list all metadata", giving the map.
+ * @param context - which attempt this response answered (errors report it), and the clock.
  * @throws {EcsApiError} (a subclass per status) for error statuses and refused redirects.
  * @throws {ResponseValidationError} for a success whose body breaks the schema; `path` names the
  *   failing JSON path (`$.metadata.wj`), or `$` for invalid JSON or a non-JSON content type.
@@ -37,6 +38,7 @@ export function interpretResponse<T = Metadata>(
   headers: HeaderSource,
   bodyText: string,
   expectation: ResponseExpectation<T> = getServerMetadataExpectation as unknown as ResponseExpectation<T>,
+  context: ResponseContext = {},
 ): T {
   if (status >= 300 && status <= 399) {
     const location = readHeader(headers, 'Location');
@@ -46,10 +48,11 @@ export function interpretResponse<T = Metadata>(
       message: `redirect${location === undefined ? '' : ` to ${location}`} refused: the client never follows redirects, which would forward credentials to another origin`,
       requestId: readRequestIdHeader(headers),
       bodyExcerpt: excerpt(bodyText),
+      attempts: context.attempts ?? 1,
     });
   }
   if (status < 200 || status > 299) {
-    throw decodeErrorResponse(status, headers, bodyText);
+    throw decodeErrorResponse(status, headers, bodyText, context);
   }
   const details = { status, requestId: readRequestIdHeader(headers), bodyExcerpt: excerpt(bodyText) };
   if (!expectation.successStatuses.includes(status)) {

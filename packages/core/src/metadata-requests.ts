@@ -1,8 +1,7 @@
-import { normalizeEndpoint } from './endpoint.js';
 import { ValidationError } from './errors.js';
 import { encodePathSegment } from './path-segment.js';
 import { isPlatformMetadataKey } from './platform-keys.js';
-import { buildHeaders, type EcsRequest, type HttpMethod, parseWith, type RequestTarget, serverUrl } from './request.js';
+import { buildHeaders, type EcsRequest, endpointAndProject, type HttpMethod, parseWith, type RequestTarget, serverUrl } from './request.js';
 import {
   MAX_METADATA_ITEMS,
   type Metadata,
@@ -11,7 +10,6 @@ import {
   type MetadataKeyRules,
   metadataValueSchema,
   novaMetadataKeySchema,
-  projectIdSchema,
   serverIdSchema,
 } from './schemas.js';
 
@@ -166,8 +164,7 @@ export function buildDeleteServerMetadataItemV1Request(params: DeleteServerMetad
  * @throws {ValidationError} naming `endpoint`, `projectId` or `serverId`.
  */
 export function nativeServerUrl(target: NativeRequestTarget, serverId: string): string {
-  const endpoint = normalizeEndpoint(target.endpoint);
-  const projectId = parseWith(projectIdSchema, 'projectId', target.projectId);
+  const { endpoint, projectId } = endpointAndProject(target);
   parseWith(serverIdSchema, 'serverId', serverId);
   return `${endpoint}/v1/${projectId}/cloudservers/${encodePathSegment('serverId', serverId)}`;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeEndpoint } from './endpoint.js';
 import { ConfigError, ResponseValidationError } from './errors.js';
 import { type HeaderSource, readHeader, readRequestIdHeader } from './headers.js';

@@ -9,6 +9,7 @@ import {
   DEFAULT_API_VERSION,
   type GetServerMetadataParams,
   parseWith,
+  resolveTarget,
   serverUrl,
 } from './request.js';
 import { thrownBy, validationError } from './test-support/thrown.js';
@@ -240,5 +241,39 @@ describe('parseWith', () => {
   it('falls back to a generic reason when a failure carries no issue', () => {
     const silent = { safeParse: () => ({ success: false, error: { issues: [] } }) } as unknown as z.ZodType<string>;
     expect(thrownBy(() => parseWith(silent, 'name', 'x'))).toEqual(validationError('name', 'invalid value (got "x")'));
+  });
+});
+
+describe('resolveTarget: a target validated once', () => {
+  it('normalizes and fills every field', () => {
+    expect(Object.fromEntries(Object.entries(resolveTarget({ endpoint: `${ENDPOINT}/`, projectId: EXAMPLE_PROJECT_ID })))).toEqual({
+      endpoint: ENDPOINT,
+      apiVersion: DEFAULT_API_VERSION,
+      projectId: EXAMPLE_PROJECT_ID,
+      userAgent: expect.stringMatching(/^ecs-metadata\//u),
+    });
+    expect(Object.isFrozen(resolveTarget({ endpoint: ENDPOINT, projectId: EXAMPLE_PROJECT_ID }))).toBe(true);
+  });
+
+  it.each([
+    ['endpoint', { endpoint: 'ftp://x', projectId: EXAMPLE_PROJECT_ID }],
+    ['projectId', { endpoint: ENDPOINT, projectId: '../x' }],
+    ['apiVersion', { endpoint: ENDPOINT, projectId: EXAMPLE_PROJECT_ID, apiVersion: 'v3' as 'v2' }],
+    ['userAgent', { endpoint: ENDPOINT, projectId: EXAMPLE_PROJECT_ID, userAgent: 'a\r\nb' }],
+  ])('refuses a bad %s', (parameter, target) => {
+    expect(thrownBy(() => resolveTarget(target))).toMatchObject({ name: 'ValidationError', parameter });
+  });
+
+  it('builds the same request from a resolved target as from the raw one', () => {
+    const resolved = resolveTarget({ endpoint: ENDPOINT, projectId: EXAMPLE_PROJECT_ID });
+    expect(buildGetServerMetadataRequest({ ...resolved, serverId: EXAMPLE_SERVER_ID })).toEqual(buildGetServerMetadataRequest(SEED));
+  });
+
+  it('still validates a field changed after resolving, and the server id every time', () => {
+    const resolved = resolveTarget({ endpoint: ENDPOINT, projectId: EXAMPLE_PROJECT_ID });
+    expect(thrownBy(() => buildGetServerMetadataRequest({ ...resolved, projectId: '../x', serverId: EXAMPLE_SERVER_ID }))).toMatchObject({ parameter: 'projectId' });
+    expect(thrownBy(() => buildGetServerMetadataRequest({ ...resolved, endpoint: 'ftp://x', serverId: EXAMPLE_SERVER_ID }))).toMatchObject({ parameter: 'endpoint' });
+    expect(thrownBy(() => buildHeaders({ ...resolved, userAgent: 'a\nb' }))).toMatchObject({ parameter: 'userAgent' });
+    expect(thrownBy(() => buildGetServerMetadataRequest({ ...resolved, serverId: '..' }))).toMatchObject({ parameter: 'serverId' });
   });
 });

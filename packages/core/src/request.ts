@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeEndpoint } from './endpoint.js';
 import { ValidationError } from './errors.js';
 import { encodePathSegment } from './path-segment.js';
@@ -39,6 +39,56 @@ export interface RequestTarget {
   userAgent?: string;
 }
 
+/** A {@link RequestTarget} validated once by {@link resolveTarget}: every field present and checked. */
+export type ResolvedTarget = Readonly<Required<RequestTarget>>;
+
+/**
+ * Marks a resolved target with what was validated. A symbol-keyed own property survives the
+ * spread of the builders' parameters (`{ ...target, serverId }`); the builders trust a field only
+ * while it still equals the validated value, so an overridden field is checked again.
+ */
+const VALIDATED = Symbol('ecs-metadata.validatedTarget');
+
+/**
+ * Validates a target once (the endpoint normalized, the project id, the prefix and the
+ * `User-Agent` checked), so that a client does not re-validate it on every call: the request
+ * builders skip the checks for a target this function returned.
+ *
+ * @throws {ValidationError} naming `endpoint`, `apiVersion`, `projectId` or `userAgent`.
+ */
+export function resolveTarget(target: RequestTarget): ResolvedTarget {
+  const resolved: ResolvedTarget = Object.freeze({
+    endpoint: normalizeEndpoint(target.endpoint),
+    apiVersion: parseWith(apiVersionSchema, 'apiVersion', target.apiVersion ?? DEFAULT_API_VERSION),
+    projectId: parseWith(projectIdSchema, 'projectId', target.projectId),
+    userAgent: checkUserAgent(target.userAgent ?? DEFAULT_USER_AGENT),
+  });
+  return Object.freeze({ ...resolved, [VALIDATED]: resolved });
+}
+
+/** What of `target` was validated by {@link resolveTarget} and is unchanged since. */
+function validatedPart(target: Partial<RequestTarget>): Partial<ResolvedTarget> {
+  const validated = (target as { [VALIDATED]?: ResolvedTarget })[VALIDATED];
+  if (validated === undefined) {
+    return {};
+  }
+  return {
+    ...(target.endpoint === validated.endpoint ? { endpoint: validated.endpoint } : {}),
+    ...((target.apiVersion ?? DEFAULT_API_VERSION) === validated.apiVersion ? { apiVersion: validated.apiVersion } : {}),
+    ...(target.projectId === validated.projectId ? { projectId: validated.projectId } : {}),
+    ...((target.userAgent ?? DEFAULT_USER_AGENT) === validated.userAgent ? { userAgent: validated.userAgent } : {}),
+  };
+}
+
+/** `{endpoint}` and `{project}` of a URL, validated (or taken from a resolved target). */
+export function endpointAndProject(target: Pick<RequestTarget, 'endpoint' | 'projectId'>): { endpoint: string; projectId: string } {
+  const validated = validatedPart(target);
+  return {
+    endpoint: validated.endpoint ?? normalizeEndpoint(target.endpoint),
+    projectId: validated.projectId ?? parseWith(projectIdSchema, 'projectId', target.projectId),
+  };
+}
+
 /** Parameters of {@link buildGetServerMetadataRequest}. */
 export interface GetServerMetadataParams extends RequestTarget {
   serverId: string;
@@ -61,9 +111,8 @@ export function buildGetServerMetadataRequest(params: GetServerMetadataParams): 
 
 /** `{endpoint}/{v}/{project}/servers/{server}`, every part validated and encoded. */
 export function serverUrl(target: RequestTarget, serverId: string): string {
-  const endpoint = normalizeEndpoint(target.endpoint);
-  const version = parseWith(apiVersionSchema, 'apiVersion', target.apiVersion ?? DEFAULT_API_VERSION);
-  const projectId = parseWith(projectIdSchema, 'projectId', target.projectId);
+  const { endpoint, projectId } = endpointAndProject(target);
+  const version = validatedPart(target).apiVersion ?? parseWith(apiVersionSchema, 'apiVersion', target.apiVersion ?? DEFAULT_API_VERSION);
   parseWith(serverIdSchema, 'serverId', serverId);
   return `${endpoint}/${version}/${projectId}/servers/${encodePathSegment('serverId', serverId)}`;
 }
@@ -74,17 +123,21 @@ export function serverUrl(target: RequestTarget, serverId: string): string {
  * `User-Agent` are transport headers that signers leave unsigned.
  */
 export function buildHeaders(target: RequestTarget): Record<string, string> {
-  const userAgent = target.userAgent ?? DEFAULT_USER_AGENT;
-  // Refuse what fetch and node:http would reject at send time: CR, LF, NUL, other controls, non-Latin-1.
-  if (/[^\t\x20-\x7e\x80-\xff]/u.test(userAgent) || userAgent.trim() === '') {
-    throw new ValidationError('userAgent', 'must be a non-empty single line of printable Latin-1 characters');
-  }
+  const userAgent = validatedPart(target).userAgent ?? checkUserAgent(target.userAgent ?? DEFAULT_USER_AGENT);
   return {
     Accept: 'application/json',
     'Content-Type': 'application/json',
     'User-Agent': userAgent,
     'X-Project-Id': target.projectId,
   };
+}
+
+/** Refuses what fetch and node:http would reject at send time: CR, LF, NUL, other controls, non-Latin-1. */
+function checkUserAgent(userAgent: string): string {
+  if (/[^\t\x20-\x7e\x80-\xff]/u.test(userAgent) || userAgent.trim() === '') {
+    throw new ValidationError('userAgent', 'must be a non-empty single line of printable Latin-1 characters');
+  }
+  return userAgent;
 }
 
 /** Parses `value` with `schema`, turning a failure into a {@link ValidationError} for `parameter`. */

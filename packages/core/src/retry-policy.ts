@@ -53,7 +53,48 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
   maxRetryAfterMs: 60_000,
 });
 
-/** The backoff ceiling before retry number `retryCount` (1-based), before jitter and cap. */
-export function backoffCeiling(retryCount: number, options: Pick<RetryOptions, 'baseDelayMs'>): number {
-  return options.baseDelayMs * 2 ** (retryCount - 1);
+/**
+ * Whether an attempt that ended with `outcome` may have been carried out by the server although
+ * its answer never reached the client: no answer at all (a reset, a timeout) or a gateway's 502 or
+ * 504 (the upstream may have acted). A 408, 429 or 503 proves the request was not processed.
+ * A DELETE whose retry finds the key gone counts as done only after such an attempt (spec §8).
+ */
+export function mayHaveBeenProcessed(outcome: AttemptOutcome): boolean {
+  switch (outcome.kind) {
+    case 'status':
+      return outcome.status === 502 || outcome.status === 504;
+    case 'network':
+    case 'timeout':
+      return true;
+    case 'other':
+      return false;
+  }
+}
+
+/** What {@link planRetry} decided: stop, or send again after `delayMs`. */
+export type RetryPlan = { readonly retry: false } | { readonly retry: true; readonly delayMs: number };
+
+/** {@link RetryOptions} plus the randomness of the jitter, injectable so that tests are exact. */
+export interface RetryPlanOptions extends RetryOptions {
+  /** A number in [0, 1); default `Math.random`. */
+  readonly random?: () => number;
+}
+
+/**
+ * Decides, after attempt number `attempt` (1 for the first) of a `method` call ended with
+ * `outcome`, whether to send it again and after how long (spec §8, DECISIONS "Requests and
+ * retries"): only a retryable outcome ({@link isRetryable}), at most `limit` retries; the server's
+ * `Retry-After` (`retryAfterMs`, already parsed; `undefined` when absent or unreadable) is honoured
+ * on 429 and 503, capped at `maxRetryAfterMs`, without jitter; otherwise exponential backoff with
+ * full jitter, `random() × baseDelayMs × 2^(attempt-1)`, capped at `maxDelayMs`.
+ */
+export function planRetry(method: HttpMethod, outcome: AttemptOutcome, attempt: number, retryAfterMs: number | undefined, options: RetryPlanOptions): RetryPlan {
+  if (attempt > options.limit || !isRetryable(method, outcome)) {
+    return { retry: false };
+  }
+  if (retryAfterMs !== undefined && outcome.kind === 'status' && RETRY_AFTER_STATUSES.includes(outcome.status)) {
+    return { retry: true, delayMs: Math.min(retryAfterMs, options.maxRetryAfterMs) };
+  }
+  const random = options.random ?? Math.random;
+  return { retry: true, delayMs: Math.min(options.maxDelayMs, random() * options.baseDelayMs * 2 ** (attempt - 1)) };
 }

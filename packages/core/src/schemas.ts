@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Project id as Nova routes it (`[0-9a-f-]{1,64}`); Huawei's are 32 lower-case hex characters.

@@ -1,5 +1,5 @@
 import { readHeader } from '@ecs-metadata/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultFaultBody, GATEWAY_PAGE_CONTENT_TYPE, gatewayErrorPage, keystoneChallenge, MIN_PADDED_BODY_BYTES, paddedMetadataBody } from './fault-bodies.js';
 import type { Reply } from './reply.js';
 import { parseInput } from './validate.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, EXAMPLE_METADATA, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { faultRuleSchema } from './faults.js';
 import { regionSchema, tokenLifetimeSchema, userGrantSchema } from './identity.js';
 import { accessKeyGrantSchema, fixtureServerSchema, tokenGrantSchema } from './store.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { newToken, type UserGrant } from './identity.js';
 import { HttpFault, type Reply } from './reply.js';
 import type { Route, RouteContext } from './router.js';

@@ -1,6 +1,6 @@
 import { projectIdSchema } from '@ecs-metadata/core';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // A name as IAM and Keystone take it: one line, not empty.
 const nameSchema = z.string().regex(/^[^\r\n\0]+$/u, 'must be a non-empty single line');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ValidationError } from '@ecs-metadata/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Reply } from './reply.js';
 import { parseInput } from './validate.js';
 

@@ -7,7 +7,7 @@ import {
   projectIdSchema,
   serverIdSchema,
 } from '@ecs-metadata/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, type IdentitySettings, type UserGrant, userGrantSchema } from './identity.js';
 import { parseInput } from './validate.js';
 

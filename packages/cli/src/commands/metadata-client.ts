@@ -1,5 +1,5 @@
 import type { EcsMetadataClient, ResolvedConfig } from '@ecs-metadata/client';
-import { ConfigError, type EcsRequest, regionEndpoint } from '@ecs-metadata/core';
+import { ConfigError, type EcsRequest, resolveEndpoint } from '@ecs-metadata/core';
 import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -59,7 +59,7 @@ export interface DryRunTarget {
  * @throws {ConfigError} (`endpoint`, `projectId`) when the configuration does not name them.
  */
 export function dryRunTarget(config: ResolvedConfig): DryRunTarget {
-  const endpoint = config.endpoint?.value ?? (config.region === undefined ? undefined : regionEndpoint(config.region.value, config.domain?.value));
+  const endpoint = resolveEndpoint({ endpoint: config.endpoint?.value, region: config.region?.value, domain: config.domain?.value });
   if (endpoint === undefined) {
     throw new ConfigError('endpoint', 'A dry run needs the endpoint: pass --endpoint or --region, or set ECS_METADATA_ENDPOINT');
   }

@@ -7,11 +7,10 @@ import {
   getServerMetadataExpectation,
   interpretResponse,
   type Metadata,
-  NetworkError,
   replaceServerMetadataExpectation,
   type ResponseExpectation,
   ResponseTooLargeError,
-  TimeoutError,
+  toTransportError,
 } from '@ecs-metadata/core';
 import type { RequestSigner } from '@ecs-metadata/client';
 import { authenticationHeaders } from './provider-auth.js';
@@ -62,30 +61,10 @@ export async function setServerLock(server: EndpointServer, lock: boolean): Prom
   const url = `${server.baseUrl}/v2.1/${encodePathSegment('projectId', server.projectId)}/servers/${encodePathSegment('serverId', server.serverId)}/action`;
   const action = lock ? 'lock' : 'unlock';
   const body = JSON.stringify({ [action]: null });
-  const unsigned = { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Project-Id': server.projectId };
-  const headers = { ...unsigned, ...(await authenticationHeaders(server.signer, { method: 'POST', url, headers: unsigned, body })) };
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(server.timeoutMs),
-    });
-    text = await readCapped(response);
-  } catch (error) {
-    if (error instanceof EcsMetadataError) {
-      throw error;
-    }
-    if (error instanceof Error && error.name === 'TimeoutError') {
-      throw new TimeoutError(`POST ${url} (${action}) timed out after ${server.timeoutMs} ms`, { cause: error, attempts: 1 });
-    }
-    throw new NetworkError(`POST ${url} (${action}) failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, attempts: 1 });
-  }
-  if (response.status !== 202) {
-    throw new Error(`${action} of server ${server.serverId} answered ${response.status}: ${text.slice(0, 200)}`);
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Project-Id': server.projectId };
+  const { status, text } = await exchange(server, { method: 'POST', url, headers, body }, `POST ${url} (${action})`);
+  if (status !== 202) {
+    throw new Error(`${action} of server ${server.serverId} answered ${status}: ${text.slice(0, 200)}`);
   }
 }
 
@@ -95,26 +74,39 @@ function targetOf(server: EndpointServer): { endpoint: string; projectId: string
 
 async function send(server: EndpointServer, request: EcsRequest, expectation: ResponseExpectation<Metadata>): Promise<Metadata> {
   // core builds and validates the URL, headers and body; the verifier only sends them.
-  const { method, url, body } = request;
+  const { status, headers, text } = await exchange(server, request, `${request.method} ${request.url}`);
+  return interpretResponse(status, headers, text, expectation);
+}
+
+/**
+ * Signs and sends one request, and reads its answer under the body cap. Transport failures become
+ * core's `NetworkError`/`TimeoutError` (one mapping for the whole toolkit), with the request's
+ * credentials blanked from the message.
+ */
+async function exchange(
+  server: EndpointServer,
+  request: { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body?: string | undefined },
+  subject: string,
+): Promise<{ status: number; headers: Headers; text: string }> {
   // Signed before the deadline starts (a password login has its own).
-  const headers = { ...request.headers, ...(await authenticationHeaders(server.signer, request)) };
-  let response: Response;
-  let text: string;
+  const credentials = await authenticationHeaders(server.signer, { ...request, body: request.body });
   try {
-    // Never follow a redirect: it would carry the token to another origin (STYLE "Errors").
-    response = await fetch(url, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(server.timeoutMs) });
-    text = await readCapped(response);
+    // Never follow a redirect: it would carry the credential to another origin (STYLE "Errors").
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: { ...request.headers, ...credentials },
+      body: request.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(server.timeoutMs),
+    });
+    return { status: response.status, headers: response.headers, text: await readCapped(response) };
   } catch (error) {
     if (error instanceof EcsMetadataError) {
       throw error;
     }
-    if (error instanceof Error && error.name === 'TimeoutError') {
-      throw new TimeoutError(`${method} ${url} timed out after ${server.timeoutMs} ms`, { cause: error, attempts: 1 });
-    }
-    const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-    throw new NetworkError(`${method} ${url} failed: ${reason}`, { cause: error, attempts: 1 });
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    throw toTransportError(error, { attempts: 1, timedOut, timeoutMs: server.timeoutMs, subject: `${subject} failed`, secrets: Object.values(credentials) });
   }
-  return interpretResponse(response.status, response.headers, text, expectation);
 }
 
 async function readCapped(response: Response): Promise<string> {
