@@ -107,6 +107,11 @@ describe('write safety: hostile pact files against a provider that records every
         await hostile('GET of an absolute URL', 'GET', `${foreign.url}${ITEM_PATH}`, ['a server with metadata exists']),
         await hostile('PUT to a scheme-relative URL', 'PUT', `//${new URL(foreign.url).host}${ITEM_PATH}`, ['a server with metadata exists']),
         await hostile('PUT outside the metadata API', 'PUT', `/v2.1/${EXAMPLE_PROJECT_ID}/flavors/1`, ['a server with metadata exists']),
+        // Dot segments climb out of the arranged server once a URL parser resolves them (Pact's core
+        // does, before the request filter sees it: the guard then judges the server really named).
+        await hostile('PUT climbing to a foreign server', 'PUT', `${ITEM_PATH.replace('/metadata', '')}/../${FOREIGN_SERVER}/metadata`, ['a server with metadata exists']),
+        await hostile('PUT climbing with encoded dots', 'PUT', `${ITEM_PATH.replace('/metadata', '')}/%2e%2E/${FOREIGN_SERVER}/metadata`, ['a server with metadata exists']),
+        await hostile('PUT climbing with a backslash', 'PUT', `${ITEM_PATH.replace('/metadata', '')}/..\\${FOREIGN_SERVER}/metadata`, ['a server with metadata exists']),
       ],
       true,
     );
@@ -121,12 +126,15 @@ describe('write safety: hostile pact files against a provider that records every
       const reason = description.includes('no endpoint can arrange') ? expect.stringContaining('cannot be arranged') : expect.stringMatching(/^not sent: /u);
       expect(outcome).toMatchObject({ description, status: 'not-verifiable', reason });
     }
-    expect(Object.keys(outcomes)).toHaveLength(13);
+    expect(Object.keys(outcomes)).toHaveLength(16);
     expect(outcomes['PUT without a state']).toMatchObject({ reason: expect.stringContaining('it has none') });
     expect(outcomes['PUT under an unknown state']).toMatchObject({ reason: expect.stringContaining('"a server on the moon exists"') });
     expect(outcomes['PUT to a literal foreign server']).toMatchObject({ reason: expect.stringContaining(`server ${FOREIGN_SERVER}`) });
     expect(outcomes['PUT to an absolute URL']).toMatchObject({ reason: expect.stringContaining('is not a path') });
     expect(outcomes['GET of an absolute URL']).toMatchObject({ reason: expect.stringContaining('is not a path') });
+    for (const climbing of ['PUT climbing to a foreign server', 'PUT climbing with encoded dots', 'PUT climbing with a backslash']) {
+      expect(outcomes[climbing]).toMatchObject({ reason: expect.stringContaining(`server ${FOREIGN_SERVER}`) });
+    }
   });
 
   it('with --allow-writes sends an arranged write to the server named, as the committed pact does', async () => {

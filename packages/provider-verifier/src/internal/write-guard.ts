@@ -12,6 +12,13 @@ const SERVER_PATH = /^\/(?:v2|v2\.1)\/([^/?#]+)\/servers\/([^/?#]+)(?:[/?#]|$)|^
 /** A pact path that was an absolute URL (`scheme:`), as it arrives after the proxy's base URL. */
 const ABSOLUTE_AFTER_SLASH = /^\/[A-Za-z][A-Za-z0-9+.-]*:/u;
 
+/**
+ * A dot segment (`.`, `..`, also percent-encoded) or a backslash in a path: URL parsers and servers
+ * resolve them, so a path that starts at the arranged server can end at another. Pact's core resolves
+ * them before the filter sees the request; the guard refuses any that still arrive rather than trust that.
+ */
+const CLIMBING_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|\\|%5c/iu;
+
 /** What the guard knows about the run. */
 export interface WritePolicy {
   /** `--allow-writes` (always on for the embedded mock, which the verifier owns). */
@@ -47,6 +54,9 @@ export function refusalOf(request: OutgoingRequest, entry: JournalEntry | undefi
     return undefined;
   }
   const write = `a ${method} request`;
+  if (CLIMBING_SEGMENT.test(request.url.split(/[?#]/u, 1)[0] ?? '')) {
+    return `${write} to ${request.url} has a dot segment or a backslash in its path; the verifier writes only to a plain path of the server it arranged`;
+  }
   if (!policy.allowWrites) {
     return `${write} is sent only with --allow-writes`;
   }
