@@ -7,21 +7,15 @@
 //
 //   node tools/check-bins-on-old-node.mjs        (npm run test:old-node; CI runs it)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { workspacePackages } from './lib/workspace-packages.mjs';
 import { ensureNodeRuntime, PINNED_NODE_VERSIONS } from './node-runtimes.mjs';
 
 const UNSUPPORTED_MAJORS = ['18', '20'];
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** `{ name, path }` of every bin declared by a package of the workspace. */
 function workspaceBins() {
-  const packagesDir = join(root, 'packages');
-  return readdirSync(packagesDir)
-    .map((dir) => join(packagesDir, dir))
-    .filter((dir) => existsSync(join(dir, 'package.json')))
-    .flatMap((dir) => Object.entries(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).bin ?? {}).map(([name, path]) => ({ name, path: join(dir, path) })));
+  return workspacePackages().flatMap(({ dir, pkg }) => Object.entries(pkg.bin ?? {}).map(([name, path]) => ({ name, path: join(dir, path) })));
 }
 
 function run(nodeBinDir, bin) {

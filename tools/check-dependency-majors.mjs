@@ -11,7 +11,8 @@
 //   node tools/check-dependency-majors.mjs --online    against the registry's `latest` now (CI)
 //   node tools/check-dependency-majors.mjs --refresh   re-record the table from the registry
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { workspacePackages } from './lib/workspace-packages.mjs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,17 +30,11 @@ export function majorOf(version) {
 
 /** `{ name, range, package }` for every runtime dependency of every published package. */
 function runtimeDependencies() {
-  const packagesDir = join(root, 'packages');
-  return readdirSync(packagesDir)
-    .map((dir) => join(packagesDir, dir, 'package.json'))
-    .filter((file) => existsSync(file))
-    .map((file) => JSON.parse(readFileSync(file, 'utf8')))
-    .filter((pkg) => pkg.private !== true)
-    .flatMap((pkg) =>
-      Object.entries(pkg.dependencies ?? {})
-        .filter(([name]) => !name.startsWith('@ecs-metadata/'))
-        .map(([name, range]) => ({ name, range, package: pkg.name })),
-    );
+  return workspacePackages({ publishableOnly: true }).flatMap(({ pkg }) =>
+    Object.entries(pkg.dependencies ?? {})
+      .filter(([name]) => !name.startsWith('@ecs-metadata/'))
+      .map(([name, range]) => ({ name, range, package: pkg.name })),
+  );
 }
 
 /** The version the lockfile installs for `name` as seen from `packages/<dir>` (nested first, then hoisted). */

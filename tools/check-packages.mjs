@@ -10,12 +10,13 @@
 //
 // Exits 1 on any problem, including publint suggestions and attw warnings.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import { workspacePackages } from './lib/workspace-packages.mjs';
 
 const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const attwBin = join(workspaceRoot, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
@@ -24,15 +25,6 @@ const ATTW_IGNORED_RESOLUTIONS = new Set(['node10', 'node16-cjs']);
 const REQUIRED_FIELDS = ['name', 'version', 'description', 'license', 'repository', 'keywords', 'engines', 'type', 'exports', 'files', 'sideEffects'];
 /** Files that exist for the workspace's tests and must never reach a user. */
 const TEST_FILE = /(^|\/)(test-support\/|[^/]*\.spec\.[cm]?[jt]s(\.map)?$|[^/]*\.tsbuildinfo$|jest\.config\.|tsconfig[^/]*\.json$)/;
-
-function publishableDirs() {
-  const packagesDir = join(workspaceRoot, 'packages');
-  return readdirSync(packagesDir)
-    .map((name) => join(packagesDir, name))
-    .filter((dir) => existsSync(join(dir, 'package.json')))
-    .filter((dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).private !== true)
-    .sort();
-}
 
 /** Packs `dir` into `destination` and unpacks it: the tarball path and the unpacked `package/` root. */
 function packAndUnpack(dir, destination) {
@@ -159,7 +151,7 @@ async function checkPackage(dir) {
   }
 }
 
-const dirs = process.argv.length > 2 ? process.argv.slice(2).map((d) => resolve(d)) : publishableDirs();
+const dirs = process.argv.length > 2 ? process.argv.slice(2).map((d) => resolve(d)) : workspacePackages({ publishableOnly: true }).map(({ dir }) => dir);
 let failed = 0;
 for (const dir of dirs) {
   const { name, problems, fileCount } = await checkPackage(dir);

@@ -3,15 +3,12 @@
 // workspace root, the folder the README's Install section installs from by path until the packages
 // are on the public registry. The tarballs are what `npm publish` would upload (`npm pack`).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { workspacePackages, workspaceRoot as root } from './lib/workspace-packages.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const destination = join(root, 'packed');
-const workspaces = readdirSync(join(root, 'packages'))
-  .filter((dir) => JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')).private !== true)
-  .flatMap((dir) => ['--workspace', `packages/${dir}`]);
+const workspaces = workspacePackages({ publishableOnly: true }).flatMap(({ dir }) => ['--workspace', dir]);
 // Start clean: a tarball of an older version left here would be installed by a `*.tgz` glob.
 rmSync(destination, { recursive: true, force: true });
 mkdirSync(destination);

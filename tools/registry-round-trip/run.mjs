@@ -14,10 +14,11 @@
 //
 // Exits 1 on the first failure, with the failing command's output.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspacePackages } from '../lib/workspace-packages.mjs';
 import { ensureNodeRuntime, SUPPORTED_NODE_MAJORS } from '../node-runtimes.mjs';
 import { readmeBlock } from '../readme-commands/blocks.mjs';
 import { createPublisherToken, startRegistry } from './verdaccio.mjs';
@@ -43,15 +44,6 @@ function parseArgs(argv) {
   }
   for (const major of options.nodes) if (!TYPES_NODE_VERSIONS[major]) throw new Error(`--node ${major}: no @types/node pinned for it`);
   return options;
-}
-
-function publishablePackages() {
-  const packagesDir = join(workspaceRoot, 'packages');
-  return readdirSync(packagesDir)
-    .map((name) => join(packagesDir, name))
-    .filter((dir) => existsSync(join(dir, 'package.json')))
-    .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
-    .filter(({ pkg }) => pkg.private !== true);
 }
 
 /** Runs a command, returning stdout; on failure throws with everything it printed. */
@@ -203,7 +195,7 @@ async function main() {
     const host = registry.url.replace(/^http:/, '');
     writeFileSync(publisherRc, `registry=${registry.url}\n${host}:_authToken=${token}\n`);
     const publishEnv = { ...process.env, npm_config_userconfig: publisherRc, npm_config_registry: registry.url, npm_config_cache: join(scratch, 'publish-cache') };
-    for (const { dir, pkg } of publishablePackages()) {
+    for (const { dir, pkg } of workspacePackages({ publishableOnly: true })) {
       step(`npm publish ${pkg.name}@${pkg.version}`, () =>
         run('npm', ['publish', '--registry', registry.url, '--ignore-scripts', '--access', 'public', '--tag', 'latest'], { cwd: dir, env: publishEnv }),
       );
