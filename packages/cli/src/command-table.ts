@@ -67,6 +67,8 @@ export interface CommandSpec {
   readonly configuration: boolean;
   /** Whether positional arguments are taken. */
   readonly positionals: boolean;
+  /** The values the first positional takes, when it is one of a few words (completion offers them). */
+  readonly positionalChoices?: readonly string[];
   readonly examples: readonly Example[];
   /** The exit codes it can end with (meanings in {@link EXIT_CODE_HELP}; `notes` may add detail). */
   readonly exitCodes: readonly number[];
@@ -305,8 +307,36 @@ the demo credentials it accepts.`,
   load: () => import('./commands/mock-serve.js'),
 } as const satisfies CommandSpec;
 
+/** `ecs-metadata completion`. */
+export const COMPLETION_COMMAND = {
+  name: 'completion',
+  summary: 'print the shell completion script for bash, zsh or fish',
+  usage: ['completion bash|zsh|fish'],
+  description: `Print a completion script for the shell: commands, options, the values of --output and file
+names where an option takes a file. Generated from the same table as this help.`,
+  options: {},
+  configuration: false,
+  positionals: true,
+  positionalChoices: ['bash', 'zsh', 'fish'],
+  examples: [
+    { comment: 'bash, in ~/.bashrc', command: 'source <(ecs-metadata completion bash)' },
+    { comment: 'zsh, in ~/.zshrc after compinit', command: 'source <(ecs-metadata completion zsh)' },
+    { comment: 'fish', command: 'ecs-metadata completion fish > ~/.config/fish/completions/ecs-metadata.fish' },
+  ],
+  exitCodes: [0, 2, 141],
+  load: () => import('./commands/completion.js'),
+} as const satisfies CommandSpec;
+
 /** Every command, in the order help lists them. Add a new command's spec here. */
-export const COMMAND_TABLE: readonly CommandSpec[] = [GET_COMMAND, SET_COMMAND, UNSET_COMMAND, CONFIG_SHOW_COMMAND, DEMO_COMMAND, MOCK_SERVE_COMMAND];
+export const COMMAND_TABLE: readonly CommandSpec[] = [
+  GET_COMMAND,
+  SET_COMMAND,
+  UNSET_COMMAND,
+  CONFIG_SHOW_COMMAND,
+  DEMO_COMMAND,
+  MOCK_SERVE_COMMAND,
+  COMPLETION_COMMAND,
+];
 
 /** The command named `name` (`config show`), if any. */
 export function findCommand(name: string): CommandSpec | undefined {
