@@ -8,7 +8,7 @@ import { BIN, runBin } from './test-support/run-bin.js';
 // Each shell's script comes from the real bin, then runs in the real shell. zsh and fish are tested
 // where installed (CI: apt-get install zsh fish); bash always.
 const installed = (shell: string): boolean => spawnSync(shell, ['-c', 'exit 0']).status === 0;
-const itWith = (shell: string): typeof it => (installed(shell) ? it : it.skip);
+const itWith = (shell: string): typeof it.skip => (installed(shell) ? it : it.skip);
 
 let dir: string;
 const scripts: Record<string, string> = {};
