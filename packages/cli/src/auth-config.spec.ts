@@ -257,7 +257,7 @@ describe('ecs-metadata config show', () => {
 
   it('exits 2 for unknown arguments and formats', async () => {
     expect((await run(['config', 'show', 'extra'])).code).toBe(2);
-    expect((await run(['config', 'show', '--output', 'yaml'])).code).toBe(2);
+    expect((await run(['config', 'show', '--output', 'xml'])).code).toBe(2);
     expect((await run(['config'])).code).toBe(2);
   });
 });

@@ -93,7 +93,7 @@ describe('ecs-metadata get', () => {
 
   it.each([
     [['get'], 'server-id'],
-    [['get', SERVER, '--output', 'yaml'], '--output'],
+    [['get', SERVER, '--output', 'yml'], '--output'],
     [['get', SERVER, '--bogus'], '--bogus'],
     [['get', SERVER, '--api-version', 'v3'], '--api-version'],
     [['get', SERVER, '--output', 'value'], '--key'],

@@ -153,8 +153,8 @@ the provider's rate. Exit 0 when every server was read, 7 when some failed, the 
 all failed or with --fail-fast.`,
   options: {
     output: outputOption(
-      ['json', 'table', 'env', 'value', 'ndjson', 'text'],
-      'one server: json (default), table, env or value; many: ndjson (default in a\npipe) or text (default on a terminal)',
+      ['json', 'yaml', 'table', 'env', 'value', 'ndjson', 'text'],
+      'one server: json (default), yaml, table, env or value; many: ndjson (default\nin a pipe) or text (default on a terminal)',
     ),
     'from-file': { type: 'string', value: 'FILE', file: true, help: 'read server ids from FILE, one per line ("-": stdin); blank lines skipped' },
     concurrency: { type: 'string', value: 'N', help: 'many servers: requests in flight at once (default 16)' },
@@ -198,7 +198,7 @@ Items:
     'nova-keys': { type: 'boolean', help: "check keys with Nova's rules (space allowed) instead of Huawei's" },
     force: { type: 'boolean', help: 'allow writing platform keys (os_type, charging_mode, metering.*, ...)' },
     'dry-run': { type: 'boolean', help: 'print the request (method, URL, headers, body) and send nothing' },
-    output: outputOption(['json', 'table', 'env'], 'json (default), table or env'),
+    output: outputOption(['json', 'yaml', 'table', 'env'], 'json (default), yaml, table or env'),
     'env-prefix': ENV_PREFIX_OPTION,
     ...REQUEST_OPTIONS,
   },
@@ -246,11 +246,11 @@ an earlier attempt's answer was lost, the key counts as deleted.`,
 export const CONFIG_SHOW_COMMAND = {
   name: 'config show',
   summary: 'print the configuration in effect: each setting, its source, secrets masked',
-  usage: ['config show [--profile NAME] [options] [--output table|json]'],
+  usage: ['config show [--profile NAME] [options] [--output table|json|yaml]'],
   description: `Print the configuration a command would use: each setting, its value and where it came from
 (option, env:NAME, clouds.yaml:CLOUD, profile:NAME, default). Secrets (token, secret key, security
 token, password) are never printed; the access key shows its last 4 characters only.`,
-  options: { output: outputOption(['table', 'json'], 'table (default) or json') },
+  options: { output: outputOption(['table', 'json', 'yaml'], 'table (default), json or yaml') },
   configuration: true,
   positionals: false,
   examples: [{ comment: 'what a command would use with this region', command: 'ecs-metadata config show --region cn-north-4' }],

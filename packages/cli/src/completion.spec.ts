@@ -46,7 +46,7 @@ describe('ecs-metadata completion', () => {
     expect(bashComplete('config', '')).toEqual(['show']);
     expect(bashComplete('get', 'x', '--out')).toEqual(['--output']);
     expect(bashComplete('get', 'x', '-o', 't')).toEqual(['table', 'text']);
-    expect(bashComplete('config', 'show', '--output', '')).toEqual(['table', 'json']);
+    expect(bashComplete('config', 'show', '--output', '')).toEqual(['table', 'json', 'yaml']);
     expect(bashComplete('completion', '')).toEqual(['bash', 'zsh', 'fish']);
     expect(bashComplete('help', 'c')).toEqual(['config', 'completion']);
     // A value-taking option without choices offers nothing, not the option list.
@@ -67,7 +67,7 @@ describe('ecs-metadata completion', () => {
     expect(complete('ecs-metadata g')).toEqual(['get']);
     expect(complete('ecs-metadata config ')).toEqual(['show']);
     expect(complete('ecs-metadata get x --outp')).toEqual(['--output']);
-    expect(complete('ecs-metadata get x --output ').sort()).toEqual(['env', 'json', 'ndjson', 'table', 'text', 'value']);
+    expect(complete('ecs-metadata get x --output ').sort()).toEqual(['env', 'json', 'ndjson', 'table', 'text', 'value', 'yaml']);
   });
 
   itWith('zsh')('completes in an interactive zsh (compinit, driven through a pty)', () => {
@@ -82,7 +82,7 @@ while (( SECONDS < 10 )) && [[ $out != *ndjson* ]]; do zpty -r -t z chunk && out
 zpty -d z
 print -r -- "$out"`;
     const output = execFileSync('zsh', ['-f', '-c', driver], { encoding: 'utf8', timeout: 15_000 });
-    for (const format of ['env', 'json', 'ndjson', 'table', 'text', 'value']) {
+    for (const format of ['env', 'json', 'ndjson', 'table', 'text', 'value', 'yaml']) {
       expect(output).toContain(format);
     }
   });

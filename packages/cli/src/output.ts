@@ -1,7 +1,8 @@
+import type * as YAML from 'yaml';
 import { UsageError } from './exit-codes.js';
 
 /** Output formats of `ecs-metadata get`. */
-export const OUTPUT_FORMATS = ['json', 'table', 'env', 'value'] as const;
+export const OUTPUT_FORMATS = ['json', 'yaml', 'table', 'env', 'value'] as const;
 /** One of {@link OUTPUT_FORMATS}. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
@@ -14,11 +15,13 @@ export interface FormatOptions {
   envPrefix: string;
 }
 
-/** Renders metadata for stdout; the result ends with a newline. */
-export function formatMetadata(metadata: Readonly<Record<string, string>>, options: FormatOptions): string {
+/** Renders metadata for stdout; the result ends with a newline. YAML loads its library on first use. */
+export async function formatMetadata(metadata: Readonly<Record<string, string>>, options: FormatOptions): Promise<string> {
   switch (options.format) {
     case 'json':
       return `${JSON.stringify(metadata, null, options.pretty ? 2 : undefined)}\n`;
+    case 'yaml':
+      return formatYaml(metadata);
     case 'value': {
       if (options.key === undefined) {
         throw new UsageError('--output value needs --key KEY (which value to print)');
@@ -30,6 +33,19 @@ export function formatMetadata(metadata: Readonly<Record<string, string>>, optio
     case 'env':
       return formatEnv(metadata, options.envPrefix);
   }
+}
+
+type YamlModule = Pick<typeof YAML, 'stringify'> & { default?: Pick<typeof YAML, 'stringify'> };
+
+/**
+ * A YAML document of `data` (imported here, not at start-up: only `--output yaml` pays for it). The
+ * library quotes what YAML would read as another type (`"True"`, `"0755"`) and escapes control
+ * characters in double quotes, so the document parses back to the same strings.
+ */
+export async function formatYaml(data: unknown): Promise<string> {
+  // Bundled, yaml's CommonJS build arrives as the module's default export.
+  const module: YamlModule = await import('yaml');
+  return (module.default ?? module).stringify(data, { lineWidth: 0 });
 }
 
 function formatTable(metadata: Readonly<Record<string, string>>): string {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type CommandSpec, CONFIGURATION_OPTIONS, type OptionTable } from './command-table.js';
+import { type CommandSpec, CONFIGURATION_OPTIONS, type OptionSpec, type OptionTable } from './command-table.js';
 import { UsageError } from './exit-codes.js';
 import { closestName } from './suggest.js';
 
@@ -78,14 +78,25 @@ function checkOptions(command: CommandSpec, options: OptionTable, args: readonly
       }
       continue;
     }
-    if (!inline) {
-      const value = args[index + 1];
-      if (value === undefined || (value.startsWith('-') && value !== '-')) {
-        throw new UsageError(`${typed} needs a value: ${typed} ${option.value ?? 'VALUE'}`);
-      }
-      index += 1;
+    const value = inline ? arg.slice(long ? equals + 1 : 2) : args[index + 1];
+    if (value === undefined || (!inline && value.startsWith('-') && value !== '-')) {
+      const dash = value === undefined ? '' : ` (a value starting with "-": ${typed}=${value})`;
+      throw new UsageError(`${typed} needs a value: ${typed} ${option.value ?? 'VALUE'}${dash}`);
     }
+    checkChoice(typed, option, value);
+    index += inline ? 0 : 1;
   }
+}
+
+/** A value of an option with choices (`--output`) must be one of them; a near miss gets "did you mean". */
+function checkChoice(typed: string, option: OptionSpec, value: string): void {
+  if (option.choices === undefined || option.choices.includes(value)) {
+    return;
+  }
+  const suggestion = closestName(value, option.choices);
+  throw new UsageError(
+    `${typed} must be one of ${option.choices.join(', ')}; got "${value}".${suggestion === undefined ? '' : ` Did you mean ${suggestion}?`}`,
+  );
 }
 
 function unknownOption(command: CommandSpec, options: OptionTable, typed: string): UsageError {

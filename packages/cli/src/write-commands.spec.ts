@@ -131,7 +131,7 @@ describe('ecs-metadata set', () => {
     ['nothing to set', [], 'at least one KEY=VALUE'],
     ['a traversal server id', ['x=1'], 'serverId'],
     ['--replace with --native', ['x=1', '--replace', '--native'], '--replace and --native exclude each other'],
-    ['an unknown output', ['x=1', '--output', 'value'], '--output must be one of json, table, env'],
+    ['an unknown output', ['x=1', '--output', 'value'], '--output must be one of json, yaml, table, env; got "value"'],
     ['a missing file', ['--from-file', '/nonexistent/items.json'], 'cannot read /nonexistent/items.json'],
   ])('exits 2 before any request for %s', async (label, items, named) => {
     const serverId = label === 'a traversal server id' ? '../x' : SERVER;

@@ -1,7 +1,7 @@
 import { CONFIG_SETTINGS, type ConfigValue, MASK, type ResolvedConfig, Secret, type SettingName } from '@ecs-metadata/client';
 import { loadCliConfig } from '../client-from-config.js';
+import { formatYaml } from '../output.js';
 import { CONFIG_SHOW_COMMAND } from '../command-table.js';
-import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseCommandLine } from '../parse.js';
 
@@ -38,15 +38,12 @@ function rows(config: ResolvedConfig): [string, string, string][] {
 /** `ecs-metadata config show`: the resolved configuration, with sources, secrets masked. */
 export async function run(args: readonly string[], io: CliIo): Promise<void> {
   const { values } = parseCommandLine(CONFIG_SHOW_COMMAND, args);
-  const output = values.output ?? 'table';
-  if (output !== 'table' && output !== 'json') {
-    throw new UsageError(`--output must be table or json; got "${output}"`);
-  }
+  const output = values.output ?? 'table'; // one of the table's choices (checked by parseCommandLine)
   const config = await loadCliConfig(values, io);
   const table = rows(config);
-  if (output === 'json') {
-    const json = Object.fromEntries(table.map(([name, value, source]) => [name, { value, source }]));
-    io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (output !== 'table') {
+    const data = Object.fromEntries(table.map(([name, value, source]) => [name, { value, source }]));
+    io.stdout.write(output === 'yaml' ? await formatYaml(data) : `${JSON.stringify(data, null, 2)}\n`);
     return;
   }
   const header: [string, string, string] = ['SETTING', 'VALUE', 'SOURCE'];

@@ -22,7 +22,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<void> {
     io.stderr.write(`Embedded mock provider at ${mock.url}\n`);
     io.stderr.write(`GET /v2.1/${EXAMPLE_PROJECT_ID}/servers/${EXAMPLE_SERVER_ID}/metadata\n`);
     const metadata = await client.getServerMetadata(EXAMPLE_SERVER_ID, { signal: io.signal });
-    io.stdout.write(formatMetadata({ ...metadata }, { format: 'json', pretty: io.stdout.isTTY === true, envPrefix: '' }));
+    io.stdout.write(await formatMetadata({ ...metadata }, { format: 'json', pretty: io.stdout.isTTY === true, envPrefix: '' }));
   } finally {
     client?.close();
     await mock.close();

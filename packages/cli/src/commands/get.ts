@@ -38,7 +38,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
         ? await client.getServerMetadata(serverId, { signal: io.signal })
         : { [values.key]: await client.getServerMetadataItem(serverId, values.key, { signal: io.signal, keyRules: 'nova' }) };
     io.stdout.write(
-      formatMetadata(selected, { format, pretty: io.stdout.isTTY === true, key: values.key, envPrefix: values['env-prefix'] ?? 'ECS_META_' }),
+      await formatMetadata(selected, { format, pretty: io.stdout.isTTY === true, key: values.key, envPrefix: values['env-prefix'] ?? 'ECS_META_' }),
     );
   } finally {
     client.close();
@@ -97,7 +97,7 @@ function parseOutputFormat(value: string | undefined): OutputFormat {
     return 'json';
   }
   if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}; got "${value}"`);
+    throw new UsageError(`--output ${value} is for several servers; one server: ${OUTPUT_FORMATS.join(', ')}`);
   }
   return value as OutputFormat;
 }
