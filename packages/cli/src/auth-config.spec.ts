@@ -102,7 +102,7 @@ describe('ecs-metadata get with each kind of credential', () => {
       OS_REGION_NAME: 'RegionOne',
     });
     expect(result).toMatchObject({ code: 0, stdout: 'KEY  VALUE\nwj   True\n' });
-    expect(result.stderr).toContain(`POST ${mock.url}/v3/auth/tokens → 201 (password login, request id `);
+    expect(result.stderr).toContain(`POST ${mock.url}/v3/auth/tokens → 201 (password login, X-Request-Id `);
     expect(result.stderr).toContain(`GET ${mock.url}/v2.1/${PROJECT}/servers/${SERVER}/metadata → 200`);
     expect(logins()).toBe(1);
     expectNoSecrets(result);

@@ -77,10 +77,12 @@ describe('ecs-metadata get', () => {
     expect(result.stderr + result.stdout).not.toContain(secret);
   });
 
-  it('shows method, URL and request id with --verbose, but not the token', async () => {
+  it('shows method, URL and every request-id header with --verbose, but not the token', async () => {
     const result = await run(['get', SERVER, '--verbose'], env);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(new RegExp(`GET ${mock.url}/v2\\.1/${PROJECT}/servers/${SERVER}/metadata → 200 .*request id [0-9a-f]{32}`, 'u'));
+    expect(result.stderr).toMatch(
+      new RegExp(`GET ${mock.url}/v2\\.1/${PROJECT}/servers/${SERVER}/metadata → 200 .*X-Request-Id [0-9a-f]{32}, X-Openstack-Request-Id req-[0-9a-f-]{36}, X-Compute-Request-Id req-[0-9a-f-]{36}\\)`, 'u'),
+    );
     expect(result.stderr).not.toContain(DEMO_TOKEN);
   });
 

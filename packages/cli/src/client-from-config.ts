@@ -87,10 +87,15 @@ export async function createCliClient(config: ResolvedConfig, io: CliIo, options
     signal: io.signal,
     ...(verbose
       ? {
-          onResponse: (event) =>
-            io.stderr.write(`${event.method} ${event.url} → ${event.status} (attempt ${event.attempt}, request id ${event.requestId ?? 'none'})\n`),
-          onLogin: (event) => io.stderr.write(`${event.method} ${event.url} → ${event.status} (password login, request id ${event.requestId ?? 'none'})\n`),
+          onResponse: (event) => io.stderr.write(`${event.method} ${event.url} → ${event.status} (attempt ${event.attempt}, ${requestIdsText(event.requestIds)})\n`),
+          onLogin: (event) => io.stderr.write(`${event.method} ${event.url} → ${event.status} (password login, ${requestIdsText(event.requestIds)})\n`),
         }
       : {}),
   });
+}
+
+/** `X-Openstack-Request-Id req-1, X-Compute-Request-Id req-2`: every request id the server sent, by its header. */
+function requestIdsText(ids: Readonly<Partial<Record<string, string>>>): string {
+  const entries = Object.entries(ids).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return entries.length === 0 ? 'no request id' : entries.map(([header, id]) => `${header} ${id}`).join(', ');
 }

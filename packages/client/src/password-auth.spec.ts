@@ -51,7 +51,14 @@ describe('passwordAuth against the mock identity service (spec §9.1)', () => {
     expect(logins()).toBe(1);
     const [token] = apiCalls();
     expect(token).toMatch(/^gAAAAA/u);
-    expect(events).toEqual([{ method: 'POST', url: `${harness.mock.url}/v3/auth/tokens`, status: 201, attempt: 1, requestId: expect.stringMatching(/^[0-9a-f]{32}$/u) }]);
+    expect(events).toEqual([{ method: 'POST', url: `${harness.mock.url}/v3/auth/tokens`, status: 201, attempt: 1, requestId: expect.stringMatching(/^[0-9a-f]{32}$/u),
+        requestIds: {
+          'X-Request-Id': expect.stringMatching(/^[0-9a-f]{32}$/u),
+          'X-Openstack-Request-Id': expect.stringMatching(/^req-[0-9a-f-]{36}$/u),
+          'X-Compute-Request-Id': expect.stringMatching(/^req-[0-9a-f-]{36}$/u),
+        },
+      },
+    ]);
   });
 
   it('accepts the auth URL without /v3 and a project by name', async () => {

@@ -8,6 +8,7 @@ import {
   interpretPasswordLoginResponse,
   type PasswordLogin,
   type PasswordLoginParams,
+  readRequestIdHeaders,
   toTransportError,
 } from '@ecs-metadata/core';
 import type { CredentialProvider, LoginDetails, RequestSigner, SignableRequest } from './auth.js';
@@ -32,6 +33,8 @@ export interface LoginEvent {
   status: number;
   attempt: number;
   requestId: string | undefined;
+  /** Every request-id header the identity service sent. */
+  requestIds: Readonly<Partial<Record<string, string>>>;
 }
 
 /**
@@ -290,7 +293,7 @@ async function sendLogin(params: Parameters<typeof buildPasswordLoginRequest>[0]
     own?.close();
   }
   const requestId = response.headers.get('X-Request-Id') ?? response.headers.get('X-Openstack-Request-Id') ?? undefined;
-  transport.onResponse?.({ method: 'POST', url: transport.url, status: response.status, attempt: transport.attempt, requestId });
+  transport.onResponse?.({ method: 'POST', url: transport.url, status: response.status, attempt: transport.attempt, requestId, requestIds: readRequestIdHeaders(response.headers) });
   try {
     return interpretPasswordLoginResponse(response.status, response.headers, bodyText);
   } catch (error) {

@@ -13,6 +13,7 @@ import {
   planRetry,
   readHeader,
   readRequestIdHeader,
+  readRequestIdHeaders,
   type ResponseExpectation,
   type RetryOptions,
   type RetryPlan,
@@ -31,6 +32,8 @@ export interface ResponseEvent {
   /** 1 for the first attempt. */
   attempt: number;
   requestId: string | undefined;
+  /** Every request-id header the server sent (`X-Openstack-Request-Id`, `X-Compute-Request-Id`, `X-Request-Id`). */
+  requestIds: Readonly<Partial<Record<string, string>>>;
 }
 
 /** What a {@link RequestSender} is built from: one client's transport, policy and listeners. */
@@ -137,7 +140,7 @@ export class RequestSender {
           rateLimiter?.recordSuccess(ticket);
         }
       }
-      this.#options.onResponse?.({ method: request.method, url: request.url, status: answer.status, attempt, requestId: readRequestIdHeader(answer.headers) });
+      this.#options.onResponse?.({ method: request.method, url: request.url, status: answer.status, attempt, requestId: readRequestIdHeader(answer.headers), requestIds: readRequestIdHeaders(answer.headers) });
       let failure: EcsMetadataError;
       try {
         return interpretResponse(answer.status, answer.headers, answer.bodyText, expectation, { attempts: attempt });

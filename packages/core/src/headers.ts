@@ -30,6 +30,22 @@ export function readRequestIdHeader(headers: HeaderSource): string | undefined {
 }
 
 /**
+ * Every request id the server sent, by header name as listed in {@link REQUEST_ID_HEADERS}: Nova
+ * sends `X-Openstack-Request-Id` and `X-Compute-Request-Id`, a gateway `X-Request-Id`; admins search
+ * their logs for any of them.
+ */
+export function readRequestIdHeaders(headers: HeaderSource): Partial<Record<(typeof REQUEST_ID_HEADERS)[number], string>> {
+  const ids: Partial<Record<(typeof REQUEST_ID_HEADERS)[number], string>> = {};
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = readHeader(headers, name);
+    if (value !== undefined && value !== '') {
+      ids[name] = value;
+    }
+  }
+  return ids;
+}
+
+/**
  * Parses `Retry-After` (delta-seconds or an HTTP-date) into milliseconds from `now`.
  * Returns `undefined` when absent or unparseable; never negative.
  */

@@ -24,7 +24,7 @@ export {
   type HttpMethod,
   type RequestTarget,
 } from './request.js';
-export { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader, REQUEST_ID_HEADERS } from './headers.js';
+export { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader, readRequestIdHeaders, REQUEST_ID_HEADERS } from './headers.js';
 export { BODY_EXCERPT_LENGTH, decodeErrorResponse, decodeFaultBody, excerpt, type DecodedFault, type ResponseContext } from './decode-error.js';
 export { formatJsonPath, getServerMetadataExpectation, interpretResponse, type ResponseExpectation } from './interpret-response.js';
 // The rest of the metadata family (spec §3.2-§3.8): builders, expectations, platform keys.
