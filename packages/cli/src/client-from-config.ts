@@ -1,4 +1,5 @@
 import {
+  CONFIG_SETTINGS,
   type ConfigOptions,
   createClientFromConfig,
   type EcsMetadataClient,
@@ -6,16 +7,19 @@ import {
   loadConfigFiles,
   type ResolvedConfig,
   resolveConfig,
+  Secret,
+  type SettingName,
 } from '@ecs-metadata/client';
 import { apiVersionSchema, parseWith } from '@ecs-metadata/core';
-import type { CONFIGURATION_OPTIONS } from './command-table.js';
+import { CONFIGURATION_OPTIONS } from './command-table.js';
 import type { CliIo } from './io.js';
 import type { OptionValues } from './parse.js';
+import { escapeControl } from './terminal.js';
+import { plainHttpWarning } from './transport-warning.js';
 
 /** The values `parseArgs` gives for the configuration options (`CONFIGURATION_OPTIONS`, `help config`). */
 export type ConfigFlagValues = OptionValues<typeof CONFIGURATION_OPTIONS>;
 
-const SECRET_FLAGS = ['token', 'sk'] as const;
 
 /** The configuration options the flags state. `--api-version` is checked here, naming the flag. */
 export function configOptionsFromFlags(values: ConfigFlagValues): ConfigOptions {
@@ -46,15 +50,30 @@ export function configOptionsFromFlags(values: ConfigFlagValues): ConfigOptions 
  */
 export async function loadCliConfig(values: ConfigFlagValues, io: CliIo): Promise<ResolvedConfig> {
   const options = configOptionsFromFlags(values);
-  const onCommandLine = SECRET_FLAGS.filter((flag) => values[flag] !== undefined).map((flag) => `--${flag}`);
+  const onCommandLine = (Object.keys(CONFIGURATION_OPTIONS) as (keyof typeof CONFIGURATION_OPTIONS)[])
+    .filter((flag) => 'secret' in CONFIGURATION_OPTIONS[flag] && values[flag] !== undefined)
+    .map((flag) => `--${flag}`);
   if (onCommandLine.length > 0) {
     io.stderr.write(
       `ecs-metadata: warning: ${onCommandLine.join(' and ')} put a secret on the command line, where other users can see it (ps, shell history); prefer the environment or a profile\n`,
     );
   }
+  // The environment's credentials are masked before anything could echo them, the files' as soon
+  // as they are read.
+  for (const spec of Object.values(CONFIG_SETTINGS)) {
+    if (spec.secret) {
+      spec.env.forEach((name) => io.secrets?.add(io.env[name]));
+    }
+  }
   const config = resolveConfig(options, io.env, await loadConfigFiles(io.env));
+  for (const name of Object.keys(CONFIG_SETTINGS) as SettingName[]) {
+    const value = config[name]?.value;
+    if (value instanceof Secret) {
+      io.secrets?.add(value.reveal());
+    }
+  }
   for (const warning of config.warnings) {
-    io.stderr.write(`ecs-metadata: warning: ${warning}\n`);
+    io.stderr.write(`ecs-metadata: warning: ${escapeControl(warning)}\n`);
   }
   return config;
 }
@@ -81,17 +100,28 @@ export async function createCliClient(config: ResolvedConfig, io: CliIo, options
     };
     io.stderr.write(`config: credentials ${config.credentials ?? 'none'}${where('endpoint')}${where('region')}${where('projectId')}\n`);
   }
-  return createClientFromConfig(config, {
+  const loginWarning = plainHttpWarning(config, undefined);
+  if (loginWarning !== undefined) {
+    io.stderr.write(`ecs-metadata: warning: ${loginWarning}\n`);
+  }
+  const client = await createClientFromConfig(config, {
     ...clientOptions,
     // A password login for the catalog happens here, before any call: Ctrl-C must end it too.
     signal: io.signal,
     ...(verbose
       ? {
-          onResponse: (event) => io.stderr.write(`${event.method} ${event.url} → ${event.status} (attempt ${event.attempt}, ${requestIdsText(event.requestIds)})\n`),
-          onLogin: (event) => io.stderr.write(`${event.method} ${event.url} → ${event.status} (password login, ${requestIdsText(event.requestIds)})\n`),
+          onResponse: (event) => io.stderr.write(escapeControl(`${event.method} ${event.url} → ${event.status} (attempt ${event.attempt}, ${requestIdsText(event.requestIds)})\n`)),
+          onLogin: (event) => io.stderr.write(escapeControl(`${event.method} ${event.url} → ${event.status} (password login, ${requestIdsText(event.requestIds)})\n`)),
         }
       : {}),
   });
+  // Checked once the endpoint is known (a catalog's comes with the login), before any API request.
+  // One warning at most: a plain-http login said it already.
+  const endpointWarning = loginWarning === undefined ? plainHttpWarning(config, client.endpoint) : undefined;
+  if (endpointWarning !== undefined) {
+    io.stderr.write(`ecs-metadata: warning: ${endpointWarning}\n`);
+  }
+  return client;
 }
 
 /** `X-Openstack-Request-Id req-1, X-Compute-Request-Id req-2`: every request id the server sent, by its header. */

@@ -1,5 +1,6 @@
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { checkEnvPrefix } from './output.js';
 
 /**
  * The CLI's one command table: every command's name, summary, usage, options, examples and exit
@@ -32,6 +33,10 @@ export interface OptionSpec {
   readonly choices?: readonly string[];
   /** The value is a file name: completion offers files. */
   readonly file?: boolean;
+  /** The value is a credential: masked in every message, warned about on the command line. */
+  readonly secret?: boolean;
+  /** Checks the value when the command line is parsed, before anything is read or sent. */
+  readonly check?: (value: string) => void;
 }
 
 /** Options by their long name (without `--`). */
@@ -109,9 +114,9 @@ export const CONFIGURATION_OPTIONS = {
   domain: { type: 'string', value: 'DOMAIN', help: 'endpoint domain for --region, e.g. otc.t-systems.com (default myhuaweicloud.com)' },
   'project-id': { type: 'string', value: 'ID', help: 'project (env ECS_METADATA_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID, OS_PROJECT_ID)' },
   'api-version': { type: 'string', value: 'V', help: 'v2 or v2.1 (default v2.1)', choices: ['v2', 'v2.1'] },
-  token: { type: 'string', value: 'TOKEN', help: 'IAM/Keystone token (env ECS_METADATA_TOKEN, OS_TOKEN)' },
+  token: { type: 'string', value: 'TOKEN', secret: true, help: 'IAM/Keystone token (env ECS_METADATA_TOKEN, OS_TOKEN)' },
   ak: { type: 'string', value: 'AK', help: 'access key for AK/SK signing (env HUAWEICLOUD_SDK_AK)' },
-  sk: { type: 'string', value: 'SK', help: 'secret key for AK/SK signing (env HUAWEICLOUD_SDK_SK; security token HUAWEICLOUD_SDK_SECURITY_TOKEN)' },
+  sk: { type: 'string', value: 'SK', secret: true, help: 'secret key for AK/SK signing (env HUAWEICLOUD_SDK_SK; security token HUAWEICLOUD_SDK_SECURITY_TOKEN)' },
   'auth-url': { type: 'string', value: 'URL', help: 'IAM/Keystone URL for a password login (env OS_AUTH_URL)' },
   username: {
     type: 'string',
@@ -137,7 +142,12 @@ function outputOption(choices: readonly string[], help: string): OptionSpec & { 
   return { type: 'string', short: 'o', value: 'FORMAT', help, choices };
 }
 
-const ENV_PREFIX_OPTION = { type: 'string', value: 'PREFIX', help: 'variable prefix for --output env (default ECS_META_)' } as const;
+const ENV_PREFIX_OPTION = {
+  type: 'string',
+  value: 'PREFIX',
+  help: 'variable prefix for --output env (default ECS_META_); ends with _, and no\nprefix of LD_*, NODE_*, BASH_*, ... (variables programs act on)',
+  check: checkEnvPrefix,
+} as const;
 
 /** `ecs-metadata get`. */
 export const GET_COMMAND = {

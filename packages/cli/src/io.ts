@@ -1,3 +1,5 @@
+import type { SecretRegistry } from './terminal.js';
+
 /** A stream the CLI writes to; `isTTY` decides pretty output. */
 export interface OutputStream {
   write(chunk: string): boolean;
@@ -15,4 +17,9 @@ export interface CliIo {
   signal: AbortSignal;
   /** Standard input, for commands that read data from it (`set … -`); absent when there is none. */
   stdin?: AsyncIterable<string | Uint8Array>;
+  /**
+   * The run's credentials, for masking: `main` collects those of the options and the environment,
+   * the configuration adds those of files. Everything `main` writes to stderr is masked with it.
+   */
+  secrets?: SecretRegistry;
 }

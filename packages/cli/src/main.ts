@@ -1,16 +1,19 @@
 import { TOOLKIT_VERSION } from '@ecs-metadata/core';
-import { COMMAND_TABLE, type CommandSpec, findCommand } from './command-table.js';
+import { COMMAND_TABLE, type CommandSpec, CONFIGURATION_OPTIONS, findCommand } from './command-table.js';
+import { errorMessage } from './error-message.js';
 import { ExitCode, exitCodeFor, UsageError } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import type { CliIo, OutputStream } from './io.js';
 import { closestName } from './suggest.js';
+import { escapeControl, SecretRegistry } from './terminal.js';
 
 /**
  * Runs the CLI and returns its exit code; writes data to stdout, diagnostics to stderr. Commands
  * come from the command table (`command-table.ts`) and are loaded on demand, so each pays only for
  * what it imports; help pages are rendered by `help.ts`, loaded only for help.
  */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], callerIo: CliIo): Promise<number> {
   const [first] = argv;
+  const io = withMaskedStderr(callerIo, secretsOfArguments(argv));
   try {
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const { helpPage } = await import('./help-command.js');
@@ -40,10 +43,52 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return typeof code === 'number' ? code : ExitCode.Ok;
   } catch (error) {
     const code = exitCodeFor(error);
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`ecs-metadata: ${code === 1 && error instanceof Error ? (error.stack ?? message) : message}\n`);
+    const message = code === 1 && error instanceof Error ? (error.stack ?? error.message) : errorMessage(error);
+    io.stderr.write(`ecs-metadata: ${escapeControl(message)}\n`);
     return code;
   }
+}
+
+/**
+ * The values of the secret options (`--token`, `--sk`) anywhere in `argv`, as `--token X` or
+ * `--token=X`: masked in every message from the start, before any parsing could echo one.
+ */
+function secretsOfArguments(argv: readonly string[]): SecretRegistry {
+  const secrets = new SecretRegistry();
+  const names = new Set(Object.entries(CONFIGURATION_OPTIONS).flatMap(([name, option]) => ('secret' in option && option.secret ? [`--${name}`] : [])));
+  argv.forEach((arg, index) => {
+    const equals = arg.indexOf('=');
+    if (equals > 0 && names.has(arg.slice(0, equals))) {
+      secrets.add(arg.slice(equals + 1));
+    } else if (names.has(arg)) {
+      secrets.add(argv[index + 1]);
+    }
+  });
+  return secrets;
+}
+
+/**
+ * The commands' view of `io`: stderr masks every secret of the run (more join as the configuration
+ * is read), so no warning, log line or error can print one. Stdout is data and is left as it is.
+ */
+function withMaskedStderr(io: CliIo, secrets: SecretRegistry): CliIo {
+  const stderr: OutputStream = {
+    write: (chunk) => io.stderr.write(secrets.redact(chunk)),
+    ...(io.stderr.isTTY === undefined ? {} : { isTTY: io.stderr.isTTY }),
+    ...(io.stderr.once === undefined ? {} : { once: io.stderr.once.bind(io.stderr) }),
+  };
+  // Not a spread of `io`: its `stdin` may be a getter that opens the stream, which only a command
+  // that reads it may do.
+  return {
+    stdout: io.stdout,
+    stderr,
+    env: io.env,
+    signal: io.signal,
+    secrets,
+    get stdin() {
+      return io.stdin;
+    },
+  };
 }
 
 function isHelpOption(arg: string): boolean {

@@ -84,6 +84,7 @@ function checkOptions(command: CommandSpec, options: OptionTable, args: readonly
       throw new UsageError(`${typed} needs a value: ${typed} ${option.value ?? 'VALUE'}${dash}`);
     }
     checkChoice(typed, option, value);
+    option.check?.(value);
     index += inline ? 0 : 1;
   }
 }

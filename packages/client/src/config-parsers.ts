@@ -38,9 +38,11 @@ export function yamlParserOf(parsers: ConfigParsers | undefined): ConfigParser {
   return parsers?.yaml ?? yamlParse(requireAtRunTime('yaml') as YamlModule);
 }
 
+type YamlParse = (text: string, options: { logLevel: 'error' }) => unknown;
+
 interface YamlModule {
-  readonly parse?: ConfigParser;
-  readonly default?: { readonly parse: ConfigParser };
+  readonly parse?: YamlParse;
+  readonly default?: { readonly parse: YamlParse };
 }
 
 /** yaml's `parse`, whether the module came as CommonJS (`default`) or with named exports. */
@@ -49,5 +51,7 @@ function yamlParse(module: YamlModule): ConfigParser {
   if (parse === undefined) {
     throw new TypeError('the yaml module has no parse function');
   }
-  return (text) => parse(text);
+  // logLevel 'error': a warning (an unknown tag like `!secret`) is not printed by the library, which
+  // would quote the line, password and all, on stderr; errors still throw (and are reported by position).
+  return (text) => parse(text, { logLevel: 'error' });
 }

@@ -265,7 +265,8 @@ function readProfile(options: ConfigOptions, env: Environment, file: ConfigFile 
       throw new ConfigError('profile', `Profile file ${file.path}: "${key}" is not a [profile] table (settings go in a table per profile, e.g. [default])`);
     }
   }
-  const raw = document[name] as Record<string, unknown> | undefined;
+  // Own keys only: `--profile constructor` (or `toString`, `__proto__`) is no profile, not Object's.
+  const raw = Object.hasOwn(document, name) ? (document[name] as Record<string, unknown>) : undefined;
   if (raw === undefined) {
     if (chosen) {
       const names = Object.keys(document);
@@ -291,6 +292,9 @@ function readProfile(options: ConfigOptions, env: Environment, file: ConfigFile 
   return { name, nameSource, source, table };
 }
 
+/** The `auth` keys of a cloud in `clouds.yaml` that hold a secret: a file with any of them must be private. */
+const CLOUDS_SECRET_KEYS = ['password', 'token', 'application_credential_secret'] as const;
+
 function readCloud(env: Environment, file: ConfigFile | undefined, parsers: ConfigParsers | undefined, warnings: string[]): LoadedCloud | undefined {
   const name = nonEmpty(env[CLOUD_ENV_VAR]);
   if (name === undefined) {
@@ -309,15 +313,16 @@ function readCloud(env: Environment, file: ConfigFile | undefined, parsers: Conf
     throw new ConfigError(CLOUD_ENV_VAR, `${file.path} is not valid YAML${at}`);
   }
   const clouds = (document as { clouds?: unknown } | null)?.clouds;
-  const cloud = typeof clouds === 'object' && clouds !== null ? (clouds as Record<string, unknown>)[name] : undefined;
+  const cloud = typeof clouds === 'object' && clouds !== null && Object.hasOwn(clouds, name) ? (clouds as Record<string, unknown>)[name] : undefined;
   if (typeof cloud !== 'object' || cloud === null) {
     const names = typeof clouds === 'object' && clouds !== null ? Object.keys(clouds) : [];
     throw new ConfigError(CLOUD_ENV_VAR, `No cloud "${name}" (from env:${CLOUD_ENV_VAR}) in ${file.path}; it has ${names.length === 0 ? 'none' : names.join(', ')}`);
   }
   const auth = (cloud as { auth?: unknown }).auth;
-  if (file.mode !== undefined && (file.mode & 0o077) !== 0 && typeof auth === 'object' && auth !== null && 'password' in auth) {
+  const secrets = typeof auth === 'object' && auth !== null ? CLOUDS_SECRET_KEYS.filter((key) => Object.hasOwn(auth, key)) : [];
+  if (file.mode !== undefined && (file.mode & 0o077) !== 0 && secrets.length > 0) {
     const mode = (file.mode & 0o777).toString(8).padStart(4, '0');
-    warnings.push(`${file.path} holds a password and is accessible by other users (mode ${mode}): run chmod 600 ${file.path}`);
+    warnings.push(`${file.path} holds a ${secrets.join(' and a ')} and is accessible by other users (mode ${mode}): run chmod 600 ${file.path}`);
   }
   return { name, source: `clouds.yaml:${name} (${file.path})`, cloud: cloud as Record<string, unknown> };
 }

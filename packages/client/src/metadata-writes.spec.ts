@@ -114,7 +114,7 @@ describe('the metadata family end to end against the mock (spec §3.2-§3.8)', (
     const client = clientFor();
     const refused = await rejection(client.updateServerMetadata(SERVER, { os_type: 'Linux' }));
     expect(refused).toBeInstanceOf(ValidationError);
-    expect(refused.message).toBe('Invalid metadata: key "os_type" is a platform key (spec §4.3); pass force to write or delete it');
+    expect(refused.message).toBe('Invalid metadata: key "os_type" is a platform key, managed by the cloud; pass force: true to write or delete it');
     await expect(client.updateServerMetadata(SERVER, { os_type: 'Linux' }, { force: true })).resolves.toEqual({ wj: 'True', os_type: 'Linux' });
     await expect(client.deleteServerMetadataItem(SERVER, 'os_type', { force: true })).resolves.toBeUndefined();
     await expect(client.setServerMetadataItem(SERVER, 'virtual_env_type', 'KVM', { force: true })).rejects.toBeInstanceOf(BadRequestError);

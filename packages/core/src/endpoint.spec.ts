@@ -53,6 +53,21 @@ describe('normalizeEndpoint', () => {
     expect(thrownBy(() => normalizeEndpoint(endpoint))).toEqual(validationError('endpoint', reason));
   });
 
+  it('never echoes the user info of a URL it cannot parse, nor keeps it in the cause', () => {
+    expect(thrownBy(() => normalizeEndpoint('http://user:pw@[::1'))).toEqual(
+      validationError('endpoint', '"http://****@[::1" is not an absolute URL (e.g. https://ecs.cn-north-4.myhuaweicloud.com)'),
+    );
+    let caught: unknown;
+    try {
+      normalizeEndpoint('http://user:pw@[::1');
+    } catch (error) {
+      caught = error;
+    }
+    const cause = (caught as ValidationError).cause as object;
+    expect(JSON.stringify(cause, Object.getOwnPropertyNames(cause))).not.toContain('pw');
+    expect(cause).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_URL' });
+  });
+
   it('refuses the empty string', () => {
     expect(thrownBy(() => normalizeEndpoint(''))).toEqual(
       validationError('endpoint', '"" is not an absolute URL (e.g. https://ecs.cn-north-4.myhuaweicloud.com)'),

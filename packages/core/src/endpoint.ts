@@ -13,7 +13,10 @@ export function normalizeEndpoint(endpoint: string, parameter = 'endpoint'): str
   try {
     url = new URL(endpoint);
   } catch (error) {
-    throw new ValidationError(parameter, `"${endpoint}" is not an absolute URL (e.g. https://ecs.cn-north-4.myhuaweicloud.com)`, { cause: error });
+    // Shown without its user info; the cause is the parser's error without its `input`, which is the
+    // whole string, password included (`http://user:pw@[::1`).
+    const cause = Object.assign(new TypeError((error as Error).message), { code: (error as { code?: unknown }).code });
+    throw new ValidationError(parameter, `"${withoutUserInfo(endpoint)}" is not an absolute URL (e.g. https://ecs.cn-north-4.myhuaweicloud.com)`, { cause });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ValidationError(parameter, `scheme must be https or http, got "${url.protocol}"`);
@@ -26,4 +29,9 @@ export function normalizeEndpoint(endpoint: string, parameter = 'endpoint'): str
     throw new ValidationError(parameter, 'must not have a query string or fragment');
   }
   return url.href.replace(/\/+$/u, '');
+}
+
+/** `endpoint` with anything between `scheme://` and the last `@` masked: user info is never echoed. */
+function withoutUserInfo(endpoint: string): string {
+  return endpoint.replace(/^([^:/?#]*:\/\/).*@/su, '$1****@');
 }

@@ -123,7 +123,8 @@ export class EcsApiError extends EcsMetadataError {
   /** The server's own message, without the decorations of `message`. */
   readonly serverMessage: string;
   constructor(details: EcsApiErrorDetails, options?: { cause?: unknown }) {
-    const code = details.code === undefined ? '' : ` ${details.code}`;
+    // Keystone's `{"error": {"code": 401}}` repeats the status: "HTTP 401: …", not "HTTP 401 401: …".
+    const code = details.code === undefined || details.code === String(details.status) ? '' : ` ${details.code}`;
     super(`HTTP ${details.status}${code}: ${details.message}${formatRequestId(details.requestId)}`, options);
     this.status = details.status;
     this.code = details.code;

@@ -291,7 +291,7 @@ describe('interpretResponse: error statuses (one case per status class and fault
       headers: { ...JSON_TYPE, 'WWW-Authenticate': 'Keystone uri="https://iam.example/v3"' },
       body: JSON.stringify({ error: { code: 401, title: 'Unauthorized', message: KEYSTONE_MESSAGE } }),
       expected: apiError(AuthenticationError, {
-        message: `HTTP 401 401: ${KEYSTONE_MESSAGE}`,
+        message: `HTTP 401: ${KEYSTONE_MESSAGE}`,
         status: 401,
         code: '401',
         serverMessage: KEYSTONE_MESSAGE,

@@ -196,7 +196,7 @@ export function checkMetadataMap(metadata: unknown, options: MetadataWriteOption
   }
   const entries = Object.entries(metadata);
   if (entries.length > MAX_METADATA_ITEMS) {
-    throw new ValidationError('metadata', `holds ${entries.length} items; at most ${MAX_METADATA_ITEMS} may be sent at once (spec §4.1)`);
+    throw new ValidationError('metadata', `holds ${entries.length} items; at most ${MAX_METADATA_ITEMS} may be sent at once`);
   }
   for (const [key, value] of entries) {
     const keyCheck = (rules === 'nova' ? novaMetadataKeySchema : metadataKeySchema).safeParse(key);
@@ -234,6 +234,6 @@ function checkMetadataKey(key: string, rules: MetadataKeyRules, parameter: strin
 
 function refusePlatformKey(parameter: string, key: string, force: boolean | undefined, prefix: string): void {
   if (force !== true && isPlatformMetadataKey(key)) {
-    throw new ValidationError(parameter, `${prefix}${JSON.stringify(key)} is a platform key (spec §4.3); pass force to write or delete it`);
+    throw new ValidationError(parameter, `${prefix}${JSON.stringify(key)} is a platform key, managed by the cloud; pass force: true to write or delete it`);
   }
 }

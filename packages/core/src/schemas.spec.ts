@@ -31,7 +31,7 @@ function itemsOf(count: number): Record<string, string> {
 }
 
 const PROJECT_ID_MESSAGE = 'must be 1-64 characters of lower-case hex digits and "-" (e.g. 9c53a566cb3443ab910cf0daebca90c4)';
-const HUAWEI_KEY_CHARACTERS = 'may contain only A-Z a-z 0-9 - _ : . (spec §4.1)';
+const HUAWEI_KEY_CHARACTERS = 'may contain only A-Z a-z 0-9 - _ : .';
 const NOVA_KEY_CHARACTERS = 'may contain only A-Z a-z 0-9 - _ : . and space';
 const KEY_LENGTH = 'must be 1-255 characters';
 

@@ -19,7 +19,7 @@ const codePointLength = (value: string): number => [...value].length;
 /** Metadata key under Huawei's rules (spec §4.1): 1-255 of `A-Z a-z 0-9 - _ : .`. */
 export const metadataKeySchema = z
   .string()
-  .refine((key) => /^[A-Za-z0-9_:.-]+$/u.test(key), 'may contain only A-Z a-z 0-9 - _ : . (spec §4.1)')
+  .refine((key) => /^[A-Za-z0-9_:.-]+$/u.test(key), 'may contain only A-Z a-z 0-9 - _ : .')
   .refine((key) => codePointLength(key) >= 1 && codePointLength(key) <= 255, 'must be 1-255 characters');
 
 /** Metadata key under upstream Nova's rules (spec §4.1): Huawei's set plus the space. */

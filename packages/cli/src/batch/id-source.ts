@@ -1,31 +1,57 @@
 import { createReadStream, fstatSync, ReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { escapeLine } from '../terminal.js';
 
 /** Where a batch's server ids come from, in order: ids given as arguments, a file, or stdin (`-`). */
 export type IdSource = { kind: 'id'; id: string } | { kind: 'file'; path: string } | { kind: 'stdin' };
 
+/** The longest a server id can be (core's `serverIdSchema`). */
+const MAX_ID_LENGTH = 255;
+
 /**
- * Splits a stream of text chunks into lines, lazily: one chunk in memory at a time, plus the
- * line being assembled. Lines are trimmed (a CRLF file works); blank lines are skipped.
+ * Splits a stream of text chunks into lines, lazily and in bounded memory and time: one chunk at a
+ * time plus at most {@link MAX_ID_LENGTH} + 1 characters of the current line. Lines are trimmed (a
+ * CRLF file works); blank lines are skipped. A line longer than any id is cut there and marked with
+ * `…`: still too long, it becomes that line's own error (echoed cut, not whole), and the rest of it
+ * is skipped without being held (a 50 MB line costs one pass).
  */
 export async function* linesOf(chunks: AsyncIterable<string | Uint8Array>): AsyncGenerator<string, void, undefined> {
   const decoder = new TextDecoder('utf-8');
-  let pending = '';
+  let head = ''; // the current line so far, leading blanks dropped, at most MAX_ID_LENGTH + 1 characters
+  let cut = false; // the current line went past that
+  const take = (part: string): void => {
+    if (!cut) {
+      head = head === '' ? part.trimStart() : head + part;
+      if (head.length > MAX_ID_LENGTH) {
+        head = head.slice(0, MAX_ID_LENGTH + 1);
+        cut = true;
+      }
+    }
+  };
+  const finish = (): string | undefined => {
+    const line = cut ? `${head}…` : head.trim();
+    head = '';
+    cut = false;
+    return line === '' ? undefined : line;
+  };
   for await (const chunk of chunks) {
-    pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let newline = pending.indexOf('\n');
-    while (newline >= 0) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
-      if (line !== '') {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+      take(text.slice(start, newline));
+      const line = finish();
+      if (line !== undefined) {
         yield line;
       }
-      newline = pending.indexOf('\n');
+      start = newline + 1;
     }
+    take(text.slice(start));
   }
-  const last = (pending + decoder.decode()).trim();
-  if (last !== '') {
+  take(decoder.decode());
+  const last = finish();
+  if (last !== undefined) {
     yield last;
   }
 }
@@ -92,6 +118,33 @@ async function* readable(path: string): AsyncGenerator<Uint8Array, void, undefin
       yield chunk as Uint8Array;
     }
   } catch (error) {
-    throw new UsageError(`--from-file: cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    throw cannotRead(path, error);
   }
+}
+
+/**
+ * Checks that each file source can be read, before the batch starts: a missing file is a usage
+ * error on its own, not a batch of 0 servers followed by the error.
+ *
+ * @throws {UsageError} naming the file and why (exit 2).
+ */
+export async function checkFileSources(sources: readonly IdSource[]): Promise<void> {
+  for (const source of sources) {
+    if (source.kind === 'file') {
+      const stats = await stat(source.path).catch((error: unknown) => {
+        throw cannotRead(source.path, error);
+      });
+      if (stats.isDirectory()) {
+        throw new UsageError(`--from-file ${escapeLine(source.path)}: is a directory, not a file of server ids`);
+      }
+    }
+  }
+}
+
+const REASONS: Readonly<Record<string, string>> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'a part of the path is not a directory' };
+
+function cannotRead(path: string, error: unknown): UsageError {
+  const code = (error as { code?: unknown }).code;
+  const reason = (typeof code === 'string' ? REASONS[code] : undefined) ?? (error as Error).message;
+  return new UsageError(`--from-file ${escapeLine(path)}: cannot read it: ${reason}`, { cause: error });
 }

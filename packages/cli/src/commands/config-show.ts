@@ -1,6 +1,7 @@
 import { CONFIG_SETTINGS, type ConfigValue, MASK, type ResolvedConfig, Secret, type SettingName } from '@ecs-metadata/client';
 import { loadCliConfig } from '../client-from-config.js';
-import { formatYaml } from '../output.js';
+import { formatYaml, jsonText } from '../output.js';
+import { escapeLine } from '../terminal.js';
 import { CONFIG_SHOW_COMMAND } from '../command-table.js';
 import type { CliIo } from '../io.js';
 import { parseCommandLine } from '../parse.js';
@@ -43,12 +44,14 @@ export async function run(args: readonly string[], io: CliIo): Promise<void> {
   const table = rows(config);
   if (output !== 'table') {
     const data = Object.fromEntries(table.map(([name, value, source]) => [name, { value, source }]));
-    io.stdout.write(output === 'yaml' ? await formatYaml(data) : `${JSON.stringify(data, null, 2)}\n`);
+    io.stdout.write(output === 'yaml' ? await formatYaml(data) : `${jsonText(data, true)}\n`);
     return;
   }
+  // A value or a file's path may hold control characters: each cell is escaped before it is padded.
+  const cells = table.map((row) => row.map(escapeLine) as [string, string, string]);
   const header: [string, string, string] = ['SETTING', 'VALUE', 'SOURCE'];
-  const widths = [0, 1].map((column) => Math.max(...[header, ...table].map((row) => row[column]?.length ?? 0)));
-  for (const [name, value, source] of [header, ...table]) {
+  const widths = [0, 1].map((column) => Math.max(...[header, ...cells].map((row) => row[column]?.length ?? 0)));
+  for (const [name, value, source] of [header, ...cells]) {
     io.stdout.write(`${name.padEnd(widths[0] as number)}  ${value.padEnd(widths[1] as number)}  ${source}\n`);
   }
 }

@@ -43,7 +43,7 @@ export async function runBatchGet(plan: BatchGetPlan, client: EcsMetadataClient,
         counts.failed += 1;
         firstFailure ??= result.error;
       }
-      await write(io.stdout, line(result));
+      await write(io.stdout, line(result, io.secrets));
       if (result.error !== undefined && plan.failFast) {
         outcome = 'stopped';
         break; // leaving the loop aborts the requests in flight

@@ -1,6 +1,6 @@
 import { encodePathSegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
 import { DEFAULT_BATCH_CONCURRENCY } from '@ecs-metadata/client';
-import type { IdSource } from '../batch/id-source.js';
+import { checkFileSources, type IdSource } from '../batch/id-source.js';
 import { GET_COMMAND } from '../command-table.js';
 import { createCliClient, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
@@ -64,6 +64,7 @@ async function runGetMany(
   if (sources.filter((source) => source.kind === 'stdin').length > 1) {
     throw new UsageError('stdin can be read once: give "-" (or --from-file -) only once');
   }
+  await checkFileSources(sources);
   const { runBatchGet } = await import('./get-batch.js');
   const config = await loadCliConfig(values, io);
   const client = await createCliClient(config, io, { verbose: values.verbose === true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });

@@ -67,6 +67,18 @@ export function formatRequest(request: EcsRequest): string {
 }
 
 /**
+ * A lone `-` means stdin everywhere in this CLI (`get -`, `set <id> -`), never a server id: where a
+ * command reads no ids from stdin, it is refused rather than sent as the id `-`.
+ *
+ * @throws {UsageError} naming the command's usage.
+ */
+export function refuseStdinAsServerId(command: string, serverId: string): void {
+  if (serverId === '-') {
+    throw new UsageError(`${command}: "-" means stdin, not a server id; ${command} takes one server: ${command} <server-id> ...`);
+  }
+}
+
+/**
  * A target for checking inputs before anything is configured or sent: the builders validate the
  * server id, keys and values the same whatever the endpoint, so a placeholder one serves.
  */

@@ -1,5 +1,6 @@
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { escapeControl } from '../terminal.js';
 import { MOCK_SERVE_COMMAND } from '../command-table.js';
 import { parseCommandLine } from '../parse.js';
 
@@ -19,26 +20,30 @@ export async function run(args: readonly string[], io: CliIo): Promise<void> {
   const rateLimit = values.rate === undefined ? undefined : { ratePerSecond: parseRate('--rate', values.rate), ...(burst === undefined ? {} : { burst }) };
   const fixture = values.fixture === undefined ? DEFAULT_FIXTURE : await loadFixture(values.fixture);
   const mock = await startMockProvider({ port, host: values.host ?? '127.0.0.1', fixture, rateLimit, generatedServers: servers });
-  io.stderr.write(`Mock provider listening at ${mock.url}\n`);
+  // The fixture is a file of the user's choosing: its values are escaped before they reach the terminal.
+  const say = (text: string): boolean => io.stderr.write(escapeControl(text));
+  say(`Mock provider listening at ${mock.url}\n`);
   if (rateLimit !== undefined) {
-    io.stderr.write(`  rate limit ${rateLimit.ratePerSecond}/s per project, burst ${rateLimit.burst ?? Math.max(1, Math.ceil(rateLimit.ratePerSecond))} (429 APIG.0308 past it)\n`);
+    say(`  rate limit ${rateLimit.ratePerSecond}/s per project, burst ${rateLimit.burst ?? Math.max(1, Math.ceil(rateLimit.ratePerSecond))} (429 APIG.0308 past it)\n`);
   }
   if (servers > 0) {
-    io.stderr.write(`  ${servers} generated servers f1ee7000-0000-4000-8000-000000000000 ... in the fixture's first project\n`);
+    say(`  ${servers} generated servers f1ee7000-0000-4000-8000-000000000000 ... in the fixture's first project\n`);
   }
   for (const { token, projectId } of fixture.tokens) {
-    io.stderr.write(`  token ${token} → project ${projectId}\n`);
+    say(`  token ${token} → project ${projectId}\n`);
   }
-  for (const { accessKey, projectId } of fixture.accessKeys ?? []) {
-    io.stderr.write(`  access key ${accessKey} (secret key in the fixture) → project ${projectId}\n`);
+  // The fixture's credentials are the mock's own test values (the README prints the default ones):
+  // printed in full, so that the banner is all a user needs to try each kind.
+  for (const { accessKey, secretKey, projectId } of fixture.accessKeys ?? []) {
+    say(`  access key ${accessKey}, secret key ${secretKey} → project ${projectId}\n`);
   }
   if ((fixture.users ?? []).length > 0) {
-    io.stderr.write(`  password login: OS_AUTH_URL=${mock.url}/v3\n`);
+    say(`  password login: OS_AUTH_URL=${mock.url}/v3\n`);
   }
-  for (const { username, projectId } of fixture.users ?? []) {
-    io.stderr.write(`  user ${username} (password in the fixture) → project ${projectId}\n`);
+  for (const { username, password, projectId } of fixture.users ?? []) {
+    say(`  user ${username}, password ${password} → project ${projectId}\n`);
   }
-  io.stderr.write('Press Ctrl-C to stop.\n');
+  say('Press Ctrl-C to stop.\n');
   io.stdout.write(`${mock.url}\n`);
   await new Promise<void>((resolve) => {
     if (io.signal.aborted) {

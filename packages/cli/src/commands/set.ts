@@ -11,7 +11,7 @@ import type { CliIo } from '../io.js';
 import { formatMetadata, type OutputFormat } from '../output.js';
 import { SET_COMMAND } from '../command-table.js';
 import { parseCommandLine } from '../parse.js';
-import { dryRunTarget, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
+import { dryRunTarget, refuseStdinAsServerId, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
 
 /** `ecs-metadata set <server-id> KEY=VALUE...`: merges (or, with `--replace`, replaces) metadata. */
 export async function run(args: readonly string[], io: CliIo): Promise<void> {
@@ -20,6 +20,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<void> {
   if (serverId === undefined) {
     throw new UsageError(`set needs a <server-id> and at least one KEY=VALUE`);
   }
+  refuseStdinAsServerId('set', serverId);
   if (values.replace === true && values.native === true) {
     throw new UsageError('--replace and --native exclude each other: the ECS native API has no replace call');
   }

@@ -8,10 +8,12 @@ import {
   type MetadataKeyRules,
 } from '@ecs-metadata/core';
 import { ExitCode, exitCodeFor, UsageError } from '../exit-codes.js';
+import { errorMessage } from '../error-message.js';
 import type { CliIo } from '../io.js';
+import { escapeControl, escapeLine } from '../terminal.js';
 import { UNSET_COMMAND } from '../command-table.js';
 import { parseCommandLine } from '../parse.js';
-import { dryRunTarget, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
+import { dryRunTarget, refuseStdinAsServerId, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
 
 /** `ecs-metadata unset <server-id> KEY...`: deletes keys one by one and reports each. */
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
@@ -20,6 +22,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   if (serverId === undefined || keys.length === 0) {
     throw new UsageError(`unset needs a <server-id> and at least one KEY`);
   }
+  refuseStdinAsServerId('unset', serverId);
   const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
   if (duplicate !== undefined) {
     throw new UsageError(`the key "${duplicate}" is given twice`);
@@ -53,13 +56,13 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
         io.stdout.write(`deleted ${key}\n`);
       } catch (error) {
         firstFailure ??= error;
-        io.stderr.write(`ecs-metadata: ${key} not deleted: ${error instanceof Error ? error.message : String(error)}\n`);
+        io.stderr.write(`ecs-metadata: ${escapeLine(key)} not deleted: ${escapeControl(errorMessage(error))}\n`);
         // A missing key or a refused write concerns this key; anything else (auth, server, network,
         // Ctrl-C) would fail the rest the same way: stop, and say what was not tried.
         if (!(isMetadataItemNotFound(error) || error instanceof ConflictError)) {
           const rest = keys.slice(index + 1);
           if (rest.length > 0 && !(error instanceof AbortError)) {
-            io.stderr.write(`ecs-metadata: not attempted: ${rest.join(' ')}\n`);
+            io.stderr.write(`ecs-metadata: not attempted: ${escapeLine(rest.join(' '))}\n`);
           }
           break;
         }
