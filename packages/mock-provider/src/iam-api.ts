@@ -168,6 +168,6 @@ async function createToken(context: RouteContext): Promise<Reply> {
  * rules apply to it as to the API (a rule without `match` also faults the login).
  */
 export const IAM_ROUTES: readonly Route[] = [
-  { method: 'POST', pattern: '/v3/auth/tokens', family: 'iam', handler: createToken },
-  { method: 'POST', pattern: '/identity/v3/auth/tokens', family: 'iam', handler: createToken },
+  { method: 'POST', pattern: '/v3/auth/tokens', family: 'iam', handler: createToken, name: 'login' },
+  { method: 'POST', pattern: '/identity/v3/auth/tokens', family: 'iam', handler: createToken, name: 'login' },
 ];
