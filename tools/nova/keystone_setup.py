@@ -3,12 +3,13 @@
 
 Run by start.sh after `keystone-manage bootstrap`:
 
-    keystone_setup.py KEYSTONE_URL NOVA_URL ADMIN_PASSWORD NOVA_SERVICE_PASSWORD USER_PASSWORD OTHER_PASSWORD
+    keystone_setup.py KEYSTONE_URL NOVA_URL ADMIN_PASSWORD NOVA_SERVICE_PASSWORD USER_PASSWORD OTHER_PASSWORD READER_PASSWORD
 
 Creates (idempotently: an existing object is looked up by name and reused)
   - project `service` with user `nova` (role `admin`): Nova's keystonemiddleware validates tokens as it;
   - project `demo` with user `demo` (role `member`): the toolkit's user;
   - project `other` with user `other` (role `member`): a token of another project;
+  - user `reader` with role `reader` on `demo`: Nova's policy lets it read metadata, not write it;
   - service `nova` of type `compute` with a public endpoint `NOVA_URL/v2.1` in RegionOne, so a
     password login's catalog names the compute endpoint as a real cloud's does.
 
@@ -74,9 +75,9 @@ def grant(base, token, project_id, user_id, role_name):
 
 
 def main(argv):
-    if len(argv) != 7:
+    if len(argv) != 8:
         raise SystemExit(__doc__)
-    base, nova_url, admin_pw, nova_pw, user_pw, other_pw = argv[1:]
+    base, nova_url, admin_pw, nova_pw, user_pw, other_pw, reader_pw = argv[1:]
     token = login(base, 'admin', admin_pw, 'admin')
     ids = {}
     for project, user, password, role in (('service', 'nova', nova_pw, 'admin'),
@@ -88,6 +89,9 @@ def main(argv):
         call(base, 'PATCH', f'/v3/users/{u["id"]}', token, {'user': {'password': password}})
         grant(base, token, p['id'], u['id'], role)
         ids[project] = p['id']
+    reader = ensure(base, token, 'users', 'user', 'reader', {'domain_id': 'default', 'password': reader_pw, 'default_project_id': ids['demo']})
+    call(base, 'PATCH', f'/v3/users/{reader["id"]}', token, {'user': {'password': reader_pw}})
+    grant(base, token, ids['demo'], reader['id'], 'reader')
 
     service = ensure(base, token, 'services', 'service', 'nova', {'type': 'compute', 'description': 'OpenStack Compute'})
     _, _, endpoints = call(base, 'GET', f'/v3/endpoints?service_id={service["id"]}&interface=public', token)

@@ -69,7 +69,7 @@ function exchange(mock: MockProvider, writes: readonly (string | Buffer | { paus
 
 /** A request head with a token, closing the connection after the answer. */
 function head(method: string, path: string, headers: Record<string, string> = {}): string {
-  const lines = Object.entries({ Host: '127.0.0.1', 'X-Auth-Token': DEMO_TOKEN, Connection: 'close', ...headers }).map(([name, value]) => `${name}: ${value}`);
+  const lines = Object.entries({ Host: '127.0.0.1', 'X-Auth-Token': DEMO_TOKEN, Accept: 'application/json', Connection: 'close', ...headers }).map(([name, value]) => `${name}: ${value}`);
   return `${method} ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
 }
 

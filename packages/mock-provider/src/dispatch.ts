@@ -1,9 +1,9 @@
-import { DEFAULT_SIGNATURE_MAX_SKEW_MS, projectIdSchema, ValidationError } from '@ecs-metadata/core';
+import { DEFAULT_SIGNATURE_MAX_SKEW_MS, projectIdSchema, readHeader, ValidationError } from '@ecs-metadata/core';
 import type { IncomingMessage } from 'node:http';
 import type { MockAdmin } from './admin.js';
 import { ADMIN_PREFIX } from './admin-api.js';
 import { authenticateAkSk, authenticateToken, isAkSkSigned } from './auth.js';
-import { FAULT_MESSAGES, NOVA_MAX_REQUEST_BODY_BYTES, WEBOB_ERROR_BODIES } from './fault-bodies.js';
+import { FAULT_MESSAGES, NOVA_MAX_REQUEST_BODY_BYTES, WEBOB_ERRORS } from './fault-bodies.js';
 import { type Microversion, negotiateMicroversion } from './microversion.js';
 import { NATIVE_ERRORS } from './native-api.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
@@ -11,7 +11,8 @@ import { type BodyReader, createBodyReader } from './request-body.js';
 import { novaVersionHeaders } from './response-headers.js';
 import type { RequestLog } from './request-log.js';
 import type { RouteMatch, Router } from './router.js';
-import type { MetadataStore } from './store.js';
+import type { Credentials, MetadataStore } from './store.js';
+import { type WebobError, webobErrorReply } from './webob-errors.js';
 
 /** What the dispatcher needs of a running mock. */
 export interface DispatchEnvironment {
@@ -30,11 +31,8 @@ const DEFAULT_MICROVERSION = '2.1';
 
 const unknownResource = (): HttpFault => new HttpFault(novaFaultReply(404, FAULT_MESSAGES.unknownResource));
 
-/** The 404 of Nova's router for a path it does not route: webob's body, not a Nova fault. */
-const routerNotFound = (): HttpFault => new HttpFault({ status: 404, text: WEBOB_ERROR_BODIES.notFound() });
-
-/** The 413 of Nova's size limit (`max_request_body_size`): webob's body, before authentication. */
-const NOVA_TOO_LARGE: Reply = Object.freeze({ status: 413, text: WEBOB_ERROR_BODIES.requestTooLarge() });
+/** webob's page for an error Nova raises before its API layer, in the type the request accepts. */
+const webobReply = (req: IncomingMessage, error: WebobError): Reply => webobErrorReply(error, readHeader(req.headers, 'Accept'));
 
 // The prefixes Nova's pipeline (size limit, keystonemiddleware, then the router) serves.
 const NOVA_PREFIXES: ReadonlySet<string> = new Set(['v2', 'v2.1']);
@@ -77,16 +75,18 @@ function declaredLength(req: IncomingMessage): number {
  */
 export async function dispatch(req: IncomingMessage, segments: readonly string[] | undefined, env: DispatchEnvironment): Promise<Reply> {
   const underNova = isUnderNovaPrefix(segments);
+  // The 413 of Nova's size limit (`max_request_body_size`), before authentication.
+  const tooLarge = webobReply(req, WEBOB_ERRORS.requestTooLarge);
   if (underNova && declaredLength(req) > NOVA_MAX_REQUEST_BODY_BYTES) {
-    throw new HttpFault(NOVA_TOO_LARGE);
+    throw new HttpFault(tooLarge);
   }
   const matches = segments === undefined ? [] : env.router.match(segments);
   const first = matches[0];
-  const body = underNova ? createBodyReader(req, NOVA_MAX_REQUEST_BODY_BYTES, NOVA_TOO_LARGE) : createBodyReader(req);
-  let contextProjectId: string | undefined;
+  const body = underNova ? createBodyReader(req, NOVA_MAX_REQUEST_BODY_BYTES, tooLarge) : createBodyReader(req);
+  let credentials: Credentials | undefined;
   if (segments?.[0] !== ADMIN_PREFIX && isAkSkSigned(req)) {
     // The API gateway checks AK/SK in front of ECS, on any path (spec §6.3), before routing.
-    contextProjectId = await authenticateAkSk(req, {
+    credentials = await authenticateAkSk(req, {
       store: env.store,
       body,
       pathProjectId: segments?.[1],
@@ -94,14 +94,15 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
     });
   }
   if (underNova) {
-    contextProjectId ??= authenticateToken(req, env.store, env.url);
+    credentials ??= authenticateToken(req, env.store, env.url);
   }
-  const notFound = underNova ? routerNotFound : unknownResource;
+  // The 404 of Nova's router for a path it does not route: webob's page, not a Nova fault.
+  const notFound = underNova ? (): HttpFault => new HttpFault(webobReply(req, WEBOB_ERRORS.notFound)) : unknownResource;
   if (first === undefined) {
     throw notFound();
   }
   if (first.route.family === 'nova' || first.route.family === 'native') {
-    contextProjectId ??= authenticateToken(req, env.store, env.url);
+    credentials ??= authenticateToken(req, env.store, env.url);
     const pathProjectId = first.params['projectId'];
     if (pathProjectId !== undefined && !projectIdSchema.safeParse(pathProjectId).success) {
       throw notFound();
@@ -112,7 +113,7 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
     throw notFound();
   }
   if (chosen.route.family !== 'nova') {
-    return runRoute(chosen, { projectId: contextProjectId, microversion: DEFAULT_MICROVERSION }, req, body, env);
+    return runRoute(chosen, { credentials, microversion: DEFAULT_MICROVERSION }, req, body, env);
   }
   // Nova's API layer from here: the microversion first (on /v2.1 only; /v2 ignores the headers),
   // then the route; its answers, faults included, carry the microversion headers.
@@ -123,12 +124,12 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
     reply = microversion.refusal;
   } else {
     try {
-      reply = await runRoute(chosen, { projectId: contextProjectId, microversion: microversion.version ?? DEFAULT_MICROVERSION }, req, body, env);
+      reply = await runRoute(chosen, { credentials, microversion: microversion.version ?? DEFAULT_MICROVERSION }, req, body, env);
     } catch (error) {
       reply = errorReply(error);
     }
   }
-  if (reply === NOVA_TOO_LARGE || (apiVersion === 'v2.1' && microversion.version === undefined)) {
+  if (reply === tooLarge || (apiVersion === 'v2.1' && microversion.version === undefined)) {
     return reply;
   }
   return { ...reply, headers: { ...novaVersionHeaders(apiVersion, microversion.version), ...reply.headers } };
@@ -136,14 +137,14 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
 
 /** Who is calling and how, as established before the route runs. */
 interface CallContext {
-  /** The project of the token or AK (`undefined` for the unauthenticated admin and iam routes). */
-  readonly projectId: string | undefined;
+  /** The token's or AK's project and roles (`undefined` for the unauthenticated admin and iam routes). */
+  readonly credentials: Credentials | undefined;
   readonly microversion: string;
 }
 
 async function runRoute(chosen: RouteMatch, call: CallContext, req: IncomingMessage, body: BodyReader, env: DispatchEnvironment): Promise<Reply> {
   const urlProjectId = chosen.params['projectId'];
-  const contextProjectId = call.projectId;
+  const contextProjectId = call.credentials?.projectId;
   // A project-less Nova path acts in the token's project; a path naming another is refused.
   const actingProjectId = urlProjectId ?? (chosen.route.family === 'nova' ? contextProjectId : undefined);
   if (contextProjectId !== undefined && actingProjectId !== contextProjectId) {
@@ -157,6 +158,7 @@ async function runRoute(chosen: RouteMatch, call: CallContext, req: IncomingMess
     req,
     params: chosen.params,
     projectId: actingProjectId,
+    roles: call.credentials?.roles ?? [],
     microversion: call.microversion,
     store: env.store,
     admin: env.admin,

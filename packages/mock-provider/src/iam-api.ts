@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
-import { newToken, type UserGrant } from './identity.js';
+import { DEFAULT_ROLES, effectiveRoles, newToken, type UserGrant } from './identity.js';
 import { HttpFault, type Reply } from './reply.js';
 import type { Route, RouteContext } from './router.js';
 
@@ -122,7 +122,8 @@ async function createToken(context: RouteContext): Promise<Reply> {
   const issuedAt = Date.now();
   const expiresAt = issuedAt + tokenLifetimeMs;
   const token = newToken();
-  context.store.issueToken(token, grant.projectId, expiresAt);
+  const roles = effectiveRoles(grant.roles ?? DEFAULT_ROLES);
+  context.store.issueToken(token, grant.projectId, expiresAt, roles);
 
   const url = ownUrl(context.req);
   const domain = { id: grant.domainId ?? 'default', name: grant.domainName ?? 'Default' };
@@ -154,7 +155,7 @@ async function createToken(context: RouteContext): Promise<Reply> {
         issued_at: isoMicros(issuedAt),
         user: { id: `user-${grant.username}`, name: grant.username, domain, password_expires_at: null },
         project: { id: grant.projectId, name: grant.projectName ?? region, domain },
-        roles: [{ id: 'member', name: 'member' }],
+        roles: roles.map((role) => ({ id: role, name: role })),
         ...(noCatalog === null || noCatalog === '' ? { catalog } : {}),
       },
     },

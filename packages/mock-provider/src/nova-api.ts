@@ -31,7 +31,7 @@ function novaRoutes(method: string, path: string, handler: RouteHandler, name?: 
 
 /** Spec §3.1, list all metadata: 200 `{"metadata": {...}}`. */
 function listServerMetadata(context: RouteContext): Reply {
-  return { status: 200, json: { metadata: requireServer(context).metadata } };
+  return { status: 200, json: { metadata: requireServer(context, 'os_compute_api:server-metadata:index').metadata } };
 }
 
 /**

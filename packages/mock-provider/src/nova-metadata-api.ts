@@ -70,13 +70,13 @@ async function writeWholeMap(context: RouteContext, mode: 'merge' | 'replace'): 
     throw new HttpFault(novaFaultReply(400, schemaViolationMessage(checked.violation)));
   }
   refuseProtectedKey(Object.keys(checked.metadata));
-  const server = requireServer(context);
+  const server = requireServer(context, mode === 'merge' ? 'os_compute_api:server-metadata:create' : 'os_compute_api:server-metadata:update_all');
   return { status: 200, json: { metadata: write(context, server, metadataAfter(server, checked.metadata, mode), 'update metadata') } };
 }
 
 /** Spec §3.2, show one item: 200 `{"meta": {key: value}}`; 404 for an unknown server or key. */
 export function showServerMetadataItem(context: RouteContext): Reply {
-  const server = requireServer(context);
+  const server = requireServer(context, 'os_compute_api:server-metadata:show');
   const key = context.params['key'] as string;
   if (!Object.hasOwn(server.metadata, key)) {
     throw new HttpFault(novaFaultReply(404, METADATA_FAULT_MESSAGES.itemNotFound));
@@ -111,14 +111,14 @@ export async function setServerMetadataItem(context: RouteContext): Promise<Repl
     throw new HttpFault(novaFaultReply(400, METADATA_FAULT_MESSAGES.uriMismatch));
   }
   refuseProtectedKey([key]);
-  const server = requireServer(context);
+  const server = requireServer(context, 'os_compute_api:server-metadata:update');
   write(context, server, metadataAfter(server, checked.meta, 'merge'), 'update metadata');
   return { status: 200, json: { meta: checked.meta } };
 }
 
 /** Spec §3.6, delete one item: 204; 404 for an unknown server or key, then 400/409 as for writes. */
 export function deleteServerMetadataItem(context: RouteContext): Reply {
-  const server = requireServer(context);
+  const server = requireServer(context, 'os_compute_api:server-metadata:delete');
   const key = context.params['key'] as string;
   if (!Object.hasOwn(server.metadata, key)) {
     throw new HttpFault(novaFaultReply(404, METADATA_FAULT_MESSAGES.itemNotFound));

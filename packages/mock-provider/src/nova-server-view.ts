@@ -20,7 +20,8 @@ const STATUS_BY_VM_STATE: Readonly<Record<string, string>> = {
   shelved_offloaded: 'SHELVED_OFFLOADED',
 };
 
-// Nova shows `progress` only in these statuses (views/servers.py `_progress_statuses`).
+// Nova shows `progress` only in these statuses (views/servers.py `_progress_statuses`; of the
+// `vm_state`s the mock holds, these).
 const PROGRESS_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'BUILD', 'VERIFY_RESIZE']);
 
 /**
@@ -77,7 +78,7 @@ export function serverDetail(request: ServerViewRequest, server: MockServer, tim
   const at = (min: string): boolean => microversionAtLeast(request.microversion, min);
   const status = STATUS_BY_VM_STATE[server.vmState] ?? 'ERROR';
   const flavor = at('2.47')
-    ? { vcpus: MOCK_FLAVOR.vcpus, ram: MOCK_FLAVOR.ram, disk: MOCK_FLAVOR.disk, ephemeral: MOCK_FLAVOR.ephemeral, swap: MOCK_FLAVOR.swap, original_name: MOCK_FLAVOR.id }
+    ? { vcpus: MOCK_FLAVOR.vcpus, ram: MOCK_FLAVOR.ram, disk: MOCK_FLAVOR.disk, ephemeral: MOCK_FLAVOR.ephemeral, swap: MOCK_FLAVOR.swap, original_name: MOCK_FLAVOR.id, extra_specs: {} }
     : {
         id: MOCK_FLAVOR.id,
         links: [{ rel: 'bookmark', href: `${request.origin}${request.pathProjectId === undefined ? '' : `/${request.pathProjectId}`}/flavors/${MOCK_FLAVOR.id}` }],
@@ -101,11 +102,12 @@ export function serverDetail(request: ServerViewRequest, server: MockServer, tim
     'OS-DCF:diskConfig': 'MANUAL',
   };
   if (PROGRESS_STATUSES.has(status)) {
-    view['progress'] = 0;
+    // The instance's progress: none recorded, as for a server no compute host reports on.
+    view['progress'] = null;
   }
   Object.assign(view, {
     'OS-EXT-AZ:availability_zone': 'nova',
-    config_drive: '',
+    config_drive: null,
     key_name: null,
     'OS-SRV-USG:launched_at': server.vmState === 'building' ? null : pythonDateTime(times.created),
     'OS-SRV-USG:terminated_at': null,
@@ -113,16 +115,16 @@ export function serverDetail(request: ServerViewRequest, server: MockServer, tim
   if (request.admin) {
     Object.assign(view, {
       'OS-EXT-SRV-ATTR:host': null,
-      'OS-EXT-SRV-ATTR:instance_name': '',
+      'OS-EXT-SRV-ATTR:instance_name': `instance-${server.serverId.slice(0, 8)}`,
       'OS-EXT-SRV-ATTR:hypervisor_hostname': null,
     });
     if (at('2.3')) {
       Object.assign(view, {
-        'OS-EXT-SRV-ATTR:reservation_id': '',
-        'OS-EXT-SRV-ATTR:launch_index': 0,
+        'OS-EXT-SRV-ATTR:reservation_id': null,
+        'OS-EXT-SRV-ATTR:launch_index': null,
         'OS-EXT-SRV-ATTR:hostname': server.name,
-        'OS-EXT-SRV-ATTR:kernel_id': '',
-        'OS-EXT-SRV-ATTR:ramdisk_id': '',
+        'OS-EXT-SRV-ATTR:kernel_id': null,
+        'OS-EXT-SRV-ATTR:ramdisk_id': null,
         'OS-EXT-SRV-ATTR:root_device_name': null,
         'OS-EXT-SRV-ATTR:user_data': null,
       });

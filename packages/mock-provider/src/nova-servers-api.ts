@@ -1,23 +1,27 @@
 import { RE2JS } from 're2js';
 import { FAULT_MESSAGES } from './fault-bodies.js';
+import { authorize, isAdmin, type NovaPolicyRule } from './nova-policy.js';
 import { serverDetail, serverSummary, type ServerViewRequest } from './nova-server-view.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
 import type { RouteContext } from './router.js';
 import type { MockServer, ServerTimes } from './store.js';
 
 /**
- * The server named by the path, in the project the call acts in (the path's, or the token's on a
- * project-less path); a server of another project is "not found", as Nova's database query is
- * scoped to the caller's project.
+ * The server named by the path, checked against the policy `rule` as Nova's handlers do
+ * (`common.get_instance`, then `context.can`). It is looked up in the project the call acts in (the
+ * path's, or the token's on a project-less path): a server of another project is "not found", as
+ * Nova's database query is scoped to the caller's project; an admin's is not.
  *
- * @throws {HttpFault} 404 `itemNotFound` "Instance <id> could not be found." (spec §6.1).
+ * @throws {HttpFault} 404 `itemNotFound` "Instance <id> could not be found." (spec §6.1); 403
+ *   `forbidden` when the caller's roles do not satisfy `rule`.
  */
-export function requireServer({ store, params, projectId }: RouteContext): MockServer {
+export function requireServer({ store, params, projectId, roles }: RouteContext, rule: NovaPolicyRule): MockServer {
   const serverId = params['serverId'] as string;
-  const server = projectId === undefined ? undefined : store.getServer(projectId, serverId);
+  const server = isAdmin(roles) ? store.findServer(serverId) : projectId === undefined ? undefined : store.getServer(projectId, serverId);
   if (server === undefined) {
     throw new HttpFault(novaFaultReply(404, FAULT_MESSAGES.serverNotFound(serverId)));
   }
+  authorize(roles, rule);
   return server;
 }
 
@@ -28,7 +32,7 @@ function viewRequest(context: RouteContext, showServerGroups = false): ServerVie
     apiVersion: context.params['version'] as string,
     pathProjectId: context.params['projectId'],
     microversion: context.microversion,
-    admin: false,
+    admin: isAdmin(context.roles),
     showServerGroups,
   };
 }
@@ -39,7 +43,7 @@ const timesOf = ({ store }: RouteContext, server: MockServer): ServerTimes =>
 
 /** `GET /servers/{id}`: 200 `{"server": {...}}` as Nova shows it at the request's microversion. */
 export function showServer(context: RouteContext): Reply {
-  const server = requireServer(context);
+  const server = requireServer(context, 'os_compute_api:servers:show');
   return { status: 200, json: { server: serverDetail(viewRequest(context, true), server, timesOf(context, server)) } };
 }
 
@@ -53,8 +57,7 @@ export function showServer(context: RouteContext): Reply {
  * @throws {HttpFault} 400 "Invalid input for query parameters name. ..." for an invalid pattern.
  */
 function nameFilter(context: RouteContext): ((server: MockServer) => boolean) | undefined {
-  const query = new URL(context.req.url ?? '/', 'http://mock.invalid').searchParams;
-  const names = query.getAll('name');
+  const names = queryOf(context).getAll('name');
   if (names.length === 0) {
     return undefined;
   }
@@ -69,25 +72,41 @@ function nameFilter(context: RouteContext): ((server: MockServer) => boolean) | 
   return (server) => regex.matcher(server.name).find();
 }
 
-/** The project's servers a listing shows, newest first (Nova's default sort: `created_at` descending). */
-function listedServers(context: RouteContext): MockServer[] {
+/**
+ * The servers a listing shows, newest first (Nova's default sort: `created_at` descending): the
+ * project's, or with `all_tenants` (an admin only: 403 otherwise) every project's.
+ */
+function listedServers(context: RouteContext, listing: 'index' | 'detail'): MockServer[] {
+  authorize(context.roles, `os_compute_api:servers:${listing}`);
+  const allTenants = isAllTenants(context);
+  if (allTenants) {
+    authorize(context.roles, `os_compute_api:servers:${listing}:get_all_tenants`);
+  }
   const keep = nameFilter(context) ?? (() => true);
   return context.store
-    .listServers(context.projectId)
+    .listServers(allTenants ? undefined : context.projectId)
     .filter(keep)
     .reverse();
 }
 
+/** Nova's `common.is_all_tenants`: present and not a false-like value (`all_tenants=0`, `=false`). */
+function isAllTenants(context: RouteContext): boolean {
+  const value = queryOf(context).get('all_tenants');
+  return value !== null && !['0', 'false', 'f', 'off', 'no', 'n'].includes(value.trim().toLowerCase());
+}
+
+const queryOf = (context: RouteContext): URLSearchParams => new URL(context.req.url ?? '/', 'http://mock.invalid').searchParams;
+
 /** `GET /servers`: 200 `{"servers": [{id, links, name}, ...]}`; `?name=` as {@link nameFilter}. */
 export function listServers(context: RouteContext): Reply {
   const request = viewRequest(context);
-  return { status: 200, json: { servers: listedServers(context).map((server) => serverSummary(request, server)) } };
+  return { status: 200, json: { servers: listedServers(context, 'index').map((server) => serverSummary(request, server)) } };
 }
 
 /** `GET /servers/detail`: 200 `{"servers": [...]}`, each as `GET /servers/{id}` shows it. */
 export function listServersDetail(context: RouteContext): Reply {
   const request = viewRequest(context);
-  const servers = listedServers(context).map((server) => serverDetail(request, server, timesOf(context, server)));
+  const servers = listedServers(context, 'detail').map((server) => serverDetail(request, server, timesOf(context, server)));
   return { status: 200, json: { servers } };
 }
 
@@ -104,7 +123,6 @@ const noSuchAction = (action: string): string => `There is no such action: ${act
  * server 404.
  */
 export async function serverAction(context: RouteContext): Promise<Reply> {
-  const server = requireServer(context);
   const body = await context.readJsonBody();
   if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length !== 1) {
     throw new HttpFault(novaFaultReply(400, FAULT_MESSAGES.malformedBody));
@@ -113,6 +131,8 @@ export async function serverAction(context: RouteContext): Promise<Reply> {
   if (action !== 'lock' && action !== 'unlock') {
     throw new HttpFault(novaFaultReply(400, noSuchAction(action)));
   }
+  // Nova dispatches on the action's name first, then its handler looks the server up.
+  const server = requireServer(context, `os_compute_api:os-lock-server:${action}`);
   const valid = action === 'lock' ? isLockArgument(argument) : argument === null;
   if (!valid) {
     throw new HttpFault(novaFaultReply(400, `Invalid input for field/attribute ${action}.`));

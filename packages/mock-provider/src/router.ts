@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { MockAdmin } from './admin.js';
 import type { FaultRouteName } from './faults.js';
+import type { Role } from './identity.js';
 import type { Reply } from './reply.js';
 import type { RequestLog } from './request-log.js';
 import type { MetadataStore } from './store.js';
@@ -23,6 +24,8 @@ export interface RouteContext {
    * token's project; `undefined` for the unauthenticated families (admin, iam).
    */
   readonly projectId: string | undefined;
+  /** The caller's roles, implied ones included (`admin` → admin, member, reader); none when unauthenticated. */
+  readonly roles: readonly Role[];
   /** The Nova microversion the call is served at: `2.1` unless a `/v2.1` request asked for another. */
   readonly microversion: string;
   readonly store: MetadataStore;

@@ -8,7 +8,17 @@ import {
   serverIdSchema,
 } from '@ecs-metadata/core';
 import * as z from 'zod';
-import { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, type IdentitySettings, type UserGrant, userGrantSchema } from './identity.js';
+import {
+  DEFAULT_MOCK_REGION,
+  DEFAULT_ROLES,
+  DEFAULT_TOKEN_LIFETIME_MS,
+  effectiveRoles,
+  type IdentitySettings,
+  type Role,
+  rolesSchema,
+  type UserGrant,
+  userGrantSchema,
+} from './identity.js';
 import { parseInput } from './validate.js';
 
 /** Nova's `vm_state` values (`nova/compute/vm_states.py`); reads work in all of them (spec §4.2). */
@@ -84,12 +94,22 @@ export const serverInputSchema = z.strictObject({
 /** One server of a fixture: where it lives plus {@link serverInputSchema}. */
 export const fixtureServerSchema = serverInputSchema.extend({ projectId: projectIdSchema, serverId: mockServerIdSchema });
 
-/** A token the mock accepts, and the project it is scoped to. */
+/**
+ * A token the mock accepts, the project it is scoped to and its roles (default `["member"]`;
+ * Nova's policy: `reader` reads, `member` writes, `admin` reaches every project's servers).
+ */
 export const tokenGrantSchema = z.strictObject({
   // Visible ASCII only: a token travels in a header.
   token: z.string().regex(/^[\x21-\x7e]+$/u, 'must be non-empty visible ASCII (it is sent as a header value)'),
   projectId: projectIdSchema,
+  roles: rolesSchema.optional(),
 });
+
+/** Who a token speaks for: its project and its roles, implied ones included. */
+export interface Credentials {
+  readonly projectId: string;
+  readonly roles: readonly Role[];
+}
 
 /**
  * An AK/SK pair the mock accepts (spec §9.2), and the project it is scoped to. The AK is visible
@@ -125,7 +145,7 @@ export type AccessKeyGrant = z.infer<typeof accessKeyGrantSchema>;
  */
 export class MetadataStore {
   readonly #servers = new Map<string, Map<string, MockServer & ServerTimes>>();
-  readonly #tokens = new Map<string, string>();
+  readonly #tokens = new Map<string, Credentials>();
   readonly #accessKeys = new Map<string, AccessKeyGrant>();
   // Identity service (password login, spec §9.1): users by name, and when issued tokens expire.
   readonly #users = new Map<string, UserGrant>();
@@ -143,7 +163,7 @@ export class MetadataStore {
       this.putServer(projectId, serverId, input);
     }
     for (const grant of tokens) {
-      this.addToken(grant.token, grant.projectId);
+      this.addToken(grant.token, grant.projectId, grant.roles);
     }
     for (const grant of accessKeys) {
       this.addAccessKey(grant.accessKey, grant.secretKey, grant.projectId);
@@ -192,6 +212,17 @@ export class MetadataStore {
     return server === undefined ? undefined : copyServer(server);
   }
 
+  /** The server of that id in whichever project holds it (an admin's lookup), or `undefined`. */
+  findServer(serverId: string): MockServer | undefined {
+    for (const project of this.#servers.values()) {
+      const server = project.get(serverId);
+      if (server !== undefined) {
+        return copyServer(server);
+      }
+    }
+    return undefined;
+  }
+
   /** When a stored server was created and last changed, or `undefined` for an unknown one. */
   serverTimes(projectId: string, serverId: string): ServerTimes | undefined {
     const server = this.#servers.get(projectId)?.get(serverId);
@@ -212,16 +243,16 @@ export class MetadataStore {
     return this.#servers.get(projectId)?.delete(serverId) ?? false;
   }
 
-  /** @throws {ValidationError} naming `token` or `projectId`. */
-  addToken(token: string, projectId: string): TokenGrant {
-    const grant = parseInput(tokenGrantSchema, '', { token, projectId });
-    this.#tokens.set(grant.token, grant.projectId);
+  /** @throws {ValidationError} naming `token`, `projectId` or `roles`. */
+  addToken(token: string, projectId: string, roles: readonly Role[] = DEFAULT_ROLES): TokenGrant {
+    const grant = parseInput(tokenGrantSchema, '', { token, projectId, roles });
+    this.#tokens.set(grant.token, Object.freeze({ projectId: grant.projectId, roles: Object.freeze(effectiveRoles(grant.roles ?? DEFAULT_ROLES)) }));
     this.#tokenExpiry.delete(grant.token); // a token added this way does not expire
     return grant;
   }
 
-  /** The project a token is scoped to, or `undefined` for an unknown token. */
-  projectOfToken(token: string): string | undefined {
+  /** The project and roles of a token, or `undefined` for an unknown (or expired) token. */
+  credentialsOfToken(token: string): Credentials | undefined {
     const expiresAt = this.#tokenExpiry.get(token);
     if (expiresAt !== undefined && Date.now() >= expiresAt) {
       // Expired: Keystone no longer validates it (spec §9.1, "An expired token yields 401").
@@ -248,11 +279,11 @@ export class MetadataStore {
     return grant === undefined ? undefined : { ...grant };
   }
   /**
-   * Makes `token` valid for `projectId` until `expiresAt` (epoch ms): a token the identity
+   * Makes `token` valid for `projectId` (with `roles`) until `expiresAt` (epoch ms): a token the identity
    * service issued. After that instant it is unknown again (401).
    */
-  issueToken(token: string, projectId: string, expiresAt: number): void {
-    this.addToken(token, projectId);
+  issueToken(token: string, projectId: string, expiresAt: number, roles: readonly Role[] = DEFAULT_ROLES): void {
+    this.addToken(token, projectId, roles);
     this.#tokenExpiry.set(token, expiresAt);
     if (this.#tokenExpiry.size > MAX_ISSUED_TOKENS) {
       this.#forgetIssuedTokens();
