@@ -37,9 +37,12 @@ const webobReply = (req: IncomingMessage, error: WebobError): Reply => webobErro
 // The prefixes Nova's pipeline (size limit, keystonemiddleware, then the router) serves.
 const NOVA_PREFIXES: ReadonlySet<string> = new Set(['v2', 'v2.1']);
 
-/** Whether a path lies under `/v2/` or `/v2.1/`, where Nova authenticates before it routes. */
+/**
+ * Whether a path lies under `/v2/` or `/v2.1/`, where Nova authenticates before it routes; the
+ * version roots themselves (`/v2.1/`) are public (version discovery).
+ */
 function isUnderNovaPrefix(segments: readonly string[] | undefined): boolean {
-  return segments !== undefined && segments.length >= 2 && NOVA_PREFIXES.has(segments[0] as string);
+  return segments !== undefined && segments.length >= 2 && NOVA_PREFIXES.has(segments[0] as string) && !(segments.length === 2 && segments[1] === '');
 }
 
 function declaredLength(req: IncomingMessage): number {
@@ -112,7 +115,7 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
   if (chosen === undefined) {
     throw notFound();
   }
-  if (chosen.route.family !== 'nova') {
+  if (chosen.route.family !== 'nova' && chosen.route.family !== 'discovery') {
     return runRoute(chosen, { credentials, microversion: DEFAULT_MICROVERSION }, req, body, env);
   }
   // Nova's API layer from here: the microversion first (on /v2.1 only; /v2 ignores the headers),

@@ -1,4 +1,5 @@
 import { apiVersionSchema, projectIdSchema } from '@ecs-metadata/core';
+import { novaVersionDocument } from './discovery-api.js';
 import type { FaultRouteName } from './faults.js';
 import {
   deleteServerMetadataItem,
@@ -52,4 +53,12 @@ export const NOVA_ROUTES: readonly Route[] = [
   ...novaRoutes('GET', '/servers/detail', listServersDetail),
   ...novaRoutes('GET', '/servers/{serverId}', showServer),
   ...novaRoutes('POST', '/servers/{serverId}/action', serverAction),
+  // A project's root is its API version's document (the project-less roots are public: discovery-api.ts).
+  {
+    method: 'GET',
+    pattern: '/{version}/{projectId}/',
+    family: 'nova',
+    where: { version: isApiVersion, projectId: isProjectId },
+    handler: (context) => novaVersionDocument(context.params['version'] as string)(context),
+  },
 ];

@@ -10,9 +10,10 @@ import type { MetadataStore } from './store.js';
  * Which front door a route sits behind: `nova` routes are authenticated and project-checked as Nova
  * does before its handlers run; `admin` routes are the mock's own unauthenticated test API; `iam`
  * routes are the identity service (password login), which authenticates by its request body;
- * `native` routes (the ECS `/v1` API) are authenticated as `nova` ones but answer Huawei error bodies.
+ * `native` routes (the ECS `/v1` API) are authenticated as `nova` ones but answer Huawei error bodies;
+ * `discovery` routes (version documents) are public, and on `/v2.1` answer from Nova's API layer.
  */
-export type RouteFamily = 'nova' | 'admin' | 'iam' | 'native';
+export type RouteFamily = 'nova' | 'admin' | 'iam' | 'native' | 'discovery';
 
 /** What a handler gets: its path parameters (decoded) and the mock's state. */
 export interface RouteContext {

@@ -182,7 +182,7 @@ describe('mock provider API', () => {
 
     it.each([
       ['an unknown version', `/v3/${EXAMPLE_PROJECT_ID}/servers/${EXAMPLE_SERVER_ID}/metadata`],
-      ['the root', '/'],
+      ['an unknown root-level path', '/v4'],
       ['a missing leading slash', '*'],
       ['malformed percent-encoding', metadataPath({ serverId: '%zz' })],
     ])('answers 404 for %s', async (_name, path) => {

@@ -8,6 +8,7 @@ import { type ClientTimeouts, refuseTunnel, serverTimeoutOptions } from './clien
 import { dispatch, type DispatchEnvironment, errorReply } from './dispatch.js';
 import { faultReply, FaultQueue, type FaultRule, faultTargetOf } from './faults.js';
 import { DEFAULT_FIXTURE, type Fixture, parseFixture } from './fixture.js';
+import { DISCOVERY_ROUTES } from './discovery-api.js';
 import { IAM_ROUTES } from './iam-api.js';
 import { NATIVE_ROUTES } from './native-api.js';
 import { NOVA_ROUTES } from './nova-api.js';
@@ -126,7 +127,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const env: ProviderEnvironment = {
-    router: new Router([...NOVA_ROUTES, ...NATIVE_ROUTES, ...ADMIN_ROUTES, ...IAM_ROUTES]),
+    router: new Router([...DISCOVERY_ROUTES, ...NOVA_ROUTES, ...NATIVE_ROUTES, ...ADMIN_ROUTES, ...IAM_ROUTES]),
     store,
     admin,
     log,
