@@ -102,6 +102,13 @@ describe('version discovery, as Nova and Keystone answer it', () => {
     expect(res.headers['vary']).toBe('X-Auth-Token');
   });
 
+  it("answers Glance's list of versions at /image (openstackclient discovers it for server show)", async () => {
+    expect(await get('/image')).toMatchObject({
+      status: 300,
+      json: { versions: [{ id: 'v2.16', status: 'CURRENT', links: [{ rel: 'self', href: `http://${HOST}/image/v2/` }] }] },
+    });
+  });
+
   it("answers Keystone's list of versions under /identity: 300 and a Location", async () => {
     const res = await get('/identity');
     expect(res).toMatchObject({ status: 300, json: { versions: { values: [KEYSTONE_V3('/identity')] } } });

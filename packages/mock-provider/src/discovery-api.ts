@@ -84,6 +84,18 @@ function keystoneVersion(prefix: string): (context: RouteContext) => Reply {
   return (context) => ({ status: 200, json: { version: keystoneV3(context, prefix) }, headers: { Vary: 'X-Auth-Token' } });
 }
 
+/**
+ * `GET /image`: Glance's list of versions (Zed: v2.16), so that openstackclient, which builds its
+ * image client for `server show` and discovers its version first, can; the mock serves no image API
+ * beyond it (its servers have no image, so no image is ever looked up).
+ */
+function glanceVersions(context: RouteContext): Reply {
+  return {
+    status: 300,
+    json: { versions: [{ id: 'v2.16', status: 'CURRENT', links: [{ rel: 'self', href: `${originOf(context)}/image/v2/` }] }] },
+  };
+}
+
 function discovery(pattern: string, handler: (context: RouteContext) => Reply): Route {
   return { method: 'GET', pattern, family: 'discovery', handler };
 }
@@ -96,7 +108,8 @@ function discovery(pattern: string, handler: (context: RouteContext) => Reply): 
  * identity service's `/v3`, `/v3/` and, under `/identity`, its 300 list of versions (the mock's root
  * is Nova's, so a client given `OS_AUTH_URL={mock}/identity` or `{mock}/v3` finds Keystone). The
  * project forms `/v2.1/{project_id}/` and `/v2/{project_id}/` are Nova routes (authenticated), in
- * `nova-api.ts`; `/v2.1/{project_id}` without the slash is Nova's 404.
+ * `nova-api.ts`; `/v2.1/{project_id}` without the slash is Nova's 404. Glance's list of versions
+ * at `/image` is there for openstackclient (see `glanceVersions`).
  */
 export const DISCOVERY_ROUTES: readonly Route[] = [
   discovery('/', novaVersions),
@@ -110,6 +123,8 @@ export const DISCOVERY_ROUTES: readonly Route[] = [
   discovery('/identity/', keystoneVersions('/identity')),
   discovery('/identity/v3', keystoneVersion('/identity')),
   discovery('/identity/v3/', keystoneVersion('/identity')),
+  discovery('/image', glanceVersions),
+  discovery('/image/', glanceVersions),
 ];
 
 /** The version document a project's root (`/v2.1/{project_id}/`) answers, for the Nova routes. */

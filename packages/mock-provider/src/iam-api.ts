@@ -91,7 +91,8 @@ function isoMicros(ms: number): string {
  * token in `X-Subject-Token` and `{"token": {expires_at, issued_at, methods, project, user, roles,
  * catalog}}`; the catalog's `compute` service points at the mock itself (`{url}/v2.1/{project_id}`,
  * interface `public`, the fixture's region, plus an unreachable `internal` one as real catalogs
- * have) and `identity` at `{url}/v3`; `?nocatalog` drops the catalog. The token is valid for the
+ * have), `identity` at `{url}/v3` and `image` at `{url}/image` (version discovery only:
+ * openstackclient needs it); `?nocatalog` drops the catalog. The token is valid for the
  * user's project for the configured lifetime, then 401.
  *
  * A wrong user, password, domain or project → 401 with Keystone's body; a body that is not a
@@ -143,6 +144,14 @@ async function createToken(context: RouteContext): Promise<Reply> {
       name: 'keystone',
       id: 'identity',
       endpoints: [{ id: randomUUID().replaceAll('-', ''), interface: 'public', region, region_id: region, url: `${url}/v3` }],
+    },
+    // openstackclient builds its image client for `server show` (to name a server's image), so a
+    // catalog needs one; the mock answers only its version discovery (discovery-api.ts).
+    {
+      type: 'image',
+      name: 'glance',
+      id: 'image',
+      endpoints: [{ id: randomUUID().replaceAll('-', ''), interface: 'public', region, region_id: region, url: `${url}/image` }],
     },
   ];
   return {

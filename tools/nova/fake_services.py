@@ -1,13 +1,17 @@
 #!/usr/bin/python3
-"""A stand-in for Neutron's ports API, for the real-Nova stage (tools/nova/README.md).
+"""Stand-ins for the two services the real-Nova stage lacks but Nova and openstackclient ask (tools/nova/README.md).
 
-Nova's server views ask Neutron for the security groups of a server's ports (`GET /v2.0/ports?
-device_id=...`) on every `GET /servers/{id}` and `GET /servers/detail`; the stage has no network
-service, and no server has a port. This answers every GET with an empty list of the collection the
-path names (`{"ports": []}`), anything else 404, on 127.0.0.1 only. Nova reaches it through
-`[neutron] endpoint_override`, so no catalog entry is needed.
+- Neutron: Nova's server views ask for the security groups of a server's ports (`GET /v2.0/ports?
+  device_id=...`) on every `GET /servers/{id}` and `GET /servers/detail`; no server has a port, so
+  every `GET /v2.0/<collection>` is an empty list (`{"ports": []}`). Nova reaches it through
+  `[neutron] endpoint_override`.
+- Glance: openstackclient builds its image client for `server show` and discovers the image API's
+  version first; `GET /image` answers Glance's list of versions (300). No image is ever looked up
+  (the stage's servers have none). Keystone's catalog lists it as the `image` service.
 
-    fake_neutron.py PORT
+Anything else is 404; 127.0.0.1 only.
+
+    fake_services.py PORT
 """
 
 import json
@@ -21,6 +25,9 @@ class Handler(BaseHTTPRequestHandler):
         parts = [p for p in urlsplit(self.path).path.split('/') if p]
         if len(parts) == 2 and parts[0] == 'v2.0':
             self.answer(200, {parts[1].replace('-', '_'): []})
+        elif parts == ['image']:
+            host = self.headers.get('Host', '127.0.0.1')
+            self.answer(300, {'versions': [{'id': 'v2.16', 'status': 'CURRENT', 'links': [{'rel': 'self', 'href': f'http://{host}/image/v2/'}]}]})
         else:
             self.answer(404, {'NeutronError': {'type': 'HTTPNotFound', 'message': 'not served by the stage', 'detail': ''}})
 
@@ -33,7 +40,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def log_message(self, fmt, *args):
-        sys.stderr.write('fake-neutron: ' + (fmt % args) + '\n')
+        sys.stderr.write('fake-services: ' + (fmt % args) + '\n')
 
 
 def main(argv):
