@@ -62,12 +62,15 @@ describe('version discovery, as Nova and Keystone answer it', () => {
       ],
     });
     expect(res.headers['openstack-api-version']).toBeUndefined();
+    expect(res.headers['x-openstack-request-id']).toBeUndefined();
+    expect(res.headers['x-compute-request-id']).toBeUndefined();
   });
 
   it.each(['/v2.1', '/v2.1/'])('answers %s without a token, with the microversion headers', async (path) => {
     const res = await get(path);
     expect(res).toMatchObject({ status: 200, json: { version: V21 } });
     expect(res.headers['openstack-api-version']).toBe('compute 2.1');
+    expect(res.headers['x-openstack-request-id']).toMatch(/^req-/u);
   });
 
   it('negotiates a requested microversion on /v2.1/ as any call (echoed; 406 out of range)', async () => {
