@@ -68,8 +68,11 @@ function exchange(mock: MockProvider, writes: readonly (string | Buffer | { paus
 }
 
 /** A request head with a token, closing the connection after the answer. */
+// The Host the requests name: the mock's own address (the admin API refuses any other).
+let mockHost = '127.0.0.1';
+
 function head(method: string, path: string, headers: Record<string, string> = {}): string {
-  const lines = Object.entries({ Host: '127.0.0.1', 'X-Auth-Token': DEMO_TOKEN, Accept: 'application/json', Connection: 'close', ...headers }).map(([name, value]) => `${name}: ${value}`);
+  const lines = Object.entries({ Host: mockHost, 'X-Auth-Token': DEMO_TOKEN, Accept: 'application/json', Connection: 'close', ...headers }).map(([name, value]) => `${name}: ${value}`);
   return `${method} ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
 }
 
@@ -90,6 +93,7 @@ describe('the mock under abuse', () => {
 
   beforeAll(async () => {
     mock = await startMockProvider({ port: 0 });
+    mockHost = new URL(mock.url).host;
   });
   afterAll(async () => {
     await mock.close();

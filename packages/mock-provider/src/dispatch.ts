@@ -2,6 +2,7 @@ import { DEFAULT_SIGNATURE_MAX_SKEW_MS, projectIdSchema, readHeader, ValidationE
 import type { IncomingMessage } from 'node:http';
 import type { MockAdmin } from './admin.js';
 import { ADMIN_PREFIX } from './admin-api.js';
+import { guardAdminRequest } from './admin-guard.js';
 import { authenticateAkSk, authenticateToken, isAkSkSigned } from './auth.js';
 import { FAULT_MESSAGES, NOVA_MAX_REQUEST_BODY_BYTES, WEBOB_ERRORS } from './fault-bodies.js';
 import { type Microversion, negotiateMicroversion } from './microversion.js';
@@ -52,7 +53,8 @@ function declaredLength(req: IncomingMessage): number {
 
 /**
  * Routes one request and runs its handler, checking in the order of the API gateway, then Nova
- * (its size limit, keystonemiddleware, then the router, then the API's own project check):
+ * (its size limit, keystonemiddleware, then the router, then the API's own project check); an
+ * admin API request is first checked for what a web page could have sent (`admin-guard.ts`):
  *
  * 0. an AK/SK-signed request (`Authorization: SDK-HMAC-SHA256 ...`, no token) to any non-admin
  *    path: a bad signature → 401 `APIG.0301`, a signed `X-Project-Id` that is not the path's
@@ -77,6 +79,9 @@ function declaredLength(req: IncomingMessage): number {
  * @throws {HttpFault} for the answers of steps 0-4.
  */
 export async function dispatch(req: IncomingMessage, segments: readonly string[] | undefined, env: DispatchEnvironment): Promise<Reply> {
+  if (segments?.[0] === ADMIN_PREFIX) {
+    guardAdminRequest(req, env.url);
+  }
   const underNova = isUnderNovaPrefix(segments);
   // The 413 of Nova's size limit (`max_request_body_size`), before authentication.
   const tooLarge = webobReply(req, WEBOB_ERRORS.requestTooLarge);

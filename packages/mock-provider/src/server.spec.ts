@@ -292,7 +292,7 @@ describe('mock provider API', () => {
 
   it('answers 413 overLimit for a request body over 1 MiB', async () => {
     const body = JSON.stringify({ metadata: { big: 'x'.repeat(1024 * 1024) } });
-    const res = await fetch(`${mock.url}/_admin/projects/${EXAMPLE_PROJECT_ID}/servers/big`, { method: 'PUT', body });
+    const res = await fetch(`${mock.url}/_admin/projects/${EXAMPLE_PROJECT_ID}/servers/big`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ overLimit: { code: 413, message: 'Request is too large.' } });
     // The connection survived: the mock read the whole body before answering.
