@@ -83,10 +83,14 @@ function listedServers(context: RouteContext, listing: 'index' | 'detail'): Mock
     authorize(context.roles, `os_compute_api:servers:${listing}:get_all_tenants`);
   }
   const keep = nameFilter(context) ?? (() => true);
-  return context.store
-    .listServers(allTenants ? undefined : context.projectId)
+  const { store, projectId } = context;
+  const servers = allTenants ? store.listAllServers() : projectId === undefined ? [] : store.listServers(projectId);
+  // Newest first, then the later stored first: Nova sorts by created_at and its row id, descending.
+  const created = (server: MockServer): number => timesOf(context, server).created;
+  return servers
     .filter(keep)
-    .reverse();
+    .reverse()
+    .sort((a, b) => created(b) - created(a));
 }
 
 /** Nova's `common.is_all_tenants`: present and not a false-like value (`all_tenants=0`, `=false`). */
@@ -118,8 +122,8 @@ const noSuchAction = (action: string): string => `There is no such action: ${act
  * API"): `{"lock": null}` (or, since microversion 2.73, `{"lock": {"locked_reason": "..."}}`) and
  * `{"unlock": null}` answer 202 with an empty body, as Nova does; locking a locked server or
  * unlocking an unlocked one is accepted too. A locked server then refuses metadata writes with 409
- * "Instance <id> is locked". The project's token may lock its own servers (Nova's default policy
- * `os_compute_api:os-lock-server:lock` is admin-or-owner). Any other action is 400, an unknown
+ * "Instance <id> is locked". A member of the project may lock its servers, a reader may not (403;
+ * `os_compute_api:os-lock-server:lock`, see `nova-policy.ts`). Any other action is 400, an unknown
  * server 404.
  */
 export async function serverAction(context: RouteContext): Promise<Reply> {

@@ -229,13 +229,14 @@ export class MetadataStore {
     return server === undefined ? undefined : { created: server.created, updated: server.updated };
   }
 
-  /**
-   * The servers of one project, or of every project when `projectId` is `undefined` (an admin's
-   * `all_tenants` listing), in the order they were first stored.
-   */
-  listServers(projectId: string | undefined): MockServer[] {
-    const projects = projectId === undefined ? [...this.#servers.values()] : [this.#servers.get(projectId) ?? new Map<string, MockServer>()];
-    return projects.flatMap((project) => [...project.values()].map(copyServer));
+  /** The servers of one project, in the order they were first stored. */
+  listServers(projectId: string): MockServer[] {
+    return [...(this.#servers.get(projectId)?.values() ?? [])].map(copyServer);
+  }
+
+  /** The servers of every project (an admin's `all_tenants` listing), project by project. */
+  listAllServers(): MockServer[] {
+    return [...this.#servers.keys()].flatMap((projectId) => this.listServers(projectId));
   }
 
   /** @returns whether the server existed. */
