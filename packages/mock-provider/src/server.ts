@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_SIGNATURE_MAX_SKEW_MS } from '@ecs-metadata/core';
+import { ConfigError, DEFAULT_SIGNATURE_MAX_SKEW_MS, projectIdSchema } from '@ecs-metadata/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -164,9 +164,13 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
 
 const PROJECT_API_PREFIXES: ReadonlySet<string> = new Set(['v1', 'v2', 'v2.1']);
 
-/** `/v1/{project_id}/...`, `/v2/{project_id}/...` or `/v2.1/{project_id}/...`: what the gateway meters per project. */
+/**
+ * `/v1/{project_id}/...`, `/v2/{project_id}/...` or `/v2.1/{project_id}/...`: what the gateway meters
+ * per project. Nova's project-less paths (`/v2.1/servers/...`) and version documents name no project
+ * and are not metered: Huawei's gateway serves no such paths.
+ */
 function isProjectApiPath(segments: readonly string[] | undefined): segments is readonly string[] {
-  return segments !== undefined && segments.length >= 2 && PROJECT_API_PREFIXES.has(segments[0] as string);
+  return segments !== undefined && segments.length >= 2 && PROJECT_API_PREFIXES.has(segments[0] as string) && projectIdSchema.safeParse(segments[1]).success;
 }
 
 function withGeneratedServers(fixture: Fixture, count: number): Fixture {
