@@ -37,25 +37,31 @@ const SERVER = {
 };
 const FULL_METADATA = Object.fromEntries(Array.from({ length: 128 }, (_, i) => [`key${String(i).padStart(3, '0')}`, `value${i}`]));
 
+// Names start with `conf-`, so listings filtered by name (`?name=^conf-`) see only these servers,
+// whatever else the stage's Nova holds.
 function seedServers(p, q) {
   return [
-    { projectId: p, serverId: SERVER.read, metadata: { wj: 'True', k1: 'v1' }, vmState: 'active', locked: false },
-    { projectId: p, serverId: SERVER.write, metadata: { wj: 'True' }, vmState: 'active', locked: false },
-    { projectId: p, serverId: SERVER.locked, metadata: { wj: 'True' }, vmState: 'active', locked: true },
-    { projectId: p, serverId: SERVER.building, metadata: { wj: 'True' }, vmState: 'building', locked: false },
-    { projectId: p, serverId: SERVER.full, metadata: FULL_METADATA, vmState: 'active', locked: false },
-    { projectId: q, serverId: SERVER.foreign, metadata: { q: '1' }, vmState: 'active', locked: false },
-    { projectId: p, serverId: SERVER.stopped, metadata: { wj: 'True' }, vmState: 'stopped', locked: false },
-    { projectId: p, serverId: SERVER.error, metadata: { wj: 'True' }, vmState: 'error', locked: false },
+    { projectId: p, serverId: SERVER.read, name: 'conf-read', metadata: { wj: 'True', k1: 'v1' }, vmState: 'active', locked: false },
+    { projectId: p, serverId: SERVER.write, name: 'conf-write', metadata: { wj: 'True' }, vmState: 'active', locked: false },
+    { projectId: p, serverId: SERVER.locked, name: 'conf-locked', metadata: { wj: 'True' }, vmState: 'active', locked: true },
+    { projectId: p, serverId: SERVER.building, name: 'conf-building', metadata: { wj: 'True' }, vmState: 'building', locked: false },
+    { projectId: p, serverId: SERVER.full, name: 'conf-full', metadata: FULL_METADATA, vmState: 'active', locked: false },
+    { projectId: q, serverId: SERVER.foreign, name: 'conf-foreign', metadata: { q: '1' }, vmState: 'active', locked: false },
+    { projectId: p, serverId: SERVER.stopped, name: 'conf-stopped', metadata: { wj: 'True' }, vmState: 'stopped', locked: false },
+    { projectId: p, serverId: SERVER.error, name: 'conf-error', metadata: { wj: 'True' }, vmState: 'error', locked: false },
   ];
 }
 
 // ---- the matrix ----------------------------------------------------------------------------------
 // Each row: id, method, server (a SERVER key or a literal id), suffix after /metadata, token
-// (`p` the project's, `q` another project's, `none`, `garbage`, `expired`), project in the path
-// (`p`, `q` or a literal), body (object → JSON, string → raw), content type (undefined → JSON when
-// there is a body, null → no header), extra headers. Rows run in order, once per API version, on a
-// freshly seeded world: writes are part of the sequence and later rows see their effect.
+// (`p` a member of the project, `q` of another project, `reader` a reader of the project, `admin` an
+// admin of the admin project, `none`, `garbage`, `expired`), project in the path (`p`, `q` or a
+// literal), body (object → JSON, string → raw), content type (undefined → JSON when there is a body,
+// null → no header), `accept` (default application/json; null → no header), extra headers. A row
+// with `path` sends that path instead of the metadata one, its placeholders filled in: `{V}` the API
+// version, `{P}`/`{Q}`/`{A}` the project / other project / admin project, `{S_name}` a SERVER id.
+// Rows run in order, once per API version, on a freshly seeded world: writes are part of the
+// sequence and later rows see their effect.
 const JSON_TYPE = 'application/json';
 const LONG = 'x'.repeat(256);
 const MATRIX = [
@@ -141,6 +147,79 @@ const MATRIX = [
   { id: 'set-item/full-new-key', method: 'PUT', server: 'full', suffix: '/extra', body: { meta: { extra: 'x' } } },
   { id: 'replace/full-129', method: 'PUT', server: 'full', body: { metadata: { ...FULL_METADATA, extra: 'x' } } },
   { id: 'list/full', method: 'GET', server: 'full' },
+  // version discovery (Nova's; Keystone's documents are checked in the mock's own tests)
+  { id: 'discovery/root', method: 'GET', path: '/', token: 'none' },
+  { id: 'discovery/version', method: 'GET', path: '/{V}', token: 'none' },
+  { id: 'discovery/version-slash', method: 'GET', path: '/{V}/', token: 'none' },
+  { id: 'discovery/version-slash-token', method: 'GET', path: '/{V}/' },
+  { id: 'discovery/version-microversion', method: 'GET', path: '/{V}/', token: 'none', headers: { 'OpenStack-API-Version': 'compute 2.50' } },
+  { id: 'discovery/version-microversion-too-high', method: 'GET', path: '/{V}', token: 'none', headers: { 'OpenStack-API-Version': 'compute 3.50' } },
+  { id: 'discovery/project-root', method: 'GET', path: '/{V}/{P}/' },
+  { id: 'discovery/project-root-no-token', method: 'GET', path: '/{V}/{P}/', token: 'none' },
+  { id: 'discovery/project-root-no-slash', method: 'GET', path: '/{V}/{P}' },
+  // the router's 404 and the size limit's 413, as webob negotiates them
+  { id: 'accept/none', method: 'GET', server: 'read', suffix: '/', accept: null },
+  { id: 'accept/any', method: 'GET', server: 'read', suffix: '/', accept: '*/*' },
+  { id: 'accept/text-plain', method: 'GET', server: 'read', suffix: '/', accept: 'text/plain' },
+  { id: 'accept/text-html', method: 'GET', server: 'read', suffix: '/', accept: 'text/html' },
+  { id: 'accept/json-below-plain', method: 'GET', server: 'read', suffix: '/', accept: 'application/json;q=0.5, text/plain' },
+  { id: 'accept/xml', method: 'GET', server: 'read', suffix: '/', accept: 'application/xml' },
+  { id: 'accept/patch-any', method: 'PATCH', server: 'read', body: { metadata: {} }, accept: '*/*' },
+  { id: 'accept/too-large-none', method: 'POST', server: 'write', body: { metadata: { a: 'b' }, pad: 'p'.repeat(120 * 1024) }, accept: null },
+  // paths without a project id (the token's project)
+  { id: 'projectless/list', method: 'GET', path: '/{V}/servers/{S_read}/metadata' },
+  { id: 'projectless/show-item', method: 'GET', path: '/{V}/servers/{S_read}/metadata/wj' },
+  { id: 'projectless/foreign-server', method: 'GET', path: '/{V}/servers/{S_foreign}/metadata' },
+  { id: 'projectless/no-token', method: 'GET', path: '/{V}/servers/{S_read}/metadata', token: 'none' },
+  { id: 'projectless/unknown-path', method: 'GET', path: '/{V}/servers/{S_read}/nope' },
+  { id: 'projectless/set-item', method: 'PUT', path: '/{V}/servers/{S_write}/metadata/pl', body: { meta: { pl: '1' } } },
+  { id: 'projectless/delete-item', method: 'DELETE', path: '/{V}/servers/{S_write}/metadata/pl' },
+  // the servers API
+  { id: 'servers/show', method: 'GET', path: '/{V}/{P}/servers/{S_read}' },
+  { id: 'servers/show-projectless', method: 'GET', path: '/{V}/servers/{S_read}' },
+  { id: 'servers/show-2.9', method: 'GET', path: '/{V}/{P}/servers/{S_locked}', headers: { 'OpenStack-API-Version': 'compute 2.9' } },
+  { id: 'servers/show-2.47', method: 'GET', path: '/{V}/{P}/servers/{S_read}', headers: { 'OpenStack-API-Version': 'compute 2.47' } },
+  { id: 'servers/show-latest', method: 'GET', path: '/{V}/{P}/servers/{S_read}', headers: { 'OpenStack-API-Version': 'compute latest' } },
+  { id: 'servers/show-building', method: 'GET', path: '/{V}/{P}/servers/{S_building}' },
+  { id: 'servers/show-stopped', method: 'GET', path: '/{V}/{P}/servers/{S_stopped}' },
+  { id: 'servers/show-unknown', method: 'GET', path: '/{V}/{P}/servers/{S_unknown}' },
+  { id: 'servers/show-foreign', method: 'GET', path: '/{V}/{P}/servers/{S_foreign}' },
+  { id: 'servers/show-no-token', method: 'GET', path: '/{V}/{P}/servers/{S_read}', token: 'none' },
+  { id: 'servers/list-name', method: 'GET', path: '/{V}/{P}/servers?name=conf-read' },
+  { id: 'servers/list-name-regex', method: 'GET', path: '/{V}/{P}/servers?name=%5Econf-(read%7Cwrite)%24' },
+  { id: 'servers/list-name-prefix', method: 'GET', path: '/{V}/servers?name=%5Econf-' },
+  { id: 'servers/list-name-invalid', method: 'GET', path: '/{V}/{P}/servers?name=(' },
+  { id: 'servers/detail-name', method: 'GET', path: '/{V}/{P}/servers/detail?name=%5Econf-locked%24' },
+  { id: 'servers/detail-name-latest', method: 'GET', path: '/{V}/servers/detail?name=%5Econf-(read%7Cstopped)%24', headers: { 'OpenStack-API-Version': 'compute latest' } },
+  { id: 'servers/detail-name-none', method: 'GET', path: '/{V}/servers/detail?name=%5Enothing-is-named-so%24' },
+  // roles: Nova's default policy
+  { id: 'roles/reader-list', method: 'GET', server: 'read', token: 'reader' },
+  { id: 'roles/reader-show-server', method: 'GET', path: '/{V}/{P}/servers/{S_read}', token: 'reader' },
+  { id: 'roles/reader-merge', method: 'POST', server: 'write', body: { metadata: { r: '1' } }, token: 'reader' },
+  { id: 'roles/reader-replace', method: 'PUT', server: 'write', body: { metadata: {} }, token: 'reader' },
+  { id: 'roles/reader-set-item', method: 'PUT', server: 'write', suffix: '/r', body: { meta: { r: '1' } }, token: 'reader' },
+  { id: 'roles/reader-delete-item', method: 'DELETE', server: 'write', suffix: '/wj', token: 'reader' },
+  { id: 'roles/reader-unknown-server', method: 'PUT', server: 'unknown', suffix: '/r', body: { meta: { r: '1' } }, token: 'reader' },
+  { id: 'roles/reader-lock', method: 'POST', path: '/{V}/{P}/servers/{S_write}/action', body: { lock: null }, token: 'reader' },
+  { id: 'roles/admin-list-projectless', method: 'GET', path: '/{V}/servers/{S_read}/metadata', token: 'admin' },
+  { id: 'roles/admin-list-own-project-path', method: 'GET', path: '/{V}/{A}/servers/{S_foreign}/metadata', token: 'admin' },
+  { id: 'roles/admin-list-server-project-path', method: 'GET', path: '/{V}/{P}/servers/{S_read}/metadata', token: 'admin' },
+  { id: 'roles/admin-set-item', method: 'PUT', path: '/{V}/servers/{S_write}/metadata/adm', body: { meta: { adm: '1' } }, token: 'admin' },
+  { id: 'roles/admin-show-server', method: 'GET', path: '/{V}/servers/{S_read}', token: 'admin', headers: { 'OpenStack-API-Version': 'compute latest' } },
+  { id: 'roles/admin-all-tenants', method: 'GET', path: '/{V}/servers?all_tenants=1&name=%5Econf-(read%7Cforeign)%24', token: 'admin' },
+  { id: 'roles/admin-own-project-only', method: 'GET', path: '/{V}/servers?name=%5Econf-', token: 'admin' },
+  { id: 'roles/member-all-tenants', method: 'GET', path: '/{V}/servers?all_tenants=1', token: 'p' },
+  { id: 'roles/member-detail-all-tenants', method: 'GET', path: '/{V}/servers/detail?all_tenants=True', token: 'p' },
+  // lock and unlock server actions
+  { id: 'lock/lock', method: 'POST', path: '/{V}/{P}/servers/{S_write}/action', body: { lock: null } },
+  { id: 'lock/show-locked', method: 'GET', path: '/{V}/{P}/servers/{S_write}', headers: { 'OpenStack-API-Version': 'compute 2.9' } },
+  { id: 'lock/merge-locked', method: 'POST', server: 'write', body: { metadata: { l: '1' } } },
+  { id: 'lock/lock-again', method: 'POST', path: '/{V}/{P}/servers/{S_write}/action', body: { lock: null } },
+  { id: 'lock/unlock', method: 'POST', path: '/{V}/servers/{S_write}/action', body: { unlock: null } },
+  { id: 'lock/merge-unlocked', method: 'POST', server: 'write', body: { metadata: { l: '1' } } },
+  { id: 'lock/unknown-action', method: 'POST', path: '/{V}/{P}/servers/{S_write}/action', body: { 'no-such-action': null } },
+  { id: 'lock/unknown-server', method: 'POST', path: '/{V}/{P}/servers/{S_unknown}/action', body: { lock: null } },
+  { id: 'lock/foreign-server', method: 'POST', path: '/{V}/{P}/servers/{S_foreign}/action', body: { lock: null } },
   // last: a token that has expired by now (from the short-lived Keystone / the mock's IAM)
   { id: 'list/expired-token', method: 'GET', server: 'read', token: 'expired' },
 ];
@@ -219,11 +298,22 @@ async function keystoneLogin(authBase, username, password, projectId) {
   return token;
 }
 
+/** A row's path template with its placeholders filled in (see MATRIX). */
+function fillPath(template, version, ctx) {
+  return template.replace(/\{(V|P|Q|A|S_\w+)\}/gu, (_, name) => {
+    if (name === 'V') return version;
+    if (name === 'P' || name === 'Q' || name === 'A') return ctx[name.toLowerCase()];
+    const id = SERVER[name.slice(2)];
+    if (id === undefined) throw new Error(`unknown server placeholder {${name}}`);
+    return id;
+  });
+}
+
 function buildRequest(row, version, ctx) {
   const project = row.project === undefined || row.project === 'p' ? ctx.p : row.project === 'q' ? ctx.q : row.project;
   const serverId = SERVER[row.server] ?? row.server;
-  const path = `/${version}/${project}/servers/${serverId}/metadata${row.suffix ?? ''}`;
-  const headers = { Accept: JSON_TYPE };
+  const path = row.path !== undefined ? fillPath(row.path, version, ctx) : `/${version}/${project}/servers/${serverId}/metadata${row.suffix ?? ''}`;
+  const headers = row.accept === null ? {} : { Accept: row.accept ?? JSON_TYPE };
   const token = row.token ?? 'p';
   if (token !== 'none') headers['X-Auth-Token'] = ctx.tokens[token];
   Object.assign(headers, row.headers ?? {});
@@ -269,12 +359,34 @@ function normaliseHeader(name, value, ctx) {
   }
 }
 
+// What must differ between a server seeded into Nova's database and the mock's (docs/conformance.md
+// "Normalised"): times, the creating user, the flavor's name, the instance's host name and
+// database-derived instance name. Replaced by placeholders wherever a server view holds them.
+const SERVER_TIMES = ['created', 'updated', 'OS-SRV-USG:launched_at'];
+const SERVER_PLACEHOLDERS = { user_id: '<user>', 'OS-EXT-SRV-ATTR:hostname': '<hostname>', 'OS-EXT-SRV-ATTR:instance_name': '<instance-name>' };
+
+function normaliseServerViews(value) {
+  if (Array.isArray(value)) return value.map(normaliseServerViews);
+  if (!value || typeof value !== 'object') return value;
+  const out = Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, normaliseServerViews(inner)]));
+  if (typeof out.id === 'string' && 'tenant_id' in out && 'flavor' in out) {
+    for (const key of SERVER_TIMES) if (typeof out[key] === 'string') out[key] = '<time>';
+    for (const [key, placeholder] of Object.entries(SERVER_PLACEHOLDERS)) if (typeof out[key] === 'string') out[key] = placeholder;
+    const flavor = out.flavor;
+    if (flavor && typeof flavor === 'object') {
+      const name = flavor.id ?? flavor.original_name;
+      out.flavor = JSON.parse(JSON.stringify(flavor).split(JSON.stringify(name).slice(1, -1)).join('<flavor>'));
+    }
+  }
+  return out;
+}
+
 /** What is compared of one answer, every id replaced by its placeholder. */
 function observe(res, ctx) {
   const parsed = parseBody(res.text);
   const observation = { status: res.status, fault: null, message: null, body: null, headers: {} };
   if (parsed.kind === 'json') {
-    const value = JSON.parse(ctx.normaliseText(JSON.stringify(parsed.value)));
+    const value = normaliseServerViews(JSON.parse(ctx.normaliseText(JSON.stringify(parsed.value))));
     observation.body = sortKeys(value);
     const keys = value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
     if (res.status >= 400 && keys.length === 1 && value[keys[0]] && typeof value[keys[0]] === 'object') {
@@ -354,7 +466,7 @@ async function main() {
   const envPath = values.env ?? (process.env.NOVA_STATE_DIR ? `${process.env.NOVA_STATE_DIR}/env` : undefined);
   if (!envPath) usage('--env STATE/env is required (written by tools/nova/start.sh)');
   const env = readEnvFile(envPath);
-  for (const name of ['NOVA_URL', 'KEYSTONE_URL', 'KEYSTONE_SHORT_URL', 'NOVA_PROJECT_ID', 'NOVA_OTHER_PROJECT_ID', 'NOVA_USER_PASSWORD', 'NOVA_OTHER_USER_PASSWORD']) {
+  for (const name of ['NOVA_URL', 'KEYSTONE_URL', 'KEYSTONE_SHORT_URL', 'NOVA_PROJECT_ID', 'NOVA_OTHER_PROJECT_ID', 'NOVA_USER_PASSWORD', 'NOVA_OTHER_USER_PASSWORD', 'NOVA_READER_PASSWORD', 'NOVA_ADMIN_PASSWORD', 'NOVA_ADMIN_PROJECT_ID']) {
     if (!env[name]) usage(`${envPath} has no ${name}`);
   }
   const known = loadKnownDifferences();
@@ -372,7 +484,8 @@ async function main() {
   };
 
   const { startMockProvider } = await import('@ecs-metadata/mock-provider');
-  const mockTokens = { p: 'conformance-token-p', q: 'conformance-token-q' };
+  const a = env.NOVA_ADMIN_PROJECT_ID;
+  const mockTokens = { p: 'conformance-token-p', q: 'conformance-token-q', reader: 'conformance-token-reader', admin: 'conformance-token-admin' };
   const mock = await startMockProvider({
     port: 0,
     host: '127.0.0.1',
@@ -380,6 +493,8 @@ async function main() {
       tokens: [
         { token: mockTokens.p, projectId: p },
         { token: mockTokens.q, projectId: q },
+        { token: mockTokens.reader, projectId: p, roles: ['reader'] },
+        { token: mockTokens.admin, projectId: a, roles: ['admin'] },
       ],
       servers,
       users: [{ username: 'demo', password: 'conformance-password', domainName: 'Default', projectId: p }],
@@ -397,6 +512,8 @@ async function main() {
       tokens: {
         p: await keystoneLogin(env.KEYSTONE_URL, env.NOVA_USER ?? 'demo', env.NOVA_USER_PASSWORD, p),
         q: await keystoneLogin(env.KEYSTONE_URL, env.NOVA_OTHER_USER ?? 'other', env.NOVA_OTHER_USER_PASSWORD, q),
+        reader: await keystoneLogin(env.KEYSTONE_URL, env.NOVA_READER_USER ?? 'reader', env.NOVA_READER_PASSWORD, p),
+        admin: await keystoneLogin(env.KEYSTONE_URL, env.NOVA_ADMIN_USER ?? 'admin', env.NOVA_ADMIN_PASSWORD, a),
         expired: await keystoneLogin(env.KEYSTONE_SHORT_URL, env.NOVA_USER ?? 'demo', env.NOVA_USER_PASSWORD, p),
         garbage: 'gAAAAABgarbage-token-not-issued-by-anyone',
       },
@@ -404,17 +521,19 @@ async function main() {
     const mockTarget = {
       name: 'mock',
       url: mock.url,
-      identity: mock.url,
+      identity: `${mock.url}/identity`,
       tokens: { ...mockTokens, expired: await keystoneLogin(mock.url, 'demo', 'conformance-password', p), garbage: nova.tokens.garbage },
     };
     const expiredAt = Date.now() + shortSeconds * 1000 + 1500;
     const placeholders = [
       [p, '{P}'],
       [q, '{Q}'],
+      [a, '{A}'],
       ...Object.entries(SERVER).map(([name, id]) => [id, `{S_${name}}`]),
     ];
+    // The identity URL, then the origin itself (version documents and links name the Host asked).
     const normaliserFor = (target) => (text) => {
-      let out = text.split(target.identity).join('<identity>');
+      let out = text.split(target.identity).join('<identity>').split(target.url).join('<origin>');
       for (const [id, placeholder] of placeholders) out = out.split(id).join(placeholder);
       return out;
     };
@@ -429,7 +548,7 @@ async function main() {
         if (row.token === 'expired' && Date.now() < expiredAt) await delay(expiredAt - Date.now());
         const observed = {};
         for (const target of [nova, mockTarget]) {
-          const req = buildRequest(row, version, { p, q, tokens: target.tokens });
+          const req = buildRequest(row, version, { p, q, a, tokens: target.tokens });
           const res = await rawRequest(target.url, req);
           observed[target.name] = observe(res, { normaliseText: normaliserFor(target) });
         }
@@ -437,7 +556,8 @@ async function main() {
           const entry = findKnown(known, key, difference);
           return { ...difference, documented: entry !== undefined, entry: entry?.id, kind: entry?.kind };
         });
-        results.push({ row: key, request: `${row.method} /${version}/…/${row.server}${row.suffix ?? '/metadata'}`, nova: observed.nova, mock: observed.mock, differences });
+        const request = row.path !== undefined ? `${row.method} ${row.path.replace('{V}', version)}` : `${row.method} /${version}/…/${row.server}${row.suffix ?? '/metadata'}`;
+        results.push({ row: key, request, nova: observed.nova, mock: observed.mock, differences });
       }
     }
 

@@ -10,9 +10,10 @@
 # /tmp/ecs-metadata-nova-install.log); its tail is printed when something fails.
 set -euo pipefail
 
-PACKAGES=(nova-api python3-nova keystone sqlite3 curl)
+# python3-openstackclient and python3-openstacksdk: OpenStack's own clients, run against Nova and the mock.
+PACKAGES=(nova-api python3-nova keystone sqlite3 curl python3-openstackclient python3-openstacksdk)
 # Tools the stage runs after the install; checked at the end.
-TOOLS=(/usr/bin/nova-api-wsgi /usr/bin/nova-manage /usr/bin/keystone-wsgi-public /usr/bin/keystone-manage /usr/bin/python3 /usr/bin/curl)
+TOOLS=(/usr/bin/nova-api-wsgi /usr/bin/nova-manage /usr/bin/keystone-wsgi-public /usr/bin/keystone-manage /usr/bin/python3 /usr/bin/curl /usr/bin/openstack)
 
 say() { printf '[nova:install] %s\n' "$*" >&2; }
 LOG=${NOVA_INSTALL_LOG:-/tmp/ecs-metadata-nova-install.log}

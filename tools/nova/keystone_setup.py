@@ -3,14 +3,17 @@
 
 Run by start.sh after `keystone-manage bootstrap`:
 
-    keystone_setup.py KEYSTONE_URL NOVA_URL ADMIN_PASSWORD NOVA_SERVICE_PASSWORD USER_PASSWORD OTHER_PASSWORD
+    keystone_setup.py KEYSTONE_URL NOVA_URL ADMIN_PASSWORD NOVA_SERVICE_PASSWORD USER_PASSWORD OTHER_PASSWORD READER_PASSWORD IMAGE_URL
 
 Creates (idempotently: an existing object is looked up by name and reused)
   - project `service` with user `nova` (role `admin`): Nova's keystonemiddleware validates tokens as it;
   - project `demo` with user `demo` (role `member`): the toolkit's user;
   - project `other` with user `other` (role `member`): a token of another project;
+  - user `reader` with role `reader` on `demo`: Nova's policy lets it read metadata, not write it;
   - service `nova` of type `compute` with a public endpoint `NOVA_URL/v2.1` in RegionOne, so a
-    password login's catalog names the compute endpoint as a real cloud's does.
+    password login's catalog names the compute endpoint as a real cloud's does;
+  - service `glance` of type `image` at IMAGE_URL (fake_services.py answers its version discovery):
+    openstackclient's `server show` needs an image endpoint in the catalog.
 
 Keystone chooses project ids itself; they are printed as shell assignments on stdout
 (`NOVA_PROJECT_ID=...`), which start.sh appends to its env file.
@@ -73,10 +76,22 @@ def grant(base, token, project_id, user_id, role_name):
     call(base, 'PUT', f'/v3/projects/{project_id}/users/{user_id}/roles/{role["id"]}', token, expect=(200, 204))
 
 
+def ensure_endpoint(base, token, name, service_type, description, url):
+    """The service's one public endpoint in RegionOne is `url` (others of the service are removed)."""
+    service = ensure(base, token, 'services', 'service', name, {'type': service_type, 'description': description})
+    _, _, endpoints = call(base, 'GET', f'/v3/endpoints?service_id={service["id"]}&interface=public', token)
+    for endpoint in endpoints['endpoints']:
+        if endpoint['url'] != url:
+            call(base, 'DELETE', f'/v3/endpoints/{endpoint["id"]}', token, expect=(204,))
+    if not any(e['url'] == url for e in endpoints['endpoints']):
+        call(base, 'POST', '/v3/endpoints', token, {'endpoint': {
+            'service_id': service['id'], 'interface': 'public', 'url': url, 'region_id': REGION}}, expect=(201,))
+
+
 def main(argv):
-    if len(argv) != 7:
+    if len(argv) != 9:
         raise SystemExit(__doc__)
-    base, nova_url, admin_pw, nova_pw, user_pw, other_pw = argv[1:]
+    base, nova_url, admin_pw, nova_pw, user_pw, other_pw, reader_pw, image_url = argv[1:]
     token = login(base, 'admin', admin_pw, 'admin')
     ids = {}
     for project, user, password, role in (('service', 'nova', nova_pw, 'admin'),
@@ -88,16 +103,12 @@ def main(argv):
         call(base, 'PATCH', f'/v3/users/{u["id"]}', token, {'user': {'password': password}})
         grant(base, token, p['id'], u['id'], role)
         ids[project] = p['id']
+    reader = ensure(base, token, 'users', 'user', 'reader', {'domain_id': 'default', 'password': reader_pw, 'default_project_id': ids['demo']})
+    call(base, 'PATCH', f'/v3/users/{reader["id"]}', token, {'user': {'password': reader_pw}})
+    grant(base, token, ids['demo'], reader['id'], 'reader')
 
-    service = ensure(base, token, 'services', 'service', 'nova', {'type': 'compute', 'description': 'OpenStack Compute'})
-    _, _, endpoints = call(base, 'GET', f'/v3/endpoints?service_id={service["id"]}&interface=public', token)
-    url = nova_url.rstrip('/') + '/v2.1'
-    for endpoint in endpoints['endpoints']:
-        if endpoint['url'] != url:
-            call(base, 'DELETE', f'/v3/endpoints/{endpoint["id"]}', token, expect=(204,))
-    if not any(e['url'] == url for e in endpoints['endpoints']):
-        call(base, 'POST', '/v3/endpoints', token, {'endpoint': {
-            'service_id': service['id'], 'interface': 'public', 'url': url, 'region_id': REGION}}, expect=(201,))
+    ensure_endpoint(base, token, 'nova', 'compute', 'OpenStack Compute', nova_url.rstrip('/') + '/v2.1')
+    ensure_endpoint(base, token, 'glance', 'image', 'Image (version discovery only)', image_url)
 
     _, _, admin_project = call(base, 'GET', '/v3/projects?name=admin', token)
     print(f"NOVA_PROJECT_ID='{ids['demo']}'")

@@ -10,9 +10,11 @@
 #                with --expect-skipped when the pacts use it
 #   b. conform   tools/nova/conformance.mjs: the raw-request matrix, Nova against the mock
 #   c. client    tools/nova/client-integration.test.mjs: @ecs-metadata/client against Nova/Keystone
-#   d. stop      always (trap): only the processes start.sh recorded
+#   d. openstack tools/nova/openstack-clients.test.mjs: the `openstack` CLI and an openstacksdk script
+#                against Nova and against the mock, the same outputs
+#   stop         always (trap): only the processes start.sh recorded
 #
-# Steps a-c all run even when one fails; the stage fails when any did. Timings are printed per step.
+# Steps a-d all run even when one fails; the stage fails when any did. Timings are printed per step.
 #
 # When apt is unusable (not root, no apt-get): with CI=true the stage FAILS (DECISIONS "Real Nova in
 # CI": a stage that cannot install is a failure in CI, never a skip); otherwise it prints SKIPPED and
@@ -67,7 +69,7 @@ summary() {
 if [ "${NOVA_STAGE_SKIP_INSTALL:-}" = "1" ]; then
   banner "install skipped (NOVA_STAGE_SKIP_INSTALL=1)"
 else
-  step "install (apt: nova-api, keystone)" "$HERE/install.sh"
+  step "install (apt: nova-api, keystone, openstackclient)" "$HERE/install.sh"
   rc=$?
   if [ "$rc" -eq 3 ]; then
     if [ "${CI:-}" = "true" ]; then
@@ -173,6 +175,9 @@ step "b. conformance run (Nova vs mock)" node "$HERE/conformance.mjs" --env "$ST
 
 # ---- c. client integration against Nova and Keystone -------------------------------------------
 step "c. client integration (node --test)" env NOVA_ENV_FILE="$STATE/env" node --test "$HERE/client-integration.test.mjs"
+
+# ---- d. OpenStack's own clients: Nova and the mock answer them alike --------------------------
+step "d. openstack CLI + openstacksdk (Nova vs mock)" env NOVA_ENV_FILE="$STATE/env" node --test "$HERE/openstack-clients.test.mjs"
 
 if [ "$FAILED" -ne 0 ]; then
   printf '\nFAILED: the real-Nova stage found problems (results below).\n' >&2

@@ -13,7 +13,11 @@
 #   keystone-short  the same Keystone (a copy of its database, the same fernet keys), tokens live
 #                   $NOVA_SHORT_TOKEN_SECONDS (default 10): for token-expiry tests ($KEYSTONE_SHORT_URL)
 #   nova-api        nova-api-wsgi, [api] auth_strategy = keystone, transport_url = fake://, sqlite
-#                   API/cell0/cell1 databases; no scheduler, conductor, compute or placement ($NOVA_URL)
+#                   API/cell0/cell1 databases; no scheduler, conductor, compute or placement ($NOVA_URL);
+#                   Nova's current policy defaults ([oslo_policy] enforce_new_defaults and enforce_scope,
+#                   the defaults since Nova 28: reader reads, member writes, admin crosses projects)
+#   fake-services   fake_services.py: empty port lists for Nova's server views ([neutron] endpoint_override)
+#                   and Glance's version list for openstackclient (the catalog's `image` service)
 #
 # Idempotent: when the state directory's processes are running and answer, it prints the env file
 # again and changes nothing. A state directory whose processes died is stopped and set up anew.
@@ -40,7 +44,8 @@ if [ ! -e "$STATE/$STATE_MARKER" ]; then
   touch "$STATE/$STATE_MARKER"
 fi
 
-if [ -f "$STATE/env" ] && recorded_alive "$STATE" keystone && recorded_alive "$STATE" keystone-short && recorded_alive "$STATE" nova-api; then
+if [ -f "$STATE/env" ] && recorded_alive "$STATE" keystone && recorded_alive "$STATE" keystone-short && recorded_alive "$STATE" nova-api \
+  && recorded_alive "$STATE" fake-services; then
   # shellcheck disable=SC1091
   . "$STATE/env"
   if curl -sf -o /dev/null --max-time 5 "$NOVA_URL/" && curl -sf -o /dev/null --max-time 5 "$KEYSTONE_URL/v3"; then
@@ -79,9 +84,11 @@ ADMIN_PASSWORD=$(secret)
 NOVA_SERVICE_PASSWORD=$(secret)
 USER_PASSWORD=$(secret)
 OTHER_PASSWORD=$(secret)
+READER_PASSWORD=$(secret)
 KEYSTONE_PORT=$(free_port)
 KEYSTONE_SHORT_PORT=$(free_port)
 NOVA_PORT=$(free_port)
+FAKE_SERVICES_PORT=$(free_port)
 SHORT_SECONDS=${NOVA_SHORT_TOKEN_SECONDS:-10}
 KEYSTONE_URL="http://127.0.0.1:$KEYSTONE_PORT"
 KEYSTONE_SHORT_URL="http://127.0.0.1:$KEYSTONE_SHORT_PORT"
@@ -112,6 +119,12 @@ connection = sqlite:///$STATE/nova/nova.sqlite
 lock_path = $STATE/nova/lock
 [oslo_messaging_notifications]
 driver = noop
+[oslo_policy]
+enforce_new_defaults = true
+enforce_scope = true
+[neutron]
+endpoint_override = http://127.0.0.1:$FAKE_SERVICES_PORT
+region_name = RegionOne
 [keystone_authtoken]
 www_authenticate_uri = $KEYSTONE_URL
 auth_url = $KEYSTONE_URL
@@ -195,7 +208,8 @@ start_process keystone keystone-wsgi.log "OS_KEYSTONE_CONFIG_DIR=$STATE/keystone
 wait_http "$KEYSTONE_URL/v3" 60 keystone "$STATE" || die "Keystone did not answer on $KEYSTONE_URL within 60 s"
 say "keystone answering: $(( $(date +%s) - t0 )) s"
 
-IDS=$("$NOVA_PY" "$HERE/keystone_setup.py" "$KEYSTONE_URL" "$NOVA_URL" "$ADMIN_PASSWORD" "$NOVA_SERVICE_PASSWORD" "$USER_PASSWORD" "$OTHER_PASSWORD")
+IDS=$("$NOVA_PY" "$HERE/keystone_setup.py" "$KEYSTONE_URL" "$NOVA_URL" "$ADMIN_PASSWORD" "$NOVA_SERVICE_PASSWORD" "$USER_PASSWORD" "$OTHER_PASSWORD" "$READER_PASSWORD" \
+  "http://127.0.0.1:$FAKE_SERVICES_PORT/image")
 eval "$IDS"
 "$NOVA_PY" -c 'import sqlite3, sys; src = sqlite3.connect(sys.argv[1]); dst = sqlite3.connect(sys.argv[2]); src.backup(dst); dst.close(); src.close()' \
   "$STATE/keystone/keystone.sqlite" "$STATE/keystone-short/keystone.sqlite"
@@ -203,6 +217,7 @@ start_process keystone-short keystone-short-wsgi.log "OS_KEYSTONE_CONFIG_DIR=$ST
   "$NOVA_PY" /usr/bin/keystone-wsgi-public --host 127.0.0.1 --port "$KEYSTONE_SHORT_PORT"
 say "keystone projects: demo $NOVA_PROJECT_ID, other $NOVA_OTHER_PROJECT_ID"
 
+start_process fake-services fake-services.log "NOVA_STAGE=1" "$NOVA_PY" "$HERE/fake_services.py" "$FAKE_SERVICES_PORT"
 wait "$NOVA_DB_JOB" || die "building Nova's databases failed: see $STATE/logs/nova-manage.log"
 start_process nova-api nova-api-wsgi.log "OS_NOVA_CONFIG_DIR=$STATE/nova" \
   "$NOVA_PY" /usr/bin/nova-api-wsgi --host 127.0.0.1 --port "$NOVA_PORT"
@@ -228,6 +243,8 @@ NOVA_OTHER_PROJECT_NAME='other'
 NOVA_OTHER_PROJECT_ID='$NOVA_OTHER_PROJECT_ID'
 NOVA_OTHER_USER='other'
 NOVA_OTHER_USER_PASSWORD='$OTHER_PASSWORD'
+NOVA_READER_USER='reader'
+NOVA_READER_PASSWORD='$READER_PASSWORD'
 NOVA_ADMIN_USER='admin'
 NOVA_ADMIN_PASSWORD='$ADMIN_PASSWORD'
 NOVA_ADMIN_PROJECT_ID='$NOVA_ADMIN_PROJECT_ID'

@@ -149,17 +149,17 @@ describe('per-request state the mock keeps', () => {
     for (const issued of tokens) {
       store.issueToken(issued, P, expiresAt);
     }
-    const remembered = tokens.filter((issued) => store.projectOfToken(issued) === P);
+    const remembered = tokens.filter((issued) => store.credentialsOfToken(issued)?.projectId === P);
     expect(remembered.length).toBeLessThanOrEqual(MAX_ISSUED_TOKENS);
     expect(remembered.length).toBeGreaterThanOrEqual(MAX_ISSUED_TOKENS * 0.9);
     // The newest are kept, the oldest forgotten.
-    expect(store.projectOfToken(tokens.at(-1) as string)).toBe(P);
-    expect(store.projectOfToken('token-0')).toBeUndefined();
+    expect(store.credentialsOfToken(tokens.at(-1) as string)?.projectId).toBe(P);
+    expect(store.credentialsOfToken('token-0')?.projectId).toBeUndefined();
   });
 
   it('still forgets an expired token on its first use after expiry', () => {
     const store = new MetadataStore();
     store.issueToken('short-lived', P, Date.now() - 1);
-    expect(store.projectOfToken('short-lived')).toBeUndefined();
+    expect(store.credentialsOfToken('short-lived')?.projectId).toBeUndefined();
   });
 });

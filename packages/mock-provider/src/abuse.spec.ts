@@ -68,8 +68,11 @@ function exchange(mock: MockProvider, writes: readonly (string | Buffer | { paus
 }
 
 /** A request head with a token, closing the connection after the answer. */
+// The Host the requests name: the mock's own address (the admin API refuses any other).
+let mockHost = '127.0.0.1';
+
 function head(method: string, path: string, headers: Record<string, string> = {}): string {
-  const lines = Object.entries({ Host: '127.0.0.1', 'X-Auth-Token': DEMO_TOKEN, Connection: 'close', ...headers }).map(([name, value]) => `${name}: ${value}`);
+  const lines = Object.entries({ Host: mockHost, 'X-Auth-Token': DEMO_TOKEN, Accept: 'application/json', Connection: 'close', ...headers }).map(([name, value]) => `${name}: ${value}`);
   return `${method} ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
 }
 
@@ -90,6 +93,7 @@ describe('the mock under abuse', () => {
 
   beforeAll(async () => {
     mock = await startMockProvider({ port: 0 });
+    mockHost = new URL(mock.url).host;
   });
   afterAll(async () => {
     await mock.close();
@@ -187,7 +191,9 @@ describe('the mock under abuse', () => {
       ['an encoded `..`', `${base}/%2e%2e/metadata`, WEBOB_NOT_FOUND],
       ['an upper-case encoded `..`', `${base}/%2E%2E/metadata`, WEBOB_NOT_FOUND],
       ['a half-encoded `..`', `${base}/.%2e/metadata`, WEBOB_NOT_FOUND],
-      ['an encoded slash inside a segment', `${base}/${S}%2fmetadata`, WEBOB_NOT_FOUND],
+      // Nova's wsgi server decodes %2F before routing (this reads the metadata there); the mock keeps
+      // it inside the segment, so it names a server that does not exist (docs/conformance.md).
+      ['an encoded slash inside a segment', `${base}/${S}%2fmetadata`, { itemNotFound: { code: 404, message: `Instance ${S}/metadata could not be found.` } }],
       ['encoded slashes for the whole path', `/v2.1/${P}%2fservers%2f${S}%2fmetadata`, WEBOB_NOT_FOUND],
       ['a trailing slash', `${base}/${S}/metadata/`, WEBOB_NOT_FOUND],
       ['a double-encoded `..`: a server named %2e%2e', `${base}/%252e%252e/metadata`, { itemNotFound: { code: 404, message: 'Instance %2e%2e could not be found.' } }],

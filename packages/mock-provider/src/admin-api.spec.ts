@@ -24,7 +24,7 @@ describe('admin HTTP API', () => {
   it('puts, gets and deletes a server, and the API follows', async () => {
     const put = await fetch(serverAdminUrl(mock), { method: 'PUT', headers: json, body: JSON.stringify({ metadata: { env: 'prod' } }) });
     expect(put.status).toBe(200);
-    const stored = { projectId: EXAMPLE_PROJECT_ID, serverId: SERVER_ID, metadata: { env: 'prod' }, vmState: 'active', locked: false };
+    const stored = { projectId: EXAMPLE_PROJECT_ID, serverId: SERVER_ID, metadata: { env: 'prod' }, name: 'server-5f3d1c2b', vmState: 'active', locked: false };
     expect(await put.json()).toEqual(stored);
     expect(put.headers.get('content-type')).toBe('application/json');
     expect(put.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/u);
@@ -44,6 +44,7 @@ describe('admin HTTP API', () => {
   it('stores vmState and locked', async () => {
     const put = await fetch(serverAdminUrl(mock), {
       method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ metadata: {}, vmState: 'building', locked: true }),
     });
     expect(await put.json()).toMatchObject({ vmState: 'building', locked: true });
@@ -57,7 +58,7 @@ describe('admin HTTP API', () => {
     ['an unknown vm state', { metadata: {}, vmState: 'ACTIVE' }, 'Invalid vmState: must be one of'],
     ['no metadata', {}, 'Invalid metadata: Invalid input: expected record, received undefined'],
   ])('answers 400 naming the field for %s', async (_name, body, message) => {
-    const res = await fetch(serverAdminUrl(mock), { method: 'PUT', body: JSON.stringify(body) });
+    const res = await fetch(serverAdminUrl(mock), { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBe(400);
     const fault = (await res.json()) as { badRequest: { code: number; message: string } };
     expect(fault.badRequest.code).toBe(400);
@@ -65,34 +66,34 @@ describe('admin HTTP API', () => {
   });
 
   it('answers 400 naming projectId or serverId for ids it cannot store', async () => {
-    const badProject = await fetch(serverAdminUrl(mock, SERVER_ID, 'NOT-HEX'), { method: 'PUT', body: '{"metadata":{}}' });
+    const badProject = await fetch(serverAdminUrl(mock, SERVER_ID, 'NOT-HEX'), { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{"metadata":{}}' });
     expect(((await badProject.json()) as { badRequest: { message: string } }).badRequest.message).toMatch(/^Invalid projectId: /u);
-    const badServer = await fetch(serverAdminUrl(mock, 'a%5Cb'), { method: 'PUT', body: '{"metadata":{}}' });
+    const badServer = await fetch(serverAdminUrl(mock, 'a%5Cb'), { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{"metadata":{}}' });
     expect(((await badServer.json()) as { badRequest: { message: string } }).badRequest.message).toMatch(/^Invalid serverId: /u);
   });
 
   it('answers 400 Malformed request body for a body that is not JSON', async () => {
     for (const body of ['{"metadata":', '']) {
-      const res = await fetch(serverAdminUrl(mock), { method: 'PUT', body });
+      const res = await fetch(serverAdminUrl(mock), { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body });
       expect([res.status, await res.json()]).toEqual([400, { badRequest: { code: 400, message: 'Malformed request body' } }]);
     }
   });
 
   it('adds a token that then authenticates for its project', async () => {
-    const res = await fetch(`${mock.url}/_admin/tokens`, { method: 'POST', body: JSON.stringify({ token: 'tok-2', projectId: EXAMPLE_PROJECT_ID }) });
+    const res = await fetch(`${mock.url}/_admin/tokens`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: 'tok-2', projectId: EXAMPLE_PROJECT_ID }) });
     expect([res.status, await res.json()]).toEqual([201, { token: 'tok-2', projectId: EXAMPLE_PROJECT_ID }]);
     const api = await fetch(`${mock.url}${metadataPath()}`, { headers: { 'X-Auth-Token': 'tok-2' } });
     expect(api.status).toBe(200);
   });
 
   it('refuses a token grant naming the field', async () => {
-    const res = await fetch(`${mock.url}/_admin/tokens`, { method: 'POST', body: JSON.stringify({ token: 'has space', projectId: EXAMPLE_PROJECT_ID }) });
+    const res = await fetch(`${mock.url}/_admin/tokens`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: 'has space', projectId: EXAMPLE_PROJECT_ID }) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { badRequest: { message: string } }).badRequest.message).toMatch(/^Invalid token: /u);
   });
 
   it('queues and clears faults; admin requests are never faulted', async () => {
-    const queued = await fetch(`${mock.url}/_admin/faults`, { method: 'POST', body: JSON.stringify({ status: 503, times: 2 }) });
+    const queued = await fetch(`${mock.url}/_admin/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 503, times: 2 }) });
     expect([queued.status, await queued.json()]).toEqual([201, { status: 503, times: 2 }]);
     expect((await fetch(`${mock.url}/_admin/requests`)).status).toBe(200);
     expect((await fetch(`${mock.url}${metadataPath()}`, { headers: AUTH_HEADERS })).status).toBe(503);
@@ -102,7 +103,7 @@ describe('admin HTTP API', () => {
   });
 
   it('refuses an invalid fault rule naming the field', async () => {
-    const res = await fetch(`${mock.url}/_admin/faults`, { method: 'POST', body: JSON.stringify({ status: 42 }) });
+    const res = await fetch(`${mock.url}/_admin/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 42 }) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { badRequest: { message: string } }).badRequest.message).toMatch(/^Invalid status: /u);
   });

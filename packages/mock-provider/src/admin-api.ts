@@ -40,7 +40,7 @@ function deleteServer(context: RouteContext): Reply {
 
 async function addToken(context: RouteContext): Promise<Reply> {
   const grant = parseInput(tokenGrantSchema, '', await context.readJsonBody());
-  context.admin.addToken(grant.token, grant.projectId);
+  context.admin.addToken(grant.token, grant.projectId, grant.roles);
   return { status: 201, json: grant };
 }
 
@@ -72,11 +72,11 @@ async function queueFault(context: RouteContext): Promise<Reply> {
  *
  * | Method and path | Body in | Answer |
  * |---|---|---|
- * | `PUT /_admin/projects/{projectId}/servers/{serverId}` | `{metadata, vmState?, locked?}` | 200 the stored server `{projectId, serverId, metadata, vmState, locked}` |
+ * | `PUT /_admin/projects/{projectId}/servers/{serverId}` | `{metadata, name?, vmState?, locked?}` | 200 the stored server `{projectId, serverId, metadata, name, vmState, locked}` |
  * | `GET /_admin/projects/{projectId}/servers/{serverId}` | – | 200 the server, or 404 `itemNotFound` |
  * | `DELETE /_admin/projects/{projectId}/servers/{serverId}` | – | 204, whether or not it existed |
- * | `POST /_admin/tokens` | `{token, projectId}` | 201 the grant |
- * | `POST /_admin/users` | `{username, password, domainName?, domainId?, projectId, projectName?}` | 201 the user, password masked |
+ * | `POST /_admin/tokens` | `{token, projectId, roles?}` (`admin`, `member`, `reader`; default `["member"]`) | 201 the grant |
+ * | `POST /_admin/users` | `{username, password, domainName?, domainId?, projectId, projectName?, roles?}` | 201 the user, password masked |
  * | `POST /_admin/faults` | a `FaultRule`, or an array of them (queued in order, all or none: a status sequence) | 201 the rule(s) as queued |
  * | `DELETE /_admin/faults` | – | 204 |
  * | `PUT /_admin/rate-limit` | `{ratePerSecond, burst?}` | 200 the limit in force (per project; 429 `APIG.0308` past it) |

@@ -1,6 +1,6 @@
 import type { FaultQueue, FaultRule } from './faults.js';
 import type { Fixture } from './fixture.js';
-import { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, tokenLifetimeSchema, type UserGrant } from './identity.js';
+import { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, type Role, tokenLifetimeSchema, type UserGrant } from './identity.js';
 import { parseInput } from './validate.js';
 import type { ProjectRateLimiter, RateLimit } from './rate-limit.js';
 import type { RequestLog } from './request-log.js';
@@ -13,7 +13,8 @@ import type { MetadataStore, MockServer, ServerInput } from './store.js';
  */
 export interface MockAdmin {
   /**
-   * Creates or replaces a server. `vmState` defaults to `active`, `locked` to `false`.
+   * Creates or replaces a server. `name` defaults to `server-` and the id's first 8 characters,
+   * `vmState` to `active`, `locked` to `false`.
    *
    * @returns the server as stored.
    * @throws {ValidationError} naming `projectId`, `serverId` or the failing field (`metadata.wj`).
@@ -24,11 +25,12 @@ export interface MockAdmin {
   /** A copy of a server, or `undefined`. */
   getServer(projectId: string, serverId: string): MockServer | undefined;
   /**
-   * Makes `token` valid for `projectId` (an existing token moves to the new project).
+   * Makes `token` valid for `projectId` with `roles` (default `["member"]`; `admin` implies
+   * `member`, which implies `reader`); an existing token moves to the new project and roles.
    *
-   * @throws {ValidationError} naming `token` or `projectId`.
+   * @throws {ValidationError} naming `token`, `projectId` or `roles`.
    */
-  addToken(token: string, projectId: string): void;
+  addToken(token: string, projectId: string, roles?: readonly Role[]): void;
   /**
    * Makes an AK/SK pair valid for `projectId` (spec §9.2): requests signed with it are accepted for
    * that project (an existing AK gets the new SK and project).
@@ -95,8 +97,8 @@ export function createMockAdmin({ store, faults, log, fixture, rateLimiter }: Ad
     putServer: (projectId, serverId, server) => store.putServer(projectId, serverId, server),
     deleteServer: (projectId, serverId) => store.deleteServer(projectId, serverId),
     getServer: (projectId, serverId) => store.getServer(projectId, serverId),
-    addToken: (token, projectId) => {
-      store.addToken(token, projectId);
+    addToken: (token, projectId, roles) => {
+      store.addToken(token, projectId, roles);
     },
     addAccessKey: (accessKey, secretKey, projectId) => {
       store.addAccessKey(accessKey, secretKey, projectId);

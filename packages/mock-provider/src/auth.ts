@@ -4,21 +4,22 @@ import type { IncomingMessage } from 'node:http';
 import { FAULT_MESSAGES, KEYSTONE_UNAUTHORIZED_BODY, keystoneChallenge } from './fault-bodies.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
 import type { BodyReader } from './request-body.js';
-import type { MetadataStore } from './store.js';
+import { DEFAULT_ROLES, effectiveRoles } from './identity.js';
+import type { Credentials, MetadataStore } from './store.js';
 
 /**
  * Authenticates an API request by its `X-Auth-Token` (spec §9.1), as keystonemiddleware does in
- * front of Nova, and returns the project the token is scoped to.
+ * front of Nova, and returns the project the token is scoped to and its roles.
  *
  * @throws {HttpFault} 401 with Keystone's body and `WWW-Authenticate` when the token is missing or unknown.
  */
-export function authenticateToken(req: IncomingMessage, store: MetadataStore, providerUrl: string): string {
+export function authenticateToken(req: IncomingMessage, store: MetadataStore, providerUrl: string): Credentials {
   const token = readHeader(req.headers, 'X-Auth-Token');
-  const projectId = token === undefined || token === '' ? undefined : store.projectOfToken(token);
-  if (projectId === undefined) {
+  const credentials = token === undefined || token === '' ? undefined : store.credentialsOfToken(token);
+  if (credentials === undefined) {
     throw new HttpFault({ status: 401, json: KEYSTONE_UNAUTHORIZED_BODY, headers: { 'WWW-Authenticate': keystoneChallenge(providerUrl) } });
   }
-  return projectId;
+  return credentials;
 }
 
 /** The prefix of every `APIG.0301` message (spec §6.3). */
@@ -59,14 +60,15 @@ export function isAkSkSigned(req: IncomingMessage): boolean {
 /**
  * Checks an AK/SK signature as the API gateway does in front of ECS (spec §9.2, "Server-side
  * verification recipe"; §6.3), over the raw request path, the raw query and the raw body bytes,
- * and returns the project the AK is scoped to.
+ * and returns the project the AK is scoped to, with a project member's roles (an AK acts with its
+ * IAM user's rights, which the mock does not model beyond that).
  *
  * @throws {HttpFault} 401 with the gateway body `APIG.0301` (spec §6.3): `Get secretKey failed`
  *   for an unknown AK, `calc ak sk signature fail:signature expired` for an `X-Sdk-Date` outside the
  *   window, `verify aksk signature fail` for anything else; 400 `badRequest` "Malformed request
  *   URL ..." (spec §6.1) when the signed `X-Project-Id` is not the path's project.
  */
-export async function authenticateAkSk(req: IncomingMessage, context: AkSkContext): Promise<string> {
+export async function authenticateAkSk(req: IncomingMessage, context: AkSkContext): Promise<Credentials> {
   const target = req.url ?? '/';
   const queryStart = target.indexOf('?');
   const body = await context.body.bytes();
@@ -88,7 +90,7 @@ export async function authenticateAkSk(req: IncomingMessage, context: AkSkContex
     throw new HttpFault(akskFailureReply(result));
   }
   // Verified, so the AK is known; its project is the request's context, as a token's is.
-  return context.store.accessKeyGrant(result.accessKey)?.projectId as string;
+  return { projectId: context.store.accessKeyGrant(result.accessKey)?.projectId as string, roles: effectiveRoles(DEFAULT_ROLES) };
 }
 
 /** The answer to a refused signature: the gateway's 401 (spec §6.3), or Nova's 400 for a project mismatch. */

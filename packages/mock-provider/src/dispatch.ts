@@ -1,9 +1,10 @@
-import { DEFAULT_SIGNATURE_MAX_SKEW_MS, projectIdSchema, ValidationError } from '@ecs-metadata/core';
+import { DEFAULT_SIGNATURE_MAX_SKEW_MS, projectIdSchema, readHeader, ValidationError } from '@ecs-metadata/core';
 import type { IncomingMessage } from 'node:http';
 import type { MockAdmin } from './admin.js';
 import { ADMIN_PREFIX } from './admin-api.js';
+import { guardAdminRequest } from './admin-guard.js';
 import { authenticateAkSk, authenticateToken, isAkSkSigned } from './auth.js';
-import { FAULT_MESSAGES, NOVA_MAX_REQUEST_BODY_BYTES, WEBOB_ERROR_BODIES } from './fault-bodies.js';
+import { FAULT_MESSAGES, NOVA_MAX_REQUEST_BODY_BYTES, WEBOB_ERRORS } from './fault-bodies.js';
 import { type Microversion, negotiateMicroversion } from './microversion.js';
 import { NATIVE_ERRORS } from './native-api.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
@@ -11,7 +12,8 @@ import { type BodyReader, createBodyReader } from './request-body.js';
 import { novaVersionHeaders } from './response-headers.js';
 import type { RequestLog } from './request-log.js';
 import type { RouteMatch, Router } from './router.js';
-import type { MetadataStore } from './store.js';
+import type { Credentials, MetadataStore } from './store.js';
+import { type WebobError, webobErrorReply } from './webob-errors.js';
 
 /** What the dispatcher needs of a running mock. */
 export interface DispatchEnvironment {
@@ -25,20 +27,23 @@ export interface DispatchEnvironment {
   readonly signatureMaxSkewMs?: number | false;
 }
 
+// What `/v2` serves, and `/v2.1` when no microversion is asked for.
+const DEFAULT_MICROVERSION = '2.1';
+
 const unknownResource = (): HttpFault => new HttpFault(novaFaultReply(404, FAULT_MESSAGES.unknownResource));
 
-/** The 404 of Nova's router for a path it does not route: webob's body, not a Nova fault. */
-const routerNotFound = (): HttpFault => new HttpFault({ status: 404, text: WEBOB_ERROR_BODIES.notFound() });
-
-/** The 413 of Nova's size limit (`max_request_body_size`): webob's body, before authentication. */
-const NOVA_TOO_LARGE: Reply = Object.freeze({ status: 413, text: WEBOB_ERROR_BODIES.requestTooLarge() });
+/** webob's page for an error Nova raises before its API layer, in the type the request accepts. */
+const webobReply = (req: IncomingMessage, error: WebobError): Reply => webobErrorReply(error, readHeader(req.headers, 'Accept'));
 
 // The prefixes Nova's pipeline (size limit, keystonemiddleware, then the router) serves.
 const NOVA_PREFIXES: ReadonlySet<string> = new Set(['v2', 'v2.1']);
 
-/** Whether a path lies under `/v2/` or `/v2.1/`, where Nova authenticates before it routes. */
+/**
+ * Whether a path lies under `/v2/` or `/v2.1/`, where Nova authenticates before it routes; the
+ * version roots themselves (`/v2.1/`) are public (version discovery).
+ */
 function isUnderNovaPrefix(segments: readonly string[] | undefined): boolean {
-  return segments !== undefined && segments.length >= 2 && NOVA_PREFIXES.has(segments[0] as string);
+  return segments !== undefined && segments.length >= 2 && NOVA_PREFIXES.has(segments[0] as string) && !(segments.length === 2 && segments[1] === '');
 }
 
 function declaredLength(req: IncomingMessage): number {
@@ -48,7 +53,8 @@ function declaredLength(req: IncomingMessage): number {
 
 /**
  * Routes one request and runs its handler, checking in the order of the API gateway, then Nova
- * (its size limit, keystonemiddleware, then the router, then the API's own project check):
+ * (its size limit, keystonemiddleware, then the router, then the API's own project check); an
+ * admin API request is first checked for what a web page could have sent (`admin-guard.ts`):
  *
  * 0. an AK/SK-signed request (`Authorization: SDK-HMAC-SHA256 ...`, no token) to any non-admin
  *    path: a bad signature → 401 `APIG.0301`, a signed `X-Project-Id` that is not the path's
@@ -73,17 +79,22 @@ function declaredLength(req: IncomingMessage): number {
  * @throws {HttpFault} for the answers of steps 0-4.
  */
 export async function dispatch(req: IncomingMessage, segments: readonly string[] | undefined, env: DispatchEnvironment): Promise<Reply> {
+  if (segments?.[0] === ADMIN_PREFIX) {
+    guardAdminRequest(req, env.url);
+  }
   const underNova = isUnderNovaPrefix(segments);
+  // The 413 of Nova's size limit (`max_request_body_size`), before authentication.
+  const tooLarge = webobReply(req, WEBOB_ERRORS.requestTooLarge);
   if (underNova && declaredLength(req) > NOVA_MAX_REQUEST_BODY_BYTES) {
-    throw new HttpFault(NOVA_TOO_LARGE);
+    throw new HttpFault(tooLarge);
   }
   const matches = segments === undefined ? [] : env.router.match(segments);
   const first = matches[0];
-  const body = underNova ? createBodyReader(req, NOVA_MAX_REQUEST_BODY_BYTES, NOVA_TOO_LARGE) : createBodyReader(req);
-  let contextProjectId: string | undefined;
+  const body = underNova ? createBodyReader(req, NOVA_MAX_REQUEST_BODY_BYTES, tooLarge) : createBodyReader(req);
+  let credentials: Credentials | undefined;
   if (segments?.[0] !== ADMIN_PREFIX && isAkSkSigned(req)) {
     // The API gateway checks AK/SK in front of ECS, on any path (spec §6.3), before routing.
-    contextProjectId = await authenticateAkSk(req, {
+    credentials = await authenticateAkSk(req, {
       store: env.store,
       body,
       pathProjectId: segments?.[1],
@@ -91,15 +102,17 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
     });
   }
   if (underNova) {
-    contextProjectId ??= authenticateToken(req, env.store, env.url);
+    credentials ??= authenticateToken(req, env.store, env.url);
   }
-  const notFound = underNova ? routerNotFound : unknownResource;
+  // The 404 of Nova's router for a path it does not route: webob's page, not a Nova fault.
+  const notFound = underNova ? (): HttpFault => new HttpFault(webobReply(req, WEBOB_ERRORS.notFound)) : unknownResource;
   if (first === undefined) {
     throw notFound();
   }
   if (first.route.family === 'nova' || first.route.family === 'native') {
-    contextProjectId ??= authenticateToken(req, env.store, env.url);
-    if (!projectIdSchema.safeParse(first.params['projectId']).success) {
+    credentials ??= authenticateToken(req, env.store, env.url);
+    const pathProjectId = first.params['projectId'];
+    if (pathProjectId !== undefined && !projectIdSchema.safeParse(pathProjectId).success) {
       throw notFound();
     }
   }
@@ -107,8 +120,8 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
   if (chosen === undefined) {
     throw notFound();
   }
-  if (chosen.route.family !== 'nova') {
-    return runRoute(chosen, contextProjectId, req, body, env);
+  if (chosen.route.family !== 'nova' && chosen.route.family !== 'discovery') {
+    return runRoute(chosen, { credentials, microversion: DEFAULT_MICROVERSION }, req, body, env);
   }
   // Nova's API layer from here: the microversion first (on /v2.1 only; /v2 ignores the headers),
   // then the route; its answers, faults included, carry the microversion headers.
@@ -119,26 +132,30 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
     reply = microversion.refusal;
   } else {
     try {
-      reply = await runRoute(chosen, contextProjectId, req, body, env);
+      reply = await runRoute(chosen, { credentials, microversion: microversion.version ?? DEFAULT_MICROVERSION }, req, body, env);
     } catch (error) {
       reply = errorReply(error);
     }
   }
-  if (reply === NOVA_TOO_LARGE || (apiVersion === 'v2.1' && microversion.version === undefined)) {
+  if (reply === tooLarge || (apiVersion === 'v2.1' && microversion.version === undefined)) {
     return reply;
   }
   return { ...reply, headers: { ...novaVersionHeaders(apiVersion, microversion.version), ...reply.headers } };
 }
 
-async function runRoute(
-  chosen: RouteMatch,
-  contextProjectId: string | undefined,
-  req: IncomingMessage,
-  body: BodyReader,
-  env: DispatchEnvironment,
-): Promise<Reply> {
+/** Who is calling and how, as established before the route runs. */
+interface CallContext {
+  /** The token's or AK's project and roles (`undefined` for the unauthenticated admin and iam routes). */
+  readonly credentials: Credentials | undefined;
+  readonly microversion: string;
+}
+
+async function runRoute(chosen: RouteMatch, call: CallContext, req: IncomingMessage, body: BodyReader, env: DispatchEnvironment): Promise<Reply> {
   const urlProjectId = chosen.params['projectId'];
-  if (contextProjectId !== undefined && urlProjectId !== contextProjectId) {
+  const contextProjectId = call.credentials?.projectId;
+  // A project-less Nova path acts in the token's project; a path naming another is refused.
+  const actingProjectId = urlProjectId ?? (chosen.route.family === 'nova' ? contextProjectId : undefined);
+  if (contextProjectId !== undefined && actingProjectId !== contextProjectId) {
     throw new HttpFault(
       chosen.route.family === 'native'
         ? NATIVE_ERRORS.projectMismatch(urlProjectId ?? '', contextProjectId)
@@ -148,6 +165,9 @@ async function runRoute(
   return chosen.route.handler({
     req,
     params: chosen.params,
+    projectId: actingProjectId,
+    roles: call.credentials?.roles ?? [],
+    microversion: call.microversion,
     store: env.store,
     admin: env.admin,
     log: env.log,

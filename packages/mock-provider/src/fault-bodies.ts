@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { WebobError } from './webob-errors.js';
 
 /**
  * Error bodies exactly as the real services word them, so that clients, pacts and the verifier
@@ -52,26 +53,15 @@ export const FAULT_MESSAGES = {
 /** Nova's `[wsgi] max_request_body_size` default: larger bodies are refused before authentication. */
 export const NOVA_MAX_REQUEST_BODY_BYTES = 114688;
 
-/**
- * webob's JSON error body, as Nova answers errors raised outside its API layer (the router's 404 for
- * an unknown path, the size limit's 413): `{"code": "404 Not Found", "title": "Not Found", "message":
- * "<explanation><br /><br />\n\n\n"}`, serialised as Python's `json.dumps` (docs/conformance.md).
- */
-export function webobErrorBody(status: number, title: string, explanation: string): string {
-  const fields: [string, string][] = [
-    ['code', `${status} ${title}`],
-    ['title', title],
-    ['message', `${explanation}<br /><br />\n\n\n`],
-  ];
-  return `{${fields.map(([name, value]) => `${JSON.stringify(name)}: ${JSON.stringify(value)}`).join(', ')}}`;
-}
-
-/** webob's bodies of the errors Nova raises outside its API layer. */
-export const WEBOB_ERROR_BODIES = {
-  notFound: (): string => webobErrorBody(404, 'Not Found', 'The resource could not be found.'),
-  requestTooLarge: (): string =>
-    webobErrorBody(413, 'Request Entity Too Large', `Request is too large. Larger than max_request_body_size (${NOVA_MAX_REQUEST_BODY_BYTES}).`),
-} as const;
+/** The errors Nova raises outside its API layer, rendered by webob (see `webob-errors.ts`). */
+export const WEBOB_ERRORS = {
+  notFound: { status: 404, title: 'Not Found', explanation: 'The resource could not be found.' },
+  requestTooLarge: {
+    status: 413,
+    title: 'Request Entity Too Large',
+    explanation: `Request is too large. Larger than max_request_body_size (${NOVA_MAX_REQUEST_BODY_BYTES}).`,
+  },
+} as const satisfies Record<string, WebobError>;
 
 /** The fault name Nova uses for `status` (spec §6.1). */
 export function novaFaultName(status: number): string {

@@ -156,10 +156,10 @@ describe('fault rules shaping the answer', () => {
   });
 
   it('takes a status sequence as an array through the admin API', async () => {
-    const queued = await fetch(`${mock.url}/_admin/faults`, { method: 'POST', body: JSON.stringify([{ status: 502 }, { status: 504 }]) });
+    const queued = await fetch(`${mock.url}/_admin/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify([{ status: 502 }, { status: 504 }]) });
     expect(queued.status).toBe(201);
     expect([(await get()).status, (await get()).status, (await get()).status]).toEqual([502, 504, 200]);
-    const refused = await fetch(`${mock.url}/_admin/faults`, { method: 'POST', body: JSON.stringify([{ status: 502 }, { drip: { chunkBytes: 0, intervalMs: 1 } }]) });
+    const refused = await fetch(`${mock.url}/_admin/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify([{ status: 502 }, { drip: { chunkBytes: 0, intervalMs: 1 } }]) });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('[1].drip.chunkBytes');
     expect((await get()).status).toBe(200);
@@ -175,7 +175,7 @@ describe('fault rules shaping the answer', () => {
     [{ status: 200, body: 'long enough', truncateAfterBytes: 1, drip: { chunkBytes: 1, intervalMs: 1 } }, 'rule.truncateAfterBytes: truncateAfterBytes, resetAfterBytes and drip each decide'],
     [{ action: 'reset', resetAfterBytes: 1 }, 'rule.status: truncateAfterBytes, resetAfterBytes and drip send part of an answer, so they need a status'],
     [{ status: 200, drip: { chunkBytes: 1 } }, 'rule.drip.intervalMs'],
-    [{ match: { path: '(' }, status: 500 }, 'rule.match.path: must be a valid regular expression'],
+    [{ match: { path: '(' }, status: 500 }, 'rule.match.path: must be a valid RE2 regular expression'],
     [{ match: { route: 'list' }, status: 500 }, 'rule.match.route'],
   ])('refuses %j naming the field', (rule, message) => {
     expect(() => mock.admin.queueFault(rule as never)).toThrow(message);

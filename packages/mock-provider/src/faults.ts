@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { readHeader } from '@ecs-metadata/core';
 import * as z from 'zod';
 import { defaultFaultBody, GATEWAY_PAGE_CONTENT_TYPE, gatewayErrorPage, keystoneChallenge, MIN_PADDED_BODY_BYTES, paddedMetadataBody } from './fault-bodies.js';
@@ -18,9 +19,11 @@ export type FaultRouteName = (typeof FAULT_ROUTE_NAMES)[number];
 /** Largest body `bodyBytes` generates: 64 MiB, far past any client's cap, small enough for a test. */
 export const MAX_GENERATED_BODY_BYTES = 64 * 1024 * 1024;
 
-const isRegExpSource = (source: string): boolean => {
+// Fault rules come from tests and from the admin API: their path patterns run in RE2 (`re2js`),
+// whose matching time is linear in the input, so no pattern (`^/(a+)+b`) can stall the mock.
+const isRe2Source = (source: string): boolean => {
   try {
-    new RegExp(source, 'u');
+    RE2JS.compile(source);
     return true;
   } catch {
     return false;
@@ -32,7 +35,12 @@ const matchSchema = z.strictObject({
   serverId: z.string().min(1).optional(),
   projectId: z.string().min(1).optional(),
   route: z.enum(FAULT_ROUTE_NAMES).optional(),
-  path: z.string().min(1).refine(isRegExpSource, { message: 'must be a valid regular expression (JavaScript, u flag)' }).optional(),
+  path: z
+    .string()
+    .min(1)
+    .max(1024)
+    .refine(isRe2Source, { message: 'must be a valid RE2 regular expression (no backreferences or lookaround)' })
+    .optional(),
 });
 
 const dripSchema = z.strictObject({
@@ -115,8 +123,9 @@ export const faultRuleSchema = z
  * `match` (all optional, all must fit): `method`; `serverId` and `projectId` (from the path, Nova or
  * ECS native); `route`, the call by name (`get`, `getItem`, `update` = POST merge, `replace`,
  * `setItem`, `deleteItem`, `updateV1`, `deleteItemV1`, `login` = `POST /v3/auth/tokens`; a path no
- * route fits has no name); `path`, a regular expression (JavaScript, `u` flag) searched in the raw
- * path, query excluded.
+ * route fits has no name); `path`, a regular expression in RE2 syntax (up to 1024 characters; no
+ * backreferences or lookaround), searched in the raw path, query excluded, in time linear in the
+ * path (`re2js`), so no pattern can stall the mock.
  *
  * - `status`: answer that status with `headers` and a body (sent verbatim). Without a body, an
  *   error status gets the spec's fault for it (429 → Nova `overLimit`, 503 → `serviceUnavailable`,
@@ -236,7 +245,7 @@ function matches(rule: FaultRule, target: FaultTarget): boolean {
     (match.projectId === undefined || match.projectId === target.projectId) &&
     (match.serverId === undefined || match.serverId === target.serverId) &&
     (match.route === undefined || match.route === target.route) &&
-    (match.path === undefined || (target.path !== undefined && new RegExp(match.path, 'u').test(target.path)))
+    (match.path === undefined || (target.path !== undefined && RE2JS.compile(match.path).matcher(target.path).find()))
   );
 }
 

@@ -149,6 +149,7 @@ describe('identity service: POST /v3/auth/tokens (spec §9.1)', () => {
     }
     const added = await rawRequest(mock.url, '/_admin/users', {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username: 'priya', password: 'p-pass', projectId: EXAMPLE_PROJECT_ID }),
     });
     expect(added.status).toBe(201);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
-import { newToken, type UserGrant } from './identity.js';
+import { DEFAULT_ROLES, effectiveRoles, newToken, type UserGrant } from './identity.js';
 import { HttpFault, type Reply } from './reply.js';
 import type { Route, RouteContext } from './router.js';
 
@@ -91,7 +91,8 @@ function isoMicros(ms: number): string {
  * token in `X-Subject-Token` and `{"token": {expires_at, issued_at, methods, project, user, roles,
  * catalog}}`; the catalog's `compute` service points at the mock itself (`{url}/v2.1/{project_id}`,
  * interface `public`, the fixture's region, plus an unreachable `internal` one as real catalogs
- * have) and `identity` at `{url}/v3`; `?nocatalog` drops the catalog. The token is valid for the
+ * have), `identity` at `{url}/v3` and `image` at `{url}/image` (version discovery only:
+ * openstackclient needs it); `?nocatalog` drops the catalog. The token is valid for the
  * user's project for the configured lifetime, then 401.
  *
  * A wrong user, password, domain or project → 401 with Keystone's body; a body that is not a
@@ -122,7 +123,8 @@ async function createToken(context: RouteContext): Promise<Reply> {
   const issuedAt = Date.now();
   const expiresAt = issuedAt + tokenLifetimeMs;
   const token = newToken();
-  context.store.issueToken(token, grant.projectId, expiresAt);
+  const roles = effectiveRoles(grant.roles ?? DEFAULT_ROLES);
+  context.store.issueToken(token, grant.projectId, expiresAt, roles);
 
   const url = ownUrl(context.req);
   const domain = { id: grant.domainId ?? 'default', name: grant.domainName ?? 'Default' };
@@ -143,6 +145,14 @@ async function createToken(context: RouteContext): Promise<Reply> {
       id: 'identity',
       endpoints: [{ id: randomUUID().replaceAll('-', ''), interface: 'public', region, region_id: region, url: `${url}/v3` }],
     },
+    // openstackclient builds its image client for `server show` (to name a server's image), so a
+    // catalog needs one; the mock answers only its version discovery (discovery-api.ts).
+    {
+      type: 'image',
+      name: 'glance',
+      id: 'image',
+      endpoints: [{ id: randomUUID().replaceAll('-', ''), interface: 'public', region, region_id: region, url: `${url}/image` }],
+    },
   ];
   return {
     status: 201,
@@ -154,7 +164,7 @@ async function createToken(context: RouteContext): Promise<Reply> {
         issued_at: isoMicros(issuedAt),
         user: { id: `user-${grant.username}`, name: grant.username, domain, password_expires_at: null },
         project: { id: grant.projectId, name: grant.projectName ?? region, domain },
-        roles: [{ id: 'member', name: 'member' }],
+        roles: roles.map((role) => ({ id: role, name: role })),
         ...(noCatalog === null || noCatalog === '' ? { catalog } : {}),
       },
     },
@@ -168,6 +178,6 @@ async function createToken(context: RouteContext): Promise<Reply> {
  * rules apply to it as to the API (a rule without `match` also faults the login).
  */
 export const IAM_ROUTES: readonly Route[] = [
-  { method: 'POST', pattern: '/v3/auth/tokens', family: 'iam', handler: createToken },
-  { method: 'POST', pattern: '/identity/v3/auth/tokens', family: 'iam', handler: createToken },
+  { method: 'POST', pattern: '/v3/auth/tokens', family: 'iam', handler: createToken, name: 'login' },
+  { method: 'POST', pattern: '/identity/v3/auth/tokens', family: 'iam', handler: createToken, name: 'login' },
 ];

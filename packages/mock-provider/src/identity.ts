@@ -2,6 +2,33 @@ import { projectIdSchema } from '@ecs-metadata/core';
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 
+/**
+ * The roles a token may carry, Keystone's defaults (`keystone-manage bootstrap` creates them with
+ * these implications): `admin` implies `member`, which implies `reader`.
+ */
+export const ROLE_NAMES = ['admin', 'member', 'reader'] as const;
+
+/** One of {@link ROLE_NAMES}. */
+export type Role = (typeof ROLE_NAMES)[number];
+
+/** The roles granted to a token or user: at least one; default `["member"]`, a project member's. */
+export const rolesSchema = z.array(z.enum(ROLE_NAMES)).min(1, 'must name at least one role');
+
+/** The roles of a grant that names none: a project member. */
+export const DEFAULT_ROLES: readonly Role[] = Object.freeze(['member']);
+
+/** Roles with the ones they imply, as Keystone puts them in a token: `["admin"]` → admin, member, reader. */
+export function effectiveRoles(granted: readonly Role[]): Role[] {
+  const implied = new Set<Role>(granted);
+  if (implied.has('admin')) {
+    implied.add('member');
+  }
+  if (implied.has('member')) {
+    implied.add('reader');
+  }
+  return ROLE_NAMES.filter((role) => implied.has(role));
+}
+
 // A name as IAM and Keystone take it: one line, not empty.
 const nameSchema = z.string().regex(/^[^\r\n\0]+$/u, 'must be a non-empty single line');
 
@@ -10,7 +37,7 @@ const nameSchema = z.string().regex(/^[^\r\n\0]+$/u, 'must be a non-empty single
  * login, and the one project it may scope a token to. `domainName` defaults to `Default` and
  * `domainId` to `default` (OpenStack's default domain); a login names the domain by either.
  * `projectName` defaults to the fixture's `region`, as a Huawei Cloud region's default project is
- * named after the region.
+ * named after the region. `roles` (default `["member"]`) go into the tokens the user gets.
  */
 export const userGrantSchema = z.strictObject({
   username: nameSchema,
@@ -19,6 +46,7 @@ export const userGrantSchema = z.strictObject({
   domainId: nameSchema.optional(),
   projectId: projectIdSchema,
   projectName: nameSchema.optional(),
+  roles: rolesSchema.optional(),
 });
 
 /** A user of the mock's identity service; see {@link userGrantSchema}. */

@@ -13,6 +13,6 @@ export type { LoggedRequest } from './request-log.js';
 export type { MockServer, ServerInput } from './store.js';
 export { DEFAULT_FIXTURE, DEMO_TOKEN, fixtureSchema, loadFixture, type Fixture } from './fixture.js';
 export { DEMO_ACCESS_KEY, DEMO_USER } from './fixture.js';
-export { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, type UserGrant } from './identity.js';
+export { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, ROLE_NAMES, type Role, type UserGrant } from './identity.js';
 export type { AccessKeyGrant } from './store.js';
 export { fleetServerId, parseRate, rateLimitSchema, throttledMessage, type RateLimit } from './rate-limit.js';

@@ -1,5 +1,4 @@
 import type { Metadata } from '@ecs-metadata/core';
-import { FAULT_MESSAGES } from './fault-bodies.js';
 import {
   bodyMediaType,
   checkItemBody,
@@ -11,6 +10,7 @@ import {
   schemaViolationMessage,
   type WriteRefusal,
 } from './metadata-rules.js';
+import { requireServer } from './nova-servers-api.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
 import type { RouteContext } from './router.js';
 import type { MockServer } from './store.js';
@@ -25,20 +25,6 @@ export const METADATA_FAULT_MESSAGES = {
   vmState: (action: string, serverId: string, vmState: string): string => `Cannot '${action}' instance ${serverId} while it is in vm_state ${vmState}`,
   protectedKey: `The metadata key ${PROTECTED_KEY} cannot be added, changed or deleted.`,
 } as const;
-
-/**
- * The server named by the path, in the token's project.
- *
- * @throws {HttpFault} 404 `itemNotFound` "Instance <id> could not be found." (spec §6.1).
- */
-function requireServer({ store, params }: RouteContext): MockServer {
-  const serverId = params['serverId'] as string;
-  const server = store.getServer(params['projectId'] as string, serverId);
-  if (server === undefined) {
-    throw new HttpFault(novaFaultReply(404, FAULT_MESSAGES.serverNotFound(serverId)));
-  }
-  return server;
-}
 
 /**
  * The request body as Nova reads it: 415 `badMediaType` for a content type that is not JSON,
@@ -74,7 +60,7 @@ function write(context: RouteContext, server: MockServer, after: Metadata, actio
   if (refusal !== undefined) {
     throw new HttpFault(refusalReply(refusal, action, server.serverId));
   }
-  context.store.putServer(server.projectId, server.serverId, { metadata: after, vmState: server.vmState, locked: server.locked });
+  context.store.updateServer(server, { metadata: after });
   return after;
 }
 
@@ -84,13 +70,13 @@ async function writeWholeMap(context: RouteContext, mode: 'merge' | 'replace'): 
     throw new HttpFault(novaFaultReply(400, schemaViolationMessage(checked.violation)));
   }
   refuseProtectedKey(Object.keys(checked.metadata));
-  const server = requireServer(context);
+  const server = requireServer(context, mode === 'merge' ? 'os_compute_api:server-metadata:create' : 'os_compute_api:server-metadata:update_all');
   return { status: 200, json: { metadata: write(context, server, metadataAfter(server, checked.metadata, mode), 'update metadata') } };
 }
 
 /** Spec §3.2, show one item: 200 `{"meta": {key: value}}`; 404 for an unknown server or key. */
 export function showServerMetadataItem(context: RouteContext): Reply {
-  const server = requireServer(context);
+  const server = requireServer(context, 'os_compute_api:server-metadata:show');
   const key = context.params['key'] as string;
   if (!Object.hasOwn(server.metadata, key)) {
     throw new HttpFault(novaFaultReply(404, METADATA_FAULT_MESSAGES.itemNotFound));
@@ -125,14 +111,14 @@ export async function setServerMetadataItem(context: RouteContext): Promise<Repl
     throw new HttpFault(novaFaultReply(400, METADATA_FAULT_MESSAGES.uriMismatch));
   }
   refuseProtectedKey([key]);
-  const server = requireServer(context);
+  const server = requireServer(context, 'os_compute_api:server-metadata:update');
   write(context, server, metadataAfter(server, checked.meta, 'merge'), 'update metadata');
   return { status: 200, json: { meta: checked.meta } };
 }
 
 /** Spec §3.6, delete one item: 204; 404 for an unknown server or key, then 400/409 as for writes. */
 export function deleteServerMetadataItem(context: RouteContext): Reply {
-  const server = requireServer(context);
+  const server = requireServer(context, 'os_compute_api:server-metadata:delete');
   const key = context.params['key'] as string;
   if (!Object.hasOwn(server.metadata, key)) {
     throw new HttpFault(novaFaultReply(404, METADATA_FAULT_MESSAGES.itemNotFound));

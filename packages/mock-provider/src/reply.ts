@@ -10,6 +10,8 @@ export interface Reply {
   readonly text?: string;
   /** Added to, and overriding, the headers every response carries. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Headers every response carries that this one must not (case-insensitive names). */
+  readonly omitHeaders?: readonly string[];
 }
 
 /**
@@ -51,7 +53,7 @@ export function sendReply(res: ServerResponse, reply: Reply, baseHeaders: Readon
 
 /**
  * The headers and body text `reply` is sent with: `baseHeaders`, `Content-Length` (none for 204 and
- * 304), then the reply's own headers, each overriding case-insensitively.
+ * 304), then the reply's own headers, each overriding case-insensitively, less its `omitHeaders`.
  */
 export function prepareReply(reply: Reply, baseHeaders: Readonly<Record<string, string>>): { headers: Record<string, string>; text: string } {
   const text = reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
@@ -67,6 +69,9 @@ export function prepareReply(reply: Reply, baseHeaders: Readonly<Record<string, 
   }
   for (const [name, value] of Object.entries(reply.headers ?? {})) {
     set(name, value);
+  }
+  for (const name of reply.omitHeaders ?? []) {
+    headers.delete(name.toLowerCase());
   }
   return { headers: Object.fromEntries(headers.values()), text };
 }

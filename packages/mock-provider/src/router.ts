@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { MockAdmin } from './admin.js';
+import type { FaultRouteName } from './faults.js';
+import type { Role } from './identity.js';
 import type { Reply } from './reply.js';
 import type { RequestLog } from './request-log.js';
 import type { MetadataStore } from './store.js';
@@ -8,15 +10,25 @@ import type { MetadataStore } from './store.js';
  * Which front door a route sits behind: `nova` routes are authenticated and project-checked as Nova
  * does before its handlers run; `admin` routes are the mock's own unauthenticated test API; `iam`
  * routes are the identity service (password login), which authenticates by its request body;
- * `native` routes (the ECS `/v1` API) are authenticated as `nova` ones but answer Huawei error bodies.
+ * `native` routes (the ECS `/v1` API) are authenticated as `nova` ones but answer Huawei error bodies;
+ * `discovery` routes (version documents) are public, and on `/v2.1` answer from Nova's API layer.
  */
-export type RouteFamily = 'nova' | 'admin' | 'iam' | 'native';
+export type RouteFamily = 'nova' | 'admin' | 'iam' | 'native' | 'discovery';
 
 /** What a handler gets: its path parameters (decoded) and the mock's state. */
 export interface RouteContext {
   readonly req: IncomingMessage;
   /** Decoded path parameters by the names of the route's pattern. */
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * The project the call acts in: the path's `{projectId}`, else (Nova's project-less paths) the
+   * token's project; `undefined` for the unauthenticated families (admin, iam).
+   */
+  readonly projectId: string | undefined;
+  /** The caller's roles, implied ones included (`admin` → admin, member, reader); none when unauthenticated. */
+  readonly roles: readonly Role[];
+  /** The Nova microversion the call is served at: `2.1` unless a `/v2.1` request asked for another. */
+  readonly microversion: string;
   readonly store: MetadataStore;
   readonly admin: MockAdmin;
   readonly log: RequestLog;
@@ -36,6 +48,8 @@ export interface Route {
   /** Literal segments and `{name}` parameters: `/{version}/{projectId}/servers/{serverId}/metadata`. */
   readonly pattern: string;
   readonly family: RouteFamily;
+  /** The call's name for a fault rule's `match.route` (`get`, `setItem`, `login`, ...), if it has one. */
+  readonly name?: FaultRouteName;
   /** Extra conditions on parameters; a failing one means the path is not this route's. */
   readonly where?: Readonly<Record<string, (value: string) => boolean>>;
   readonly handler: RouteHandler;

@@ -7,8 +7,10 @@ import { AUTH_HEADERS, metadataPath, rawRequest } from './test-support/http.js';
 
 const OTHER_PROJECT_ID = '0123456789abcdef0123456789abcdef';
 const UNKNOWN_RESOURCE = { itemNotFound: { code: 404, message: 'The resource could not be found.' } };
-// Nova's router 404 under /v2/ and /v2.1/: webob's body, exactly as Nova sends it (docs/conformance.md).
-const ROUTER_NOT_FOUND_TEXT = '{"code": "404 Not Found", "title": "Not Found", "message": "The resource could not be found.<br /><br />\\n\\n\\n"}';
+// Nova's router 404 under /v2/ and /v2.1/: webob's body, exactly as Nova sends it to a client that
+// accepts JSON (docs/conformance.md; webob-errors.spec.ts covers the other media types).
+const ROUTER_NOT_FOUND_TEXT = '{"message": "The resource could not be found.<br /><br />\\n\\n\\n", "code": "404 Not Found", "title": "Not Found"}';
+const JSON_AUTH_HEADERS = { ...AUTH_HEADERS, Accept: 'application/json' };
 const ROUTER_NOT_FOUND = JSON.parse(ROUTER_NOT_FOUND_TEXT) as unknown;
 const KEYSTONE_401 = { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } };
 
@@ -133,7 +135,7 @@ describe('mock provider API', () => {
     });
 
     it('routes only project ids Nova routes: another format is an unknown resource', async () => {
-      const res = await fetch(`${mock.url}${metadataPath({ projectId: 'NOT-A-PROJECT' })}`, { headers: AUTH_HEADERS });
+      const res = await fetch(`${mock.url}${metadataPath({ projectId: 'NOT-A-PROJECT' })}`, { headers: JSON_AUTH_HEADERS });
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual(ROUTER_NOT_FOUND);
     });
@@ -159,7 +161,7 @@ describe('mock provider API', () => {
       ['an empty server id', metadataPath({ serverId: '' })],
       ['a trailing slash on /v2', `${metadataPath({ version: 'v2' })}/`],
     ])('answers 404 with webob body of Nova\'s router and no version headers for %s', async (_name, path) => {
-      const res = await rawRequest(mock.url, path, { headers: AUTH_HEADERS });
+      const res = await rawRequest(mock.url, path, { headers: JSON_AUTH_HEADERS });
       expect(res.status).toBe(404);
       expect(res.text).toBe(ROUTER_NOT_FOUND_TEXT);
       expect(res.headers['content-type']).toBe('application/json');
@@ -180,7 +182,7 @@ describe('mock provider API', () => {
 
     it.each([
       ['an unknown version', `/v3/${EXAMPLE_PROJECT_ID}/servers/${EXAMPLE_SERVER_ID}/metadata`],
-      ['the root', '/'],
+      ['an unknown root-level path', '/v4'],
       ['a missing leading slash', '*'],
       ['malformed percent-encoding', metadataPath({ serverId: '%zz' })],
     ])('answers 404 for %s', async (_name, path) => {
@@ -199,7 +201,7 @@ describe('mock provider API', () => {
       ['.. back to the server', `/v2.1/${EXAMPLE_PROJECT_ID}/servers/x/../${EXAMPLE_SERVER_ID}/metadata`],
       ['. as the server', `/v2.1/${EXAMPLE_PROJECT_ID}/servers/./metadata`],
     ])('answers 404 for a traversal path with %s and never normalises it', async (_name, path) => {
-      const res = await rawRequest(mock.url, path, { headers: AUTH_HEADERS });
+      const res = await rawRequest(mock.url, path, { headers: JSON_AUTH_HEADERS });
       expect(res.status).toBe(404);
       expect(JSON.parse(res.text)).toEqual(ROUTER_NOT_FOUND);
       expect(mock.requestLog.at(-1)?.path).toBe(path);
@@ -211,7 +213,7 @@ describe('mock provider API', () => {
       ['PATCH', '/wj'],
       ['POST', '/wj'],
     ])('answers 404, not 405, for %s on the metadata path%s', async (method, item) => {
-      const res = await fetch(`${mock.url}${metadataPath()}${item}`, { method, headers: AUTH_HEADERS });
+      const res = await fetch(`${mock.url}${metadataPath()}${item}`, { method, headers: JSON_AUTH_HEADERS });
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual(ROUTER_NOT_FOUND);
     });
@@ -265,11 +267,13 @@ describe('mock provider API', () => {
     ['no token either (the size limit runs before authentication)', 'PUT'],
   ])('answers 413 with webob body for a /v2.1 body over 114688 bytes: %s', async (label, method) => {
     const body = JSON.stringify({ metadata: { a: 'b' }, pad: 'p'.repeat(114688) });
-    const headers = label.startsWith('no token') ? { 'Content-Type': 'application/json' } : { ...AUTH_HEADERS, 'Content-Type': 'application/json' };
+    const headers = label.startsWith('no token')
+      ? { 'Content-Type': 'application/json', Accept: 'application/json' }
+      : { ...JSON_AUTH_HEADERS, 'Content-Type': 'application/json' };
     const res = await rawRequest(mock.url, metadataPath(), { method, headers, body });
     expect(res.status).toBe(413);
     expect(res.text).toBe(
-      '{"code": "413 Request Entity Too Large", "title": "Request Entity Too Large", "message": "Request is too large. Larger than max_request_body_size (114688).<br /><br />\\n\\n\\n"}',
+      '{"message": "Request is too large. Larger than max_request_body_size (114688).<br /><br />\\n\\n\\n", "code": "413 Request Entity Too Large", "title": "Request Entity Too Large"}',
     );
     expect(res.headers['content-type']).toBe('application/json');
     expect(res.headers['openstack-api-version']).toBeUndefined();
@@ -288,7 +292,7 @@ describe('mock provider API', () => {
 
   it('answers 413 overLimit for a request body over 1 MiB', async () => {
     const body = JSON.stringify({ metadata: { big: 'x'.repeat(1024 * 1024) } });
-    const res = await fetch(`${mock.url}/_admin/projects/${EXAMPLE_PROJECT_ID}/servers/big`, { method: 'PUT', body });
+    const res = await fetch(`${mock.url}/_admin/projects/${EXAMPLE_PROJECT_ID}/servers/big`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ overLimit: { code: 413, message: 'Request is too large.' } });
     // The connection survived: the mock read the whole body before answering.

@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_SIGNATURE_MAX_SKEW_MS } from '@ecs-metadata/core';
+import { ConfigError, DEFAULT_SIGNATURE_MAX_SKEW_MS, projectIdSchema } from '@ecs-metadata/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -8,6 +8,7 @@ import { type ClientTimeouts, refuseTunnel, serverTimeoutOptions } from './clien
 import { dispatch, type DispatchEnvironment, errorReply } from './dispatch.js';
 import { faultReply, FaultQueue, type FaultRule, faultTargetOf } from './faults.js';
 import { DEFAULT_FIXTURE, type Fixture, parseFixture } from './fixture.js';
+import { DISCOVERY_ROUTES } from './discovery-api.js';
 import { IAM_ROUTES } from './iam-api.js';
 import { NATIVE_ROUTES } from './native-api.js';
 import { NOVA_ROUTES } from './nova-api.js';
@@ -126,7 +127,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const env: ProviderEnvironment = {
-    router: new Router([...NOVA_ROUTES, ...NATIVE_ROUTES, ...ADMIN_ROUTES, ...IAM_ROUTES]),
+    router: new Router([...DISCOVERY_ROUTES, ...NOVA_ROUTES, ...NATIVE_ROUTES, ...ADMIN_ROUTES, ...IAM_ROUTES]),
     store,
     admin,
     log,
@@ -163,9 +164,13 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
 
 const PROJECT_API_PREFIXES: ReadonlySet<string> = new Set(['v1', 'v2', 'v2.1']);
 
-/** `/v1/{project_id}/...`, `/v2/{project_id}/...` or `/v2.1/{project_id}/...`: what the gateway meters per project. */
+/**
+ * `/v1/{project_id}/...`, `/v2/{project_id}/...` or `/v2.1/{project_id}/...`: what the gateway meters
+ * per project. Nova's project-less paths (`/v2.1/servers/...`) and version documents name no project
+ * and are not metered: Huawei's gateway serves no such paths.
+ */
 function isProjectApiPath(segments: readonly string[] | undefined): segments is readonly string[] {
-  return segments !== undefined && segments.length >= 2 && PROJECT_API_PREFIXES.has(segments[0] as string);
+  return segments !== undefined && segments.length >= 2 && PROJECT_API_PREFIXES.has(segments[0] as string) && projectIdSchema.safeParse(segments[1]).success;
 }
 
 function withGeneratedServers(fixture: Fixture, count: number): Fixture {

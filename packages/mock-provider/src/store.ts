@@ -8,7 +8,17 @@ import {
   serverIdSchema,
 } from '@ecs-metadata/core';
 import * as z from 'zod';
-import { DEFAULT_MOCK_REGION, DEFAULT_TOKEN_LIFETIME_MS, type IdentitySettings, type UserGrant, userGrantSchema } from './identity.js';
+import {
+  DEFAULT_MOCK_REGION,
+  DEFAULT_ROLES,
+  DEFAULT_TOKEN_LIFETIME_MS,
+  effectiveRoles,
+  type IdentitySettings,
+  type Role,
+  rolesSchema,
+  type UserGrant,
+  userGrantSchema,
+} from './identity.js';
 import { parseInput } from './validate.js';
 
 /** Nova's `vm_state` values (`nova/compute/vm_states.py`); reads work in all of them (spec §4.2). */
@@ -37,6 +47,12 @@ export const MAX_ISSUED_TOKENS = 10_000;
 /** The `vm_state` of a server that does not say otherwise. */
 export const DEFAULT_VM_STATE = 'active';
 
+/**
+ * The name of a server that does not say otherwise: `server-` and the first 8 characters of its id
+ * (Nova requires a name at creation; this one is unique enough to look a server up by).
+ */
+export const defaultServerName = (serverId: string): string => `server-${serverId.slice(0, 8)}`;
+
 // A string rather than an enum type, so callers can pass states they read from elsewhere; the
 // runtime check still catches typos such as `ACTIVE`.
 const vmStateSchema = z.string().refine((state) => VM_STATES.includes(state), `must be one of ${VM_STATES.join(', ')}`);
@@ -56,12 +72,21 @@ const mockServerIdSchema = serverIdSchema.refine((id) => {
 const storedMetadataSchema = ownKeysRecordSchema(novaMetadataKeySchema, metadataValueSchema)
   .refine((metadata) => Object.keys(metadata).length <= MAX_METADATA_ITEMS, `must hold at most ${MAX_METADATA_ITEMS} items`);
 
+// A display name as Nova takes one (`nova/api/validation/parameter_types.py` `name`): 1-255
+// characters, no leading or trailing space, no control characters.
+const serverNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
+  .regex(/^(?!\s)[^\p{Cc}]*(?<!\s)$/u, 'must have no leading or trailing space and no control characters');
+
 /**
- * A server's contents as the admin API takes them: `{metadata, vmState?, locked?}`. Strict, so a
- * misspelt field (`vm_state`) is refused rather than ignored.
+ * A server's contents as the admin API takes them: `{metadata, name?, vmState?, locked?}`. Strict,
+ * so a misspelt field (`vm_state`) is refused rather than ignored.
  */
 export const serverInputSchema = z.strictObject({
   metadata: storedMetadataSchema,
+  name: serverNameSchema.optional(),
   vmState: vmStateSchema.optional(),
   locked: z.boolean().optional(),
 });
@@ -69,12 +94,22 @@ export const serverInputSchema = z.strictObject({
 /** One server of a fixture: where it lives plus {@link serverInputSchema}. */
 export const fixtureServerSchema = serverInputSchema.extend({ projectId: projectIdSchema, serverId: mockServerIdSchema });
 
-/** A token the mock accepts, and the project it is scoped to. */
+/**
+ * A token the mock accepts, the project it is scoped to and its roles (default `["member"]`;
+ * Nova's policy: `reader` reads, `member` writes, `admin` reaches every project's servers).
+ */
 export const tokenGrantSchema = z.strictObject({
   // Visible ASCII only: a token travels in a header.
   token: z.string().regex(/^[\x21-\x7e]+$/u, 'must be non-empty visible ASCII (it is sent as a header value)'),
   projectId: projectIdSchema,
+  roles: rolesSchema.optional(),
 });
+
+/** Who a token speaks for: its project and its roles, implied ones included. */
+export interface Credentials {
+  readonly projectId: string;
+  readonly roles: readonly Role[];
+}
 
 /**
  * An AK/SK pair the mock accepts (spec §9.2), and the project it is scoped to. The AK is visible
@@ -86,12 +121,18 @@ export const accessKeyGrantSchema = z.strictObject({
   projectId: projectIdSchema,
 });
 
-/** `{metadata, vmState?, locked?}`: a server's contents as given to the admin API. */
+/** `{metadata, name?, vmState?, locked?}`: a server's contents as given to the admin API. */
 export type ServerInput = z.infer<typeof serverInputSchema>;
 /** A server as a fixture lists it. */
 export type FixtureServer = z.infer<typeof fixtureServerSchema>;
 /** A server as the mock stores and returns it: every field present. */
 export type MockServer = Required<FixtureServer>;
+
+/** When a stored server was created and last changed (epoch ms), for Nova's `created`/`updated`. */
+export interface ServerTimes {
+  readonly created: number;
+  readonly updated: number;
+}
 /** A token and its project. */
 export type TokenGrant = z.infer<typeof tokenGrantSchema>;
 /** An AK, its SK and its project. */
@@ -103,8 +144,8 @@ export type AccessKeyGrant = z.infer<typeof accessKeyGrantSchema>;
  * Everything going in is validated and everything coming out is a copy.
  */
 export class MetadataStore {
-  readonly #servers = new Map<string, Map<string, MockServer>>();
-  readonly #tokens = new Map<string, string>();
+  readonly #servers = new Map<string, Map<string, MockServer & ServerTimes>>();
+  readonly #tokens = new Map<string, Credentials>();
   readonly #accessKeys = new Map<string, AccessKeyGrant>();
   // Identity service (password login, spec §9.1): users by name, and when issued tokens expire.
   readonly #users = new Map<string, UserGrant>();
@@ -122,7 +163,7 @@ export class MetadataStore {
       this.putServer(projectId, serverId, input);
     }
     for (const grant of tokens) {
-      this.addToken(grant.token, grant.projectId);
+      this.addToken(grant.token, grant.projectId, grant.roles);
     }
     for (const grant of accessKeys) {
       this.addAccessKey(grant.accessKey, grant.secretKey, grant.projectId);
@@ -136,19 +177,34 @@ export class MetadataStore {
   putServer(projectId: string, serverId: string, input: ServerInput): MockServer {
     const where = { projectId: parseInput(projectIdSchema, 'projectId', projectId), serverId: parseInput(mockServerIdSchema, 'serverId', serverId) };
     const valid = parseInput(serverInputSchema, '', input);
-    const server: MockServer = {
-      ...where,
-      metadata: { ...valid.metadata },
-      vmState: valid.vmState ?? DEFAULT_VM_STATE,
-      locked: valid.locked ?? false,
-    };
     let project = this.#servers.get(projectId);
     if (project === undefined) {
       project = new Map();
       this.#servers.set(projectId, project);
     }
+    const now = Date.now();
+    const server: MockServer & ServerTimes = {
+      ...where,
+      metadata: { ...valid.metadata },
+      name: valid.name ?? defaultServerName(where.serverId),
+      vmState: valid.vmState ?? DEFAULT_VM_STATE,
+      locked: valid.locked ?? false,
+      created: project.get(serverId)?.created ?? now,
+      updated: now,
+    };
     project.set(serverId, server);
     return copyServer(server);
+  }
+
+  /**
+   * Changes some fields of a stored server (the API's writes: metadata, the lock flag), keeping
+   * the others.
+   *
+   * @throws {ValidationError} naming the failing field.
+   */
+  updateServer(server: MockServer, changes: Partial<ServerInput>): MockServer {
+    const { projectId, serverId, metadata, name, vmState, locked } = server;
+    return this.putServer(projectId, serverId, { metadata, name, vmState, locked, ...changes });
   }
 
   getServer(projectId: string, serverId: string): MockServer | undefined {
@@ -156,21 +212,48 @@ export class MetadataStore {
     return server === undefined ? undefined : copyServer(server);
   }
 
+  /** The server of that id in whichever project holds it (an admin's lookup), or `undefined`. */
+  findServer(serverId: string): MockServer | undefined {
+    for (const project of this.#servers.values()) {
+      const server = project.get(serverId);
+      if (server !== undefined) {
+        return copyServer(server);
+      }
+    }
+    return undefined;
+  }
+
+  /** When a stored server was created and last changed, or `undefined` for an unknown one. */
+  serverTimes(projectId: string, serverId: string): ServerTimes | undefined {
+    const server = this.#servers.get(projectId)?.get(serverId);
+    return server === undefined ? undefined : { created: server.created, updated: server.updated };
+  }
+
+  /** The servers of one project, in the order they were first stored. */
+  listServers(projectId: string): MockServer[] {
+    return [...(this.#servers.get(projectId)?.values() ?? [])].map(copyServer);
+  }
+
+  /** The servers of every project (an admin's `all_tenants` listing), project by project. */
+  listAllServers(): MockServer[] {
+    return [...this.#servers.keys()].flatMap((projectId) => this.listServers(projectId));
+  }
+
   /** @returns whether the server existed. */
   deleteServer(projectId: string, serverId: string): boolean {
     return this.#servers.get(projectId)?.delete(serverId) ?? false;
   }
 
-  /** @throws {ValidationError} naming `token` or `projectId`. */
-  addToken(token: string, projectId: string): TokenGrant {
-    const grant = parseInput(tokenGrantSchema, '', { token, projectId });
-    this.#tokens.set(grant.token, grant.projectId);
+  /** @throws {ValidationError} naming `token`, `projectId` or `roles`. */
+  addToken(token: string, projectId: string, roles: readonly Role[] = DEFAULT_ROLES): TokenGrant {
+    const grant = parseInput(tokenGrantSchema, '', { token, projectId, roles });
+    this.#tokens.set(grant.token, Object.freeze({ projectId: grant.projectId, roles: Object.freeze(effectiveRoles(grant.roles ?? DEFAULT_ROLES)) }));
     this.#tokenExpiry.delete(grant.token); // a token added this way does not expire
     return grant;
   }
 
-  /** The project a token is scoped to, or `undefined` for an unknown token. */
-  projectOfToken(token: string): string | undefined {
+  /** The project and roles of a token, or `undefined` for an unknown (or expired) token. */
+  credentialsOfToken(token: string): Credentials | undefined {
     const expiresAt = this.#tokenExpiry.get(token);
     if (expiresAt !== undefined && Date.now() >= expiresAt) {
       // Expired: Keystone no longer validates it (spec §9.1, "An expired token yields 401").
@@ -197,11 +280,11 @@ export class MetadataStore {
     return grant === undefined ? undefined : { ...grant };
   }
   /**
-   * Makes `token` valid for `projectId` until `expiresAt` (epoch ms): a token the identity
+   * Makes `token` valid for `projectId` (with `roles`) until `expiresAt` (epoch ms): a token the identity
    * service issued. After that instant it is unknown again (401).
    */
-  issueToken(token: string, projectId: string, expiresAt: number): void {
-    this.addToken(token, projectId);
+  issueToken(token: string, projectId: string, expiresAt: number, roles: readonly Role[] = DEFAULT_ROLES): void {
+    this.addToken(token, projectId, roles);
     this.#tokenExpiry.set(token, expiresAt);
     if (this.#tokenExpiry.size > MAX_ISSUED_TOKENS) {
       this.#forgetIssuedTokens();
@@ -250,6 +333,6 @@ export class MetadataStore {
 
 }
 
-function copyServer(server: MockServer): MockServer {
-  return { ...server, metadata: { ...server.metadata } };
+function copyServer({ projectId, serverId, metadata, name, vmState, locked }: MockServer): MockServer {
+  return { projectId, serverId, metadata: { ...metadata }, name, vmState, locked };
 }
