@@ -96,7 +96,7 @@ describe('ecs-metadata get with many servers', () => {
   });
 
   it.each([
-    [['get', SERVER, SERVER, '--key', 'wj'], '--key'],
+    [['get', SERVER, SERVER, '--key', 'a/b'], 'a/b'],
     [['get', SERVER, SERVER, '--output', 'table'], '--output'],
     [['get', SERVER, SERVER, '--concurrency', '0'], '--concurrency'],
     [['get', '-', '--from-file', '-'], 'stdin'],

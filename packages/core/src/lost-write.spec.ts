@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import type {
+  EcsApiError} from './errors.js';
 import {
   AbortError,
   BadRequestError,
   ConflictError,
-  EcsApiError,
   NetworkError,
   NotFoundError,
   RateLimitError,
@@ -14,7 +15,7 @@ import {
 } from './errors.js';
 import { answerMayHaveBeenLost, judgeMergeReadBack, unconfirmedMergeError } from './lost-write.js';
 
-const api = (status: number): EcsApiError => new ServerError({ status, message: 'gateway', requestId: undefined, bodyExcerpt: '' });
+const api = (status: number): EcsApiError => new ServerError({ status, message: 'gateway', code: undefined, requestId: undefined, bodyExcerpt: '' });
 
 describe('answerMayHaveBeenLost (spec §8: which failures leave a merge unknown)', () => {
   it.each([
@@ -24,10 +25,10 @@ describe('answerMayHaveBeenLost (spec §8: which failures leave a merge unknown)
     ['a 504', api(504), true],
     ['a 503 (not processed)', api(503), false],
     ['a 500', api(500), false],
-    ['a 429', new RateLimitError({ status: 429, message: 'slow down', requestId: undefined, bodyExcerpt: '', retryAfterMs: undefined }), false],
-    ['a 400', new BadRequestError({ status: 400, message: 'bad', requestId: undefined, bodyExcerpt: '' }), false],
-    ['a 404', new NotFoundError({ status: 404, message: 'no server', requestId: undefined, bodyExcerpt: '' }), false],
-    ['a 409', new ConflictError({ status: 409, message: 'locked', requestId: undefined, bodyExcerpt: '' }), false],
+    ['a 429', new RateLimitError({ status: 429, message: 'slow down', code: undefined, requestId: undefined, bodyExcerpt: '', retryAfterMs: undefined }), false],
+    ['a 400', new BadRequestError({ status: 400, message: 'bad', code: undefined, requestId: undefined, bodyExcerpt: '' }), false],
+    ['a 404', new NotFoundError({ status: 404, message: 'no server', code: undefined, requestId: undefined, bodyExcerpt: '' }), false],
+    ['a 409', new ConflictError({ status: 409, message: 'locked', code: undefined, requestId: undefined, bodyExcerpt: '' }), false],
     ['the caller\'s abort', new AbortError('aborted'), false],
     ['a refused input', new ValidationError('key', 'bad'), false],
     ['a non-toolkit error', new Error('bug'), false],

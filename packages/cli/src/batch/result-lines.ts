@@ -24,14 +24,25 @@ export function summarizeError(error: EcsMetadataError): ErrorSummary {
   return summary;
 }
 
+/**
+ * One NDJSON line of a batch: `{"serverId":..., ...success}` (the members `success` gives) or
+ * `{"serverId":...,"error":{...}}`.
+ */
+export function ndjsonResult(serverId: string, error: EcsMetadataError | undefined, success: () => Record<string, unknown>): string {
+  return error === undefined ? `${JSON.stringify({ serverId, ...success() })}\n` : `${JSON.stringify({ serverId, error: summarizeError(error) })}\n`;
+}
+
+/** One line for a person at a terminal: `<server-id>  <success>` or `<server-id>  NotFoundError: ...`. */
+export function textResult(serverId: string, error: EcsMetadataError | undefined, success: () => string): string {
+  return error === undefined ? `${serverId}  ${success()}\n` : `${serverId}  ${error.name}: ${error.message}\n`;
+}
+
 /** `{"serverId":...,"metadata":{...}}` or `{"serverId":...,"error":{...}}`, one line. */
 export function ndjsonLine(result: ServerMetadataResult): string {
-  return result.error === undefined
-    ? `${JSON.stringify({ serverId: result.serverId, metadata: result.metadata })}\n`
-    : `${JSON.stringify({ serverId: result.serverId, error: summarizeError(result.error) })}\n`;
+  return ndjsonResult(result.serverId, result.error, () => ({ metadata: result.metadata }));
 }
 
 /** For a person at a terminal: `<server-id>  {"k":"v"}` or `<server-id>  NotFoundError: ...`. */
 export function textLine(result: ServerMetadataResult): string {
-  return result.error === undefined ? `${result.serverId}  ${JSON.stringify(result.metadata)}\n` : `${result.serverId}  ${result.error.name}: ${result.error.message}\n`;
+  return textResult(result.serverId, result.error, () => JSON.stringify(result.metadata));
 }

@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
-import { encodePathSegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
+import { encodePathSegment, metadataKeySegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
 import { DEFAULT_BATCH_CONCURRENCY } from '@ecs-metadata/client';
+import { BATCH_FLAGS, idSourcesOf, isBatch, parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
 import type { IdSource } from '../batch/id-source.js';
 import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, OUTPUT_FORMATS, type OutputFormat } from '../output.js';
 import { parseCommandLine } from '../parse.js';
-import { BATCH_OUTPUT_FORMATS, type BatchOutputFormat } from './batch-formats.js';
 
 export const GET_USAGE = `Usage: ecs-metadata get <server-id> [options]
        ecs-metadata get <server-id>... | --from-file FILE | - [options]
@@ -15,6 +15,7 @@ export const GET_USAGE = `Usage: ecs-metadata get <server-id> [options]
 Print the metadata of a server, or of many: several ids, a file of ids or stdin ("-"), one id per
 line. Many servers give one line per server as results arrive (completion order, not input order):
   {"serverId":"...","metadata":{...}}   or   {"serverId":"...","error":{"name","message","status","code","requestId"}}
+(with --key K: {"serverId":"...","value":"..."}, or that server's 404 as its error line).
 A progress bar on stderr when it is a terminal, and a summary line on stderr. A typo in an id is
 that id's own error line; the others go on. Throttling (429) slows the batch down: the client learns
 the provider's rate. Exit 0 when every server was read, 7 when some failed, the failure's code when
@@ -26,6 +27,8 @@ Options:
   --from-file FILE       read server ids from FILE, one per line ("-": stdin); blank lines skipped
   --concurrency N        many servers: requests in flight at once (default 16)
   --fail-fast            many servers: stop at the first failure, with its exit code
+  --resume OUT.ndjson    many servers: skip the ids an earlier run's NDJSON output answered (its error
+                         lines are read again); append to it: get - --resume out.ndjson < ids >> out.ndjson
   --key KEY              only this item, read with GET .../metadata/KEY (required by --output value)
   --env-prefix PREFIX    variable prefix for --output env (default ECS_META_)
   --timeout MS           timeout of each attempt in ms (default 30000)
@@ -49,9 +52,8 @@ export async function runGet(args: readonly string[], io: CliIo): Promise<void |
         'env-prefix': { type: 'string' },
         timeout: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
-        'from-file': { type: 'string' },
-        concurrency: { type: 'string' },
-        'fail-fast': { type: 'boolean' },
+        ...BATCH_FLAGS,
+        resume: { type: 'string' },
       },
     }),
   );
@@ -60,8 +62,9 @@ export async function runGet(args: readonly string[], io: CliIo): Promise<void |
     throw new UsageError(`get needs a <server-id>, several, --from-file FILE or "-" for stdin\n\n${GET_USAGE}`);
   }
   const batchFormat = values.output === 'ndjson' || values.output === 'text';
-  if (positionals.length !== 1 || positionals[0] === '-' || fromFile !== undefined || batchFormat) {
-    return runGetMany(positionals, values, io);
+  const sources = idSourcesOf(positionals, fromFile);
+  if (isBatch(sources) || batchFormat || values.resume !== undefined) {
+    return runGetMany(sources, values, io);
   }
   const serverId = positionals[0] as string;
   const format = parseOutputFormat(values.output);
@@ -87,49 +90,25 @@ export async function runGet(args: readonly string[], io: CliIo): Promise<void |
 
 /** `get` of several servers: see {@link runBatchGet}. */
 async function runGetMany(
-  positionals: readonly string[],
-  values: ConfigFlagValues & { output?: string; key?: string; timeout?: string; verbose?: boolean; 'from-file'?: string; concurrency?: string; 'fail-fast'?: boolean },
+  sources: readonly IdSource[],
+  values: ConfigFlagValues & { output?: string; key?: string; timeout?: string; verbose?: boolean; concurrency?: string; 'fail-fast'?: boolean; resume?: string },
   io: CliIo,
 ): Promise<number> {
-  if (values.key !== undefined) {
-    throw new UsageError('--key reads one item of one server; it cannot be used with several servers');
-  }
   const format = parseBatchFormat(values.output, io);
   const concurrency = values.concurrency === undefined ? DEFAULT_BATCH_CONCURRENCY : parseConcurrency(values.concurrency);
   const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
-  const sources: IdSource[] = positionals.map((arg) => (arg === '-' ? { kind: 'stdin' } : { kind: 'id', id: arg }));
-  if (values['from-file'] !== undefined) {
-    sources.push(values['from-file'] === '-' ? { kind: 'stdin' } : { kind: 'file', path: values['from-file'] });
-  }
-  if (sources.filter((source) => source.kind === 'stdin').length > 1) {
-    throw new UsageError('stdin can be read once: give "-" (or --from-file -) only once');
+  if (values.key !== undefined) {
+    // Checked once, before anything is sent, not as every server's own error.
+    metadataKeySegment(values.key, 'nova');
   }
   const { runBatchGet } = await import('./get-batch.js');
   const config = await loadCliConfig(values, io);
   const client = await createCliClient(config, io, { verbose: values.verbose === true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   try {
-    return await runBatchGet({ sources, format, concurrency, failFast: values['fail-fast'] === true }, client, io);
+    return await runBatchGet({ sources, format, concurrency, failFast: values['fail-fast'] === true, key: values.key, resume: values.resume }, client, io);
   } finally {
     client.close();
   }
-}
-
-function parseBatchFormat(value: string | undefined, io: CliIo): BatchOutputFormat {
-  if (value === undefined) {
-    return io.stdout.isTTY === true ? 'text' : 'ndjson';
-  }
-  if (!(BATCH_OUTPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new UsageError(`--output with several servers must be one of ${BATCH_OUTPUT_FORMATS.join(', ')}; got "${value}"`);
-  }
-  return value as BatchOutputFormat;
-}
-
-function parseConcurrency(value: string): number {
-  const concurrency = Number(value);
-  if (!/^\d+$/u.test(value) || concurrency < 1 || concurrency > 1024) {
-    throw new UsageError(`--concurrency must be a whole number from 1 to 1024; got "${value}"`);
-  }
-  return concurrency;
 }
 
 function parseOutputFormat(value: string | undefined): OutputFormat {

@@ -85,6 +85,9 @@ export function formatRequest(request: EcsRequest): string {
  */
 export const VALIDATION_TARGET: { readonly endpoint: string; readonly projectId: string } = Object.freeze({ endpoint: 'http://127.0.0.1', projectId: '0' });
 
+/** A placeholder server id for checking a batch's items once, before any server's own id is looked at. */
+export const VALIDATION_SERVER_ID = '0';
+
 function parseTimeout(value: string): number {
   const timeout = Number(value);
   if (!/^\d+$/u.test(value) || timeout <= 0) {

@@ -1,55 +1,88 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { DEFAULT_BATCH_CONCURRENCY, type EcsMetadataClient, type MergeCallOptions, type Metadata, runBatch, type ServerMetadataResult } from '@ecs-metadata/client';
 import {
   buildReplaceServerMetadataRequest,
   buildUpdateServerMetadataRequest,
   buildUpdateServerMetadataV1Request,
+  diffMetadata,
   type EcsRequest,
   type MetadataKeyRules,
 } from '@ecs-metadata/core';
+import { BATCH_FLAGS, BATCH_FLAGS_USAGE, idSourcesOf, parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
+import { type IdSource, idsOf } from '../batch/id-source.js';
+import { formatDiff } from '../batch/metadata-diff-text.js';
+import { ndjsonLine, textLine } from '../batch/result-lines.js';
+import { mapOutcomes, streamBatch } from '../batch/stream-batch.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, type OutputFormat } from '../output.js';
 import { parseCommandLine } from '../parse.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, dryRunTarget, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
+import {
+  CONNECTION_OPTIONS,
+  CONNECTION_USAGE,
+  type ConnectionFlags,
+  dryRunTarget,
+  formatRequest,
+  loadConnectionConfig,
+  openClient,
+  VALIDATION_SERVER_ID,
+  VALIDATION_TARGET,
+} from './metadata-client.js';
 
-export const SET_USAGE = `Usage: ecs-metadata set <server-id> KEY=VALUE... [options]
+export const SET_USAGE = `Usage: ecs-metadata set <server-id>... KEY=VALUE... [options]
+       ecs-metadata set --from-file FILE | - KEY=VALUE... [options]
 
-Merge items into a server's metadata (POST .../metadata): the keys given are created or
-overwritten, the others kept. With --replace, the server's metadata becomes exactly the items
-given (PUT .../metadata). Prints the map the server answers with.
+Merge items into the metadata of a server, or of many (POST .../metadata): the keys given are
+created or overwritten, the others kept. With --replace, the metadata becomes exactly the items
+given (PUT .../metadata). Server ids come first, then the items: every argument before the first
+KEY=VALUE is a server id ("-" reads ids from stdin, one per line), every one after it must be an item.
+
+One server: prints the map the server answers with; on a terminal, the before/after diff instead
+(+ added, ~ changed, - removed; read with a GET before the write; coloured unless NO_COLOR is set).
+Many servers: the batch contract of "get": one line per server as results arrive,
+  {"serverId":"...","metadata":{...}}   or   {"serverId":"...","error":{...}}
+progress on a terminal's stderr, a summary line; exit 0, 7 (some failed) or the failure's code.
 
 Items:
   KEY=VALUE              one item; split at the first "=", the value may be empty
-  --from-file FILE       a JSON object {"KEY": "VALUE", ...} or {"metadata": {...}}; "-" reads stdin
-  -                      same as --from-file -
+  --items FILE           a JSON object {"KEY": "VALUE", ...} or {"metadata": {...}}; "-" reads stdin
                          (items on the command line win over the file's)
 
 Options:
   --replace              replace all metadata (PUT; idempotent) instead of merging (POST)
-  --native               use the ECS native API: POST /v1/{project}/cloudservers/{server}/metadata
+  --native               one server: use the ECS native API: POST /v1/{project}/cloudservers/{server}/metadata
   --nova-keys            check keys with Nova's rules (space allowed) instead of Huawei's
   --force                allow writing platform keys (os_type, charging_mode, metering.*, ...)
-  --dry-run              print the request (method, URL, headers, body) and send nothing
-  --output FORMAT        json (default), table or env
+  --dry-run              one server: print the request (method, URL, headers, body) and send nothing
+  --output FORMAT        one server: json (default; the diff on a terminal), table or env
   --env-prefix PREFIX    variable prefix for --output env (default ECS_META_)
-${CONNECTION_USAGE}
+${BATCH_FLAGS_USAGE}${CONNECTION_USAGE}
 Keys: 1-255 of A-Z a-z 0-9 - _ : . (and space with --nova-keys); values: strings of 0-255
-characters; at most 128 items. A merge is retried only after a 429 (a POST may have been applied);
+characters; at most 128 items. Checked once, before any request. A merge is retried only after a 429
+(a POST may have been applied); when its answer is lost (reset, timeout, 502/504) the server is read
+back: the items there mean success, otherwise the error says so — the POST is never resent.
 --replace is retried as reads are.
 `;
 
 const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'table', 'env'];
 
-/** `ecs-metadata set <server-id> KEY=VALUE...`: merges (or, with `--replace`, replaces) metadata. */
-export async function runSet(args: readonly string[], io: CliIo): Promise<void> {
+/** How `set` writes: merge (POST), replace (PUT), or the ECS native merge. */
+type SetMode = 'merge' | 'replace' | 'native';
+
+/**
+ * `ecs-metadata set <server-id>... KEY=VALUE...`: merges (or, with `--replace`, replaces) metadata
+ * of one server, or of many as a batch (exit 0, 7 or the failure's code).
+ */
+export async function runSet(args: readonly string[], io: CliIo): Promise<void | number> {
   const { values, positionals } = parseCommandLine(() =>
     parseArgs({
       args: [...args],
       allowPositionals: true,
       options: {
         ...CONNECTION_OPTIONS,
-        'from-file': { type: 'string' },
+        ...BATCH_FLAGS,
+        items: { type: 'string' },
         replace: { type: 'boolean' },
         native: { type: 'boolean' },
         'nova-keys': { type: 'boolean' },
@@ -60,57 +93,131 @@ export async function runSet(args: readonly string[], io: CliIo): Promise<void> 
       },
     }),
   );
-  const [serverId, ...itemArgs] = positionals;
-  if (serverId === undefined) {
-    throw new UsageError(`set needs a <server-id> and at least one KEY=VALUE\n\n${SET_USAGE}`);
+  const { ids, itemArgs } = splitIdsAndItems(positionals);
+  const sources = idSourcesOf(ids, values['from-file']);
+  if (sources.length === 0) {
+    throw new UsageError(`set needs a <server-id> (or several, --from-file FILE, "-") and at least one KEY=VALUE\n\n${SET_USAGE}`);
   }
   if (values.replace === true && values.native === true) {
     throw new UsageError('--replace and --native exclude each other: the ECS native API has no replace call');
   }
-  const output = (values.output ?? 'json') as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(output)) {
-    throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}; got "${values.output}"`);
+  if (values.items === '-' && sources.some((source) => source.kind === 'stdin')) {
+    throw new UsageError('stdin can be read once: it cannot hold both the server ids and the items (--items -)');
   }
-  const stdinItems = itemArgs.filter((arg) => arg === '-');
-  const source = values['from-file'] ?? (stdinItems.length > 0 ? '-' : undefined);
-  if (stdinItems.length > 0 && values['from-file'] !== undefined) {
-    throw new UsageError('give either --from-file or "-", not both');
-  }
-  const fromFile = source === undefined ? {} : await readItemsFile(source, io);
-  const fromArgs = parseItems(itemArgs.filter((arg) => arg !== '-'));
-  if (source === undefined && Object.keys(fromArgs).length === 0) {
-    throw new UsageError(`set needs at least one KEY=VALUE (or --from-file FILE)\n\n${SET_USAGE}`);
+  const fromFile = values.items === undefined ? {} : await readItemsFile(values.items, io);
+  const fromArgs = parseItems(itemArgs);
+  if (values.items === undefined && itemArgs.length === 0) {
+    const last = ids.at(-1);
+    const hint = ids.length > 1 && last !== undefined ? `; "${last}" is not KEY=VALUE (to set an empty value, write "${last}=")` : '';
+    throw new UsageError(`set needs at least one KEY=VALUE (or --items FILE)${hint}\n\n${SET_USAGE}`);
   }
   const metadata = { ...fromFile, ...fromArgs };
   const keyRules: MetadataKeyRules = values['nova-keys'] === true ? 'nova' : 'huawei';
   const force = values.force === true;
-  const mode = values.native === true ? 'native' : values.replace === true ? 'replace' : 'merge';
-  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }): EcsRequest => {
+  const mode: SetMode = values.native === true ? 'native' : values.replace === true ? 'replace' : 'merge';
+  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }, serverId: string): EcsRequest => {
     const params = { ...target, serverId, metadata, keyRules, force };
     return mode === 'native' ? buildUpdateServerMetadataV1Request(params) : mode === 'replace' ? buildReplaceServerMetadataRequest(params) : buildUpdateServerMetadataRequest(params);
   };
-  // Every input is checked before anything is configured, logged in or sent.
-  build(VALIDATION_TARGET);
-
+  const single = sources.length === 1 && sources[0]?.kind === 'id' && values.output !== 'ndjson' && values.output !== 'text' ? sources[0].id : undefined;
+  // Every input is checked before anything is configured, logged in or sent; in a batch each id is
+  // that server's own error line, the items are checked once.
+  build(VALIDATION_TARGET, single ?? VALIDATION_SERVER_ID);
+  if (single === undefined) {
+    return runSetMany(sources, { metadata, keyRules, force, mode }, values, io);
+  }
+  const output = values.output === undefined ? undefined : parseOutput(values.output);
   const config = await loadConnectionConfig(values, io);
   if (values['dry-run'] === true) {
-    io.stdout.write(formatRequest(build(dryRunTarget(config))));
+    io.stdout.write(formatRequest(build(dryRunTarget(config), single)));
     io.stderr.write('Dry run: nothing was sent (credentials are added only when sending).\n');
     return;
   }
   const client = await openClient(config, values, io);
   try {
     const options = { signal: io.signal, keyRules, force };
-    const result =
-      mode === 'native'
-        ? await client.updateServerMetadataV1(serverId, metadata, options)
-        : mode === 'replace'
-          ? await client.replaceServerMetadata(serverId, metadata, options)
-          : await client.updateServerMetadata(serverId, metadata, options);
-    io.stdout.write(formatMetadata(result, { format: output, pretty: io.stdout.isTTY === true, envPrefix: values['env-prefix'] ?? 'ECS_META_' }));
+    // On a terminal, without --output, the change is shown as a diff: the map before is read first
+    // (GET, then the write); the map after is the write's answer.
+    const showDiff = output === undefined && io.stdout.isTTY === true && mode !== 'native';
+    const before = showDiff ? await client.getServerMetadata(single, { signal: io.signal }) : undefined;
+    const result = await writeMetadata(client, single, metadata, mode, options);
+    if (before !== undefined) {
+      io.stdout.write(formatDiff(diffMetadata(before, result), { colour: io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '' }));
+    } else {
+      io.stdout.write(formatMetadata(result, { format: output ?? 'json', pretty: io.stdout.isTTY === true, envPrefix: values['env-prefix'] ?? 'ECS_META_' }));
+    }
   } finally {
     client.close();
   }
+}
+
+/** What every server of a batch `set` gets. */
+interface SetChange {
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly keyRules: MetadataKeyRules;
+  readonly force: boolean;
+  readonly mode: SetMode;
+}
+
+/** `set` of several servers: one write each, streamed with the batch contract of `get`. */
+async function runSetMany(
+  sources: readonly IdSource[],
+  change: SetChange,
+  values: ConnectionFlags & { output?: string; concurrency?: string; 'fail-fast'?: boolean; 'dry-run'?: boolean },
+  io: CliIo,
+): Promise<number> {
+  if (change.mode === 'native') {
+    throw new UsageError('--native writes one server; with several, use the Nova merge (the default) or --replace');
+  }
+  if (values['dry-run'] === true) {
+    throw new UsageError('--dry-run prints one server\'s request; give one server id');
+  }
+  const format = parseBatchFormat(values.output, io);
+  const concurrency = values.concurrency === undefined ? DEFAULT_BATCH_CONCURRENCY : parseConcurrency(values.concurrency);
+  const config = await loadConnectionConfig(values, io);
+  const client = await openClient(config, values, io);
+  try {
+    const options = { keyRules: change.keyRules, force: change.force };
+    const outcomes = mapOutcomes(
+      runBatch(idsOf(sources, io), (serverId, signal) => writeMetadata(client, serverId, change.metadata, change.mode, { ...options, signal }), { concurrency, signal: io.signal }),
+      (result): ServerMetadataResult => (result.error === undefined ? { serverId: result.serverId, metadata: result.value } : { serverId: result.serverId, error: result.error }),
+    );
+    return await streamBatch({ outcomes, render: format === 'ndjson' ? ndjsonLine : textLine, sources, failFast: values['fail-fast'] === true, done: 'updated' }, io);
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * One server's write. A merge whose answer was lost is resolved by reading the server back, never
+ * by sending it again (spec §8; the client's `readBackLostAnswer`).
+ */
+function writeMetadata(client: EcsMetadataClient, serverId: string, metadata: Readonly<Record<string, string>>, mode: SetMode, options: MergeCallOptions): Promise<Metadata> {
+  switch (mode) {
+    case 'native':
+      return client.updateServerMetadataV1(serverId, metadata, options);
+    case 'replace':
+      return client.replaceServerMetadata(serverId, metadata, options);
+    case 'merge':
+      return client.updateServerMetadata(serverId, metadata, { ...options, readBackLostAnswer: true });
+  }
+}
+
+/**
+ * Server ids come first, then items: every argument before the first `KEY=VALUE` is an id (`-`:
+ * stdin), every one from it on is an item (a later argument without "=" is refused by
+ * {@link parseItems}, naming it). An id with "=" in it can be given with --from-file.
+ */
+function splitIdsAndItems(positionals: readonly string[]): { ids: string[]; itemArgs: string[] } {
+  const firstItem = positionals.findIndex((arg) => arg.includes('='));
+  return firstItem < 0 ? { ids: [...positionals], itemArgs: [] } : { ids: positionals.slice(0, firstItem), itemArgs: positionals.slice(firstItem) };
+}
+
+function parseOutput(value: string): OutputFormat {
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
+    throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}; got "${value}"`);
+  }
+  return value as OutputFormat;
 }
 
 /** `KEY=VALUE` arguments as a map; a key given twice is refused (which one was meant?). */
@@ -143,16 +250,16 @@ async function readItemsFile(source: string, io: CliIo): Promise<Record<string, 
     if (error instanceof UsageError) {
       throw error;
     }
-    throw new UsageError(`--from-file: cannot read ${where}: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`--items: cannot read ${where}: ${(error as Error).message}`, { cause: error });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--from-file: ${where} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`--items: ${where} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new UsageError(`--from-file: ${where} must hold a JSON object, {"KEY": "VALUE"} or {"metadata": {...}}`);
+    throw new UsageError(`--items: ${where} must hold a JSON object, {"KEY": "VALUE"} or {"metadata": {...}}`);
   }
   const record = json as Record<string, unknown>;
   const keys = Object.keys(record);
@@ -162,7 +269,7 @@ async function readItemsFile(source: string, io: CliIo): Promise<Record<string, 
 
 async function readStdin(io: CliIo): Promise<string> {
   if (io.stdin === undefined) {
-    throw new UsageError('"-" reads the items from stdin, but there is no stdin');
+    throw new UsageError('--items - reads the items from stdin, but there is no stdin');
   }
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin) {

@@ -1,36 +1,65 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_BATCH_CONCURRENCY, type EcsMetadataClient, runBatch } from '@ecs-metadata/client';
 import {
   AbortError,
   buildDeleteServerMetadataItemRequest,
   buildDeleteServerMetadataItemV1Request,
   ConflictError,
+  EcsMetadataError,
   type EcsRequest,
   isMetadataItemNotFound,
   type MetadataKeyRules,
 } from '@ecs-metadata/core';
+import { BATCH_FLAGS, BATCH_FLAGS_USAGE, idSourcesOf, parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
+import { type IdSource, idsOf } from '../batch/id-source.js';
+import { ndjsonResult, summarizeError, textResult } from '../batch/result-lines.js';
+import { type BatchOutcome, mapOutcomes, streamBatch } from '../batch/stream-batch.js';
 import { ExitCode, exitCodeFor, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseCommandLine } from '../parse.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, dryRunTarget, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
+import {
+  CONNECTION_OPTIONS,
+  CONNECTION_USAGE,
+  type ConnectionFlags,
+  dryRunTarget,
+  formatRequest,
+  loadConnectionConfig,
+  openClient,
+  VALIDATION_SERVER_ID,
+  VALIDATION_TARGET,
+} from './metadata-client.js';
 
 export const UNSET_USAGE = `Usage: ecs-metadata unset <server-id> KEY... [options]
+       ecs-metadata unset --key KEY [--key KEY...] <server-id>... | - [options]
+       ecs-metadata unset --from-file FILE KEY... [options]
+       ecs-metadata unset - KEY... [options]
 
-Delete items from a server's metadata: one DELETE .../metadata/{key} per key, in order, as
-python-novaclient does. Prints "deleted KEY" for each key deleted; each failure goes to stderr.
-Exit 0 when every key was deleted, 7 when only some were, else the code of the first failure
-(4 for an unknown key or server).
+Delete items from the metadata of a server, or of many: one DELETE .../metadata/{key} per key, in
+order, as python-novaclient does. Which arguments are servers and which keys:
+  - with --key: every argument is a server id ("-" reads ids from stdin);
+  - with --from-file and no --key: every argument is a key;
+  - otherwise the first argument is the server id ("-": ids from stdin), the rest are keys.
+
+One server: prints "deleted KEY" for each key deleted; each failure goes to stderr. Exit 0 when
+every key was deleted, 7 when only some were, else the code of the first failure (4 for an unknown
+key or server).
+Many servers: the batch contract of "get": one line per server as results arrive,
+  {"serverId":"...","deleted":[...],"absent":[...]}   or   {"serverId":"...","error":{...},"deleted":[...]}
+A key the server does not have is "absent", not a failure (the fleet reaches the state asked for);
+progress on a terminal's stderr, a summary line; exit 0, 7 (some failed) or the failure's code.
 
 Options:
+  --key KEY              a key to delete (repeatable); then every argument is a server id
   --native               use the ECS native API: DELETE /v1/{project}/cloudservers/{server}/metadata/{key}
   --nova-keys            check keys with Nova's rules (space allowed) instead of Huawei's
   --force                allow deleting platform keys (os_type, charging_mode, metering.*, ...)
-  --dry-run              print the requests (method, URL, headers) and send nothing
-${CONNECTION_USAGE}
+  --dry-run              one server: print the requests (method, URL, headers) and send nothing
+${BATCH_FLAGS_USAGE}${CONNECTION_USAGE}
 A DELETE is idempotent and retried as reads are; when a retry finds the key already gone because
 an earlier attempt's answer was lost, the key counts as deleted.
 `;
 
-/** `ecs-metadata unset <server-id> KEY...`: deletes keys one by one and reports each. */
+/** `ecs-metadata unset <server-id> KEY...`: deletes keys one by one and reports each; many servers as a batch. */
 export async function runUnset(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(() =>
     parseArgs({
@@ -38,30 +67,40 @@ export async function runUnset(args: readonly string[], io: CliIo): Promise<numb
       allowPositionals: true,
       options: {
         ...CONNECTION_OPTIONS,
+        ...BATCH_FLAGS,
+        key: { type: 'string', multiple: true },
         native: { type: 'boolean' },
         'nova-keys': { type: 'boolean' },
         force: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
       },
     }),
   );
-  const [serverId, ...keys] = positionals;
-  if (serverId === undefined || keys.length === 0) {
-    throw new UsageError(`unset needs a <server-id> and at least one KEY\n\n${UNSET_USAGE}`);
+  const { ids, keys } = splitIdsAndKeys(positionals, values.key, values['from-file'] !== undefined);
+  const sources = idSourcesOf(ids, values['from-file']);
+  if (sources.length === 0 || keys.length === 0) {
+    throw new UsageError(`unset needs a <server-id> (or --key with several, --from-file FILE, "-") and at least one KEY\n\n${UNSET_USAGE}`);
   }
   const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
   if (duplicate !== undefined) {
     throw new UsageError(`the key "${duplicate}" is given twice`);
   }
+  const single = sources.length === 1 && sources[0]?.kind === 'id' && values.output === undefined ? sources[0].id : undefined;
   const keyRules: MetadataKeyRules = values['nova-keys'] === true ? 'nova' : 'huawei';
   const force = values.force === true;
   const native = values.native === true;
-  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }, key: string): EcsRequest => {
+  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }, key: string, serverId = single ?? VALIDATION_SERVER_ID): EcsRequest => {
     const params = { ...target, serverId, key, keyRules, force };
     return native ? buildDeleteServerMetadataItemV1Request(params) : buildDeleteServerMetadataItemRequest(params);
   };
-  // Every key is checked before anything is configured, logged in or sent.
+  // Every key is checked before anything is configured, logged in or sent (in a batch, each id is
+  // that server's own error line).
   keys.forEach((key) => build(VALIDATION_TARGET, key));
+  if (single === undefined) {
+    return runUnsetMany(sources, { keys, keyRules, force, native }, values, io);
+  }
+  const serverId = single;
 
   const config = await loadConnectionConfig(values, io);
   if (values['dry-run'] === true) {
@@ -101,4 +140,95 @@ export async function runUnset(args: readonly string[], io: CliIo): Promise<numb
     return ExitCode.Ok;
   }
   return deleted.length > 0 ? ExitCode.PartialFailure : exitCodeFor(firstFailure);
+}
+
+/**
+ * Which arguments are server ids and which are keys: with `--key`, every argument is a server id;
+ * with `--from-file` (and no `--key`), every argument is a key; otherwise the first argument is the
+ * server (an id, or "-" for ids on stdin) and the rest are keys.
+ */
+function splitIdsAndKeys(positionals: readonly string[], keyFlags: readonly string[] | undefined, fromFile: boolean): { ids: string[]; keys: string[] } {
+  if (keyFlags !== undefined) {
+    return { ids: [...positionals], keys: [...keyFlags] };
+  }
+  if (fromFile) {
+    return { ids: [], keys: [...positionals] };
+  }
+  const [first, ...rest] = positionals;
+  return { ids: first === undefined ? [] : [first], keys: rest };
+}
+
+/** What every server of a batch `unset` gets. */
+interface UnsetChange {
+  readonly keys: readonly string[];
+  readonly keyRules: MetadataKeyRules;
+  readonly force: boolean;
+  readonly native: boolean;
+}
+
+/** One server's outcome of a batch `unset`: the keys deleted and those it did not have, or its error. */
+interface UnsetOutcome extends BatchOutcome {
+  readonly deleted: readonly string[];
+  readonly absent: readonly string[];
+}
+
+/** `unset` of several servers: each server's keys deleted in order, streamed with the batch contract of `get`. */
+async function runUnsetMany(
+  sources: readonly IdSource[],
+  change: UnsetChange,
+  values: ConnectionFlags & { output?: string; concurrency?: string; 'fail-fast'?: boolean; 'dry-run'?: boolean },
+  io: CliIo,
+): Promise<number> {
+  if (values['dry-run'] === true) {
+    throw new UsageError('--dry-run prints one server\'s requests; give one server id');
+  }
+  const format = parseBatchFormat(values.output, io);
+  const concurrency = values.concurrency === undefined ? DEFAULT_BATCH_CONCURRENCY : parseConcurrency(values.concurrency);
+  const config = await loadConnectionConfig(values, io);
+  const client = await openClient(config, values, io);
+  try {
+    const outcomes = mapOutcomes(
+      runBatch(idsOf(sources, io), (serverId, signal) => unsetKeys(client, serverId, change, signal), { concurrency, signal: io.signal }),
+      (result): UnsetOutcome => result.value ?? { serverId: result.serverId, error: result.error, deleted: [], absent: [] },
+    );
+    const render = format === 'ndjson' ? unsetNdjsonLine : unsetTextLine;
+    return await streamBatch({ outcomes, render, sources, failFast: values['fail-fast'] === true, done: 'unset' }, io);
+  } finally {
+    client.close();
+  }
+}
+
+/** `{"serverId","deleted":[...],"absent":[...]}`, or the error line plus the keys deleted before the error. */
+function unsetNdjsonLine(outcome: UnsetOutcome): string {
+  if (outcome.error === undefined) {
+    return ndjsonResult(outcome.serverId, undefined, () => ({ deleted: outcome.deleted, absent: outcome.absent }));
+  }
+  const deleted = outcome.deleted.length > 0 ? { deleted: outcome.deleted } : {};
+  return `${JSON.stringify({ serverId: outcome.serverId, error: summarizeError(outcome.error), ...deleted })}\n`;
+}
+
+function unsetTextLine(outcome: UnsetOutcome): string {
+  return textResult(outcome.serverId, outcome.error, () => `deleted ${outcome.deleted.join(' ') || '-'}; absent ${outcome.absent.join(' ') || '-'}`);
+}
+
+/**
+ * Deletes `change.keys` from one server, in order. A key the server does not have is `absent` (the
+ * state asked for holds); any other error ends this server, reported with the keys already deleted.
+ */
+async function unsetKeys(client: EcsMetadataClient, serverId: string, change: UnsetChange, signal: AbortSignal): Promise<UnsetOutcome> {
+  const deleted: string[] = [];
+  const absent: string[] = [];
+  const options = { signal, keyRules: change.keyRules, force: change.force };
+  for (const key of change.keys) {
+    try {
+      await (change.native ? client.deleteServerMetadataItemV1(serverId, key, options) : client.deleteServerMetadataItem(serverId, key, options));
+      deleted.push(key);
+    } catch (error) {
+      if (!isMetadataItemNotFound(error)) {
+        return { serverId, error: error instanceof EcsMetadataError ? error : new EcsMetadataError(String(error), { cause: error }), deleted, absent };
+      }
+      absent.push(key);
+    }
+  }
+  return { serverId, deleted, absent };
 }
