@@ -177,7 +177,7 @@ async function runSetMany(
   const config = await loadConnectionConfig(values, io);
   const client = await openClient(config, values, io);
   try {
-    const options = { keyRules: change.keyRules, force: change.force };
+    const options = { keyRules: change.keyRules, force: change.force, readBackLostAnswer: true };
     const outcomes = mapOutcomes(
       runBatch(idsOf(sources, io), (serverId, signal) => writeMetadata(client, serverId, change.metadata, change.mode, { ...options, signal }), { concurrency, signal: io.signal }),
       (result): ServerMetadataResult => (result.error === undefined ? { serverId: result.serverId, metadata: result.value } : { serverId: result.serverId, error: result.error }),
@@ -189,8 +189,9 @@ async function runSetMany(
 }
 
 /**
- * One server's write. A merge whose answer was lost is resolved by reading the server back, never
- * by sending it again (spec §8; the client's `readBackLostAnswer`).
+ * One server's write. In a batch (`options.readBackLostAnswer`), a merge whose answer was lost is
+ * resolved by reading the server back, never by sending it again (spec §8); one server's `set`
+ * reports the lost answer as it is (exit 6, docs/reliability.md), for the person who typed it.
  */
 function writeMetadata(client: EcsMetadataClient, serverId: string, metadata: Readonly<Record<string, string>>, mode: SetMode, options: MergeCallOptions): Promise<Metadata> {
   switch (mode) {
@@ -199,7 +200,7 @@ function writeMetadata(client: EcsMetadataClient, serverId: string, metadata: Re
     case 'replace':
       return client.replaceServerMetadata(serverId, metadata, options);
     case 'merge':
-      return client.updateServerMetadata(serverId, metadata, { ...options, readBackLostAnswer: true });
+      return client.updateServerMetadata(serverId, metadata, options);
   }
 }
 
