@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MockProvider } from '@ecs-metadata/mock-provider';
@@ -196,7 +196,7 @@ describe('ecs-metadata get --key with many servers', () => {
 });
 
 describe('ecs-metadata get --resume', () => {
-  it('skips the ids an earlier output answered, reads its errors again, and tolerates a truncated last line', async () => {
+  it('skips the ids an earlier output answered, reads its errors again, and skips a line cut short', async () => {
     const earlier = join(dir, 'earlier.ndjson');
     await writeFile(
       earlier,
@@ -214,7 +214,28 @@ describe('ecs-metadata get --resume', () => {
     expect(apiRequests()).toHaveLength(3);
   });
 
-  it('refuses a file with a bad line before its end, naming the file and line, before any request', async () => {
+  it('appends to the very file it resumes (>>): the cut line is ended first, and the file resumes again', async () => {
+    const audit = join(dir, 'audit.ndjson');
+    await writeFile(audit, `${JSON.stringify({ serverId: fleetId(0), metadata: { index: '0' } })}\n{"serverId":"${fleetId(1)}","meta`);
+    const ids = await idsFile('append-ids.txt', fleet(3));
+    const resume = (): Promise<{ code: number | null }> =>
+      new Promise((resolve, reject) => {
+        const command = `${quote(process.execPath)} ${quote(BIN)} get --from-file ${quote(ids)} --resume ${quote(audit)} >> ${quote(audit)}`;
+        const child = spawn('sh', ['-c', command], { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', ...env }, stdio: 'ignore' });
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code }));
+      });
+    expect(await resume()).toEqual({ code: 0 });
+    const text = await readFile(audit, 'utf8');
+    expect(text.split('\n')[1]).toBe(`{"serverId":"${fleetId(1)}","meta`);
+    expect(lines(text.split('\n').slice(2).join('\n')).map((line) => line['serverId']).sort()).toEqual([fleetId(1), fleetId(2)].sort());
+    // Everything is answered now: a second resume reads nothing, and accepts the cut line in the middle.
+    mock.admin.reset();
+    expect(await resume()).toEqual({ code: 0 });
+    expect(apiRequests()).toEqual([]);
+  });
+
+  it('refuses a line that is not a result line, naming the file and line, before any request', async () => {
     const earlier = join(dir, 'corrupt.ndjson');
     await writeFile(earlier, `${JSON.stringify({ serverId: fleetId(0), metadata: {} })}\nnot json\n${JSON.stringify({ serverId: fleetId(1), metadata: {} })}\n`);
     const result = await run(['get', fleetId(0), fleetId(1), '--resume', earlier]);

@@ -1,6 +1,6 @@
 import { type EcsMetadataClient, runBatch } from '@ecs-metadata/client';
 import { type IdSource, idsOf } from '../batch/id-source.js';
-import { answeredIdsOf, skipAnswered } from '../batch/resume.js';
+import { answeredIdsOf, endCutLineOfOutput, skipAnswered } from '../batch/resume.js';
 import { ndjsonLine, ndjsonResult, textLine, textResult } from '../batch/result-lines.js';
 import { type BatchOutcome, mapOutcomes, streamBatch } from '../batch/stream-batch.js';
 import type { CliIo } from '../io.js';
@@ -34,6 +34,9 @@ type ItemOutcome = BatchOutcome & { readonly value?: string };
 export async function runBatchGet(plan: BatchGetPlan, client: EcsMetadataClient, io: CliIo): Promise<number> {
   // The earlier output is read whole before the batch starts, so `--resume out.ndjson >> out.ndjson` works.
   const answered = plan.resume === undefined ? undefined : await answeredIdsOf(plan.resume);
+  if (plan.resume !== undefined) {
+    await endCutLineOfOutput(plan.resume, io.stdout, (text) => io.stdout.write(text));
+  }
   const ids = answered === undefined ? idsOf(plan.sources, io) : skipAnswered(idsOf(plan.sources, io), answered);
   const options = { concurrency: plan.concurrency, signal: io.signal };
   const { key } = plan;
