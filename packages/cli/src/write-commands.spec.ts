@@ -229,7 +229,7 @@ describe('ecs-metadata unset', () => {
 
 describe('usage', () => {
   it('lists set and unset, and prints their help', async () => {
-    expect((await run(['--help'])).stdout).toMatch(/set <server-id> KEY=VALUE\.\.\..*\n\s+unset <server-id> KEY\.\.\./u);
+    expect((await run(['--help'])).stdout).toMatch(/set <server-id>\.\.\. KEY=VALUE\.\.\..*\n\s+unset <server-id> KEY\.\.\./u);
     expect((await run(['set', '--help'])).stdout).toContain('--dry-run');
     expect((await run(['unset', '--help'])).stdout).toContain('one DELETE .../metadata/{key} per key');
   });

@@ -3,20 +3,6 @@ import type { CliIo } from '../io.js';
 import { BATCH_OUTPUT_FORMATS, type BatchOutputFormat } from '../commands/batch-formats.js';
 import type { IdSource } from './id-source.js';
 
-/** The flags every batch command (`get`, `set`, `unset` with many servers) takes, for node's `parseArgs`. */
-export const BATCH_FLAGS = {
-  'from-file': { type: 'string' },
-  concurrency: { type: 'string' },
-  'fail-fast': { type: 'boolean' },
-} as const;
-
-/** The usage lines of {@link BATCH_FLAGS} (and `--output` of a batch). */
-export const BATCH_FLAGS_USAGE = `  --from-file FILE       read server ids from FILE, one per line ("-": stdin); blank lines skipped
-  --concurrency N        many servers: requests in flight at once (default 16)
-  --fail-fast            many servers: stop at the first failure, with its exit code
-  --output FORMAT        many servers: ndjson (default in a pipe) or text (default on a terminal)
-`;
-
 /**
  * The id sources of a batch: the ids given as arguments (`-` reads stdin) in order, then
  * `--from-file` (`-` reads stdin as well).

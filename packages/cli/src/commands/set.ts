@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { DEFAULT_BATCH_CONCURRENCY, type EcsMetadataClient, type MergeCallOptions, type Metadata, runBatch, type ServerMetadataResult } from '@ecs-metadata/client';
 import {
   buildReplaceServerMetadataRequest,
@@ -9,7 +8,7 @@ import {
   type EcsRequest,
   type MetadataKeyRules,
 } from '@ecs-metadata/core';
-import { BATCH_FLAGS, BATCH_FLAGS_USAGE, idSourcesOf, parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
+import { idSourcesOf, parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
 import { type IdSource, idsOf } from '../batch/id-source.js';
 import { formatDiff } from '../batch/metadata-diff-text.js';
 import { ndjsonLine, textLine } from '../batch/result-lines.js';
@@ -17,10 +16,9 @@ import { mapOutcomes, streamBatch } from '../batch/stream-batch.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, type OutputFormat } from '../output.js';
+import { SET_COMMAND } from '../command-table.js';
 import { parseCommandLine } from '../parse.js';
 import {
-  CONNECTION_OPTIONS,
-  CONNECTION_USAGE,
   type ConnectionFlags,
   dryRunTarget,
   formatRequest,
@@ -30,41 +28,7 @@ import {
   VALIDATION_TARGET,
 } from './metadata-client.js';
 
-export const SET_USAGE = `Usage: ecs-metadata set <server-id>... KEY=VALUE... [options]
-       ecs-metadata set --from-file FILE | - KEY=VALUE... [options]
-
-Merge items into the metadata of a server, or of many (POST .../metadata): the keys given are
-created or overwritten, the others kept. With --replace, the metadata becomes exactly the items
-given (PUT .../metadata). Server ids come first, then the items: every argument before the first
-KEY=VALUE is a server id ("-" reads ids from stdin, one per line), every one after it must be an item.
-
-One server: prints the map the server answers with; on a terminal, the before/after diff instead
-(+ added, ~ changed, - removed; read with a GET before the write; coloured unless NO_COLOR is set).
-Many servers: the batch contract of "get": one line per server as results arrive,
-  {"serverId":"...","metadata":{...}}   or   {"serverId":"...","error":{...}}
-progress on a terminal's stderr, a summary line; exit 0, 7 (some failed) or the failure's code.
-
-Items:
-  KEY=VALUE              one item; split at the first "=", the value may be empty
-  --items FILE           a JSON object {"KEY": "VALUE", ...} or {"metadata": {...}}; "-" reads stdin
-                         (items on the command line win over the file's)
-
-Options:
-  --replace              replace all metadata (PUT; idempotent) instead of merging (POST)
-  --native               one server: use the ECS native API: POST /v1/{project}/cloudservers/{server}/metadata
-  --nova-keys            check keys with Nova's rules (space allowed) instead of Huawei's
-  --force                allow writing platform keys (os_type, charging_mode, metering.*, ...)
-  --dry-run              one server: print the request (method, URL, headers, body) and send nothing
-  --output FORMAT        one server: json (default; the diff on a terminal), table or env
-  --env-prefix PREFIX    variable prefix for --output env (default ECS_META_)
-${BATCH_FLAGS_USAGE}${CONNECTION_USAGE}
-Keys: 1-255 of A-Z a-z 0-9 - _ : . (and space with --nova-keys); values: strings of 0-255
-characters; at most 128 items. Checked once, before any request. A merge is retried only after a 429
-(a POST may have been applied); when its answer is lost (reset, timeout, 502/504) the server is read
-back: the items there mean success, otherwise the error says so — the POST is never resent.
---replace is retried as reads are.
-`;
-
+/** The formats of one server's `set` (many servers: `ndjson`, `text`). */
 const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'table', 'env'];
 
 /** How `set` writes: merge (POST), replace (PUT), or the ECS native merge. */
@@ -74,29 +38,12 @@ type SetMode = 'merge' | 'replace' | 'native';
  * `ecs-metadata set <server-id>... KEY=VALUE...`: merges (or, with `--replace`, replaces) metadata
  * of one server, or of many as a batch (exit 0, 7 or the failure's code).
  */
-export async function runSet(args: readonly string[], io: CliIo): Promise<void | number> {
-  const { values, positionals } = parseCommandLine(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        ...BATCH_FLAGS,
-        items: { type: 'string' },
-        replace: { type: 'boolean' },
-        native: { type: 'boolean' },
-        'nova-keys': { type: 'boolean' },
-        force: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        output: { type: 'string', short: 'o' },
-        'env-prefix': { type: 'string' },
-      },
-    }),
-  );
+export async function run(args: readonly string[], io: CliIo): Promise<void | number> {
+  const { values, positionals } = parseCommandLine(SET_COMMAND, args);
   const { ids, itemArgs } = splitIdsAndItems(positionals);
   const sources = idSourcesOf(ids, values['from-file']);
   if (sources.length === 0) {
-    throw new UsageError(`set needs a <server-id> (or several, --from-file FILE, "-") and at least one KEY=VALUE\n\n${SET_USAGE}`);
+    throw new UsageError(`set needs a <server-id> (or several, --from-file FILE, "-") and at least one KEY=VALUE`);
   }
   if (values.replace === true && values.native === true) {
     throw new UsageError('--replace and --native exclude each other: the ECS native API has no replace call');
@@ -109,7 +56,7 @@ export async function runSet(args: readonly string[], io: CliIo): Promise<void |
   if (values.items === undefined && itemArgs.length === 0) {
     const last = ids.at(-1);
     const hint = ids.length > 1 && last !== undefined ? `; "${last}" is not KEY=VALUE (to set an empty value, write "${last}=")` : '';
-    throw new UsageError(`set needs at least one KEY=VALUE (or --items FILE)${hint}\n\n${SET_USAGE}`);
+    throw new UsageError(`set needs at least one KEY=VALUE (or --items FILE)${hint}`);
   }
   const metadata = { ...fromFile, ...fromArgs };
   const keyRules: MetadataKeyRules = values['nova-keys'] === true ? 'nova' : 'huawei';

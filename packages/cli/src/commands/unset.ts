@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_BATCH_CONCURRENCY, type EcsMetadataClient, runBatch } from '@ecs-metadata/client';
 import {
   AbortError,
@@ -10,16 +9,15 @@ import {
   isMetadataItemNotFound,
   type MetadataKeyRules,
 } from '@ecs-metadata/core';
-import { BATCH_FLAGS, BATCH_FLAGS_USAGE, idSourcesOf, parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
+import { idSourcesOf, parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
 import { type IdSource, idsOf } from '../batch/id-source.js';
 import { ndjsonResult, summarizeError, textResult } from '../batch/result-lines.js';
 import { type BatchOutcome, mapOutcomes, streamBatch } from '../batch/stream-batch.js';
 import { ExitCode, exitCodeFor, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { UNSET_COMMAND } from '../command-table.js';
 import { parseCommandLine } from '../parse.js';
 import {
-  CONNECTION_OPTIONS,
-  CONNECTION_USAGE,
   type ConnectionFlags,
   dryRunTarget,
   formatRequest,
@@ -29,58 +27,13 @@ import {
   VALIDATION_TARGET,
 } from './metadata-client.js';
 
-export const UNSET_USAGE = `Usage: ecs-metadata unset <server-id> KEY... [options]
-       ecs-metadata unset --key KEY [--key KEY...] <server-id>... | - [options]
-       ecs-metadata unset --from-file FILE KEY... [options]
-       ecs-metadata unset - KEY... [options]
-
-Delete items from the metadata of a server, or of many: one DELETE .../metadata/{key} per key, in
-order, as python-novaclient does. Which arguments are servers and which keys:
-  - with --key: every argument is a server id ("-" reads ids from stdin);
-  - with --from-file and no --key: every argument is a key;
-  - otherwise the first argument is the server id ("-": ids from stdin), the rest are keys.
-
-One server: prints "deleted KEY" for each key deleted; each failure goes to stderr. Exit 0 when
-every key was deleted, 7 when only some were, else the code of the first failure (4 for an unknown
-key or server).
-Many servers: the batch contract of "get": one line per server as results arrive,
-  {"serverId":"...","deleted":[...],"absent":[...]}   or   {"serverId":"...","error":{...},"deleted":[...]}
-A key the server does not have is "absent", not a failure (the fleet reaches the state asked for);
-progress on a terminal's stderr, a summary line; exit 0, 7 (some failed) or the failure's code.
-
-Options:
-  --key KEY              a key to delete (repeatable); then every argument is a server id
-  --native               use the ECS native API: DELETE /v1/{project}/cloudservers/{server}/metadata/{key}
-  --nova-keys            check keys with Nova's rules (space allowed) instead of Huawei's
-  --force                allow deleting platform keys (os_type, charging_mode, metering.*, ...)
-  --dry-run              one server: print the requests (method, URL, headers) and send nothing
-${BATCH_FLAGS_USAGE}${CONNECTION_USAGE}
-A DELETE is idempotent and retried as reads are; when a retry finds the key already gone because
-an earlier attempt's answer was lost, the key counts as deleted.
-`;
-
 /** `ecs-metadata unset <server-id> KEY...`: deletes keys one by one and reports each; many servers as a batch. */
-export async function runUnset(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        ...BATCH_FLAGS,
-        key: { type: 'string', multiple: true },
-        native: { type: 'boolean' },
-        'nova-keys': { type: 'boolean' },
-        force: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        output: { type: 'string', short: 'o' },
-      },
-    }),
-  );
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(UNSET_COMMAND, args);
   const { ids, keys } = splitIdsAndKeys(positionals, values.key, values['from-file'] !== undefined);
   const sources = idSourcesOf(ids, values['from-file']);
   if (sources.length === 0 || keys.length === 0) {
-    throw new UsageError(`unset needs a <server-id> (or --key with several, --from-file FILE, "-") and at least one KEY\n\n${UNSET_USAGE}`);
+    throw new UsageError(`unset needs a <server-id> (or --key with several, --from-file FILE, "-") and at least one KEY`);
   }
   const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
   if (duplicate !== undefined) {
