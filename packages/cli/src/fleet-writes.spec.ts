@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MockProvider } from '@ecs-metadata/mock-provider';
-import { BIN, type BinRun, type RunOptions, runBin } from './test-support/run-bin.js';
+import { FLEET_PROJECT, runBinOnTerminal, shellQuote, useFleetMock } from './test-support/fleet-mock.js';
+import { BIN } from './test-support/run-bin.js';
 
 /**
  * Issue 17 items 1 and 4 through the real bin against the mock: `set` and `unset` over many
@@ -13,38 +12,20 @@ import { BIN, type BinRun, type RunOptions, runBin } from './test-support/run-bi
  * single-server `set` on a terminal.
  */
 
-const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';
+const PROJECT = FLEET_PROJECT;
 const SERVER = '998af54b-5762-4041-abc1-f98a2c27b3a2';
 const UNKNOWN = '00000000-0000-0000-0000-000000000000';
 const FLEET = 30;
 
-let mock: MockProvider;
-let env: Record<string, string>;
-let fleetId: (index: number) => string;
-let dir: string;
-
-beforeAll(async () => {
-  const mockProvider = await import('@ecs-metadata/mock-provider');
-  fleetId = mockProvider.fleetServerId;
-  mock = await mockProvider.startMockProvider({ port: 0, fixture: mockProvider.DEFAULT_FIXTURE, generatedServers: FLEET });
-  env = { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT, ECS_METADATA_TOKEN: mockProvider.DEMO_TOKEN };
-  dir = await mkdtemp(join(tmpdir(), 'ecs-metadata-fleet-writes-'));
-});
-afterEach(() => mock.admin.reset());
-afterAll(async () => {
-  await mock.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const run = (args: string[], options: RunOptions = {}): Promise<BinRun> => runBin(args, env, options);
+const harness = useFleetMock(FLEET);
+const { fleetId, fleet, run } = harness;
 const lines = (stdout: string): Record<string, unknown>[] => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 const byServer = (stdout: string): Record<string, Record<string, unknown>> => Object.fromEntries(lines(stdout).map((line) => [line['serverId'] as string, line]));
-const fleet = (count: number): string[] => Array.from({ length: count }, (_, i) => fleetId(i));
-const stored = (serverId: string): Record<string, string> | undefined => mock.admin.getServer(PROJECT, serverId)?.metadata;
-const apiRequests = (): string[] => mock.requestLog.filter((entry) => !entry.path.startsWith('/_admin')).map((entry) => `${entry.method} ${entry.path}`);
+const stored = (serverId: string): Record<string, string> | undefined => harness.mock.admin.getServer(PROJECT, serverId)?.metadata;
+const apiRequests = (): string[] => harness.mock.requestLog.filter((entry) => !entry.path.startsWith('/_admin')).map((entry) => `${entry.method} ${entry.path}`);
 const metadataPath = (serverId: string): string => `/v2.1/${PROJECT}/servers/${serverId}/metadata`;
 const idsFile = async (name: string, ids: readonly string[]): Promise<string> => {
-  const path = join(dir, name);
+  const path = join(harness.dir, name);
   await writeFile(path, `${ids.join('\n')}\n`);
   return path;
 };
@@ -108,8 +89,8 @@ describe('ecs-metadata set with many servers', () => {
   it('resolves a lost answer by reading back, never sending a POST twice (the mock\'s request log)', async () => {
     // fleetId(7): processed, then the connection reset — the read-back finds the items: success.
     // fleetId(8): reset before it was processed — the read-back does not find them: its error line.
-    mock.admin.queueFault({ match: { method: 'POST', serverId: fleetId(7) }, afterHandler: 'reset' });
-    mock.admin.queueFault({ match: { method: 'POST', serverId: fleetId(8) }, action: 'reset' });
+    harness.mock.admin.queueFault({ match: { method: 'POST', serverId: fleetId(7) }, afterHandler: 'reset' });
+    harness.mock.admin.queueFault({ match: { method: 'POST', serverId: fleetId(8) }, action: 'reset' });
     const result = await run(['set', fleetId(7), fleetId(8), fleetId(9), 'owner=li']);
     expect(result.code).toBe(7);
     const outcome = byServer(result.stdout);
@@ -127,14 +108,14 @@ describe('ecs-metadata set with many servers', () => {
   });
 
   it('exits 6 when the only server\'s lost answer could not be confirmed', async () => {
-    mock.admin.queueFault({ match: { method: 'POST', serverId: fleetId(10) }, action: 'reset' });
+    harness.mock.admin.queueFault({ match: { method: 'POST', serverId: fleetId(10) }, action: 'reset' });
     const result = await run(['set', fleetId(10), 'owner=li', '--output', 'ndjson']);
     expect(result.code).toBe(6);
     expect(lines(result.stdout)).toEqual([{ serverId: fleetId(10), error: expect.objectContaining({ name: 'UnconfirmedWriteError' }) }]);
   });
 
   it('is paced by the adaptive rate limiter against a throttled provider: every server updated, each POST sent until accepted', async () => {
-    mock.admin.setRateLimit({ ratePerSecond: 40, burst: 5 });
+    harness.mock.admin.setRateLimit({ ratePerSecond: 40, burst: 5 });
     const result = await run(['set', ...fleet(FLEET), 'paced=yes', '--concurrency', '8']);
     expect(result.code).toBe(0);
     expect(lines(result.stdout)).toHaveLength(FLEET);
@@ -146,7 +127,7 @@ describe('ecs-metadata set with many servers', () => {
 
 describe('ecs-metadata unset with many servers', () => {
   it('with --key, every argument is a server: deleted and absent keys per line, exit 0', async () => {
-    mock.admin.putServer(PROJECT, fleetId(0), { metadata: { old: '1', keep: 'x' } });
+    harness.mock.admin.putServer(PROJECT, fleetId(0), { metadata: { old: '1', keep: 'x' } });
     const result = await run(['unset', '--key', 'old', '--key', 'gone', fleetId(0), fleetId(1)]);
     expect(result.code).toBe(0);
     expect(byServer(result.stdout)).toEqual({
@@ -184,7 +165,7 @@ describe('ecs-metadata unset with many servers', () => {
 
 describe('ecs-metadata get --key with many servers', () => {
   it('prints {"serverId","value"} lines, and a server without the key as its 404 error line', async () => {
-    mock.admin.putServer(PROJECT, fleetId(1), { metadata: {} });
+    harness.mock.admin.putServer(PROJECT, fleetId(1), { metadata: {} });
     const result = await run(['get', fleetId(0), fleetId(1), '--key', 'index']);
     expect(result.code).toBe(7);
     expect(byServer(result.stdout)).toEqual({
@@ -197,7 +178,7 @@ describe('ecs-metadata get --key with many servers', () => {
 
 describe('ecs-metadata get --resume', () => {
   it('skips the ids an earlier output answered, reads its errors again, and skips a line cut short', async () => {
-    const earlier = join(dir, 'earlier.ndjson');
+    const earlier = join(harness.dir, 'earlier.ndjson');
     await writeFile(
       earlier,
       [
@@ -215,13 +196,13 @@ describe('ecs-metadata get --resume', () => {
   });
 
   it('appends to the very file it resumes (>>): the cut line is ended first, and the file resumes again', async () => {
-    const audit = join(dir, 'audit.ndjson');
+    const audit = join(harness.dir, 'audit.ndjson');
     await writeFile(audit, `${JSON.stringify({ serverId: fleetId(0), metadata: { index: '0' } })}\n{"serverId":"${fleetId(1)}","meta`);
     const ids = await idsFile('append-ids.txt', fleet(3));
     const resume = (): Promise<{ code: number | null }> =>
       new Promise((resolve, reject) => {
-        const command = `${quote(process.execPath)} ${quote(BIN)} get --from-file ${quote(ids)} --resume ${quote(audit)} >> ${quote(audit)}`;
-        const child = spawn('sh', ['-c', command], { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', ...env }, stdio: 'ignore' });
+        const command = `${shellQuote(process.execPath)} ${shellQuote(BIN)} get --from-file ${shellQuote(ids)} --resume ${shellQuote(audit)} >> ${shellQuote(audit)}`;
+        const child = spawn('sh', ['-c', command], { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', ...harness.env }, stdio: 'ignore' });
         child.on('error', reject);
         child.on('close', (code) => resolve({ code }));
       });
@@ -230,13 +211,13 @@ describe('ecs-metadata get --resume', () => {
     expect(text.split('\n')[1]).toBe(`{"serverId":"${fleetId(1)}","meta`);
     expect(lines(text.split('\n').slice(2).join('\n')).map((line) => line['serverId']).sort()).toEqual([fleetId(1), fleetId(2)].sort());
     // Everything is answered now: a second resume reads nothing, and accepts the cut line in the middle.
-    mock.admin.reset();
+    harness.mock.admin.reset();
     expect(await resume()).toEqual({ code: 0 });
     expect(apiRequests()).toEqual([]);
   });
 
   it('refuses a line that is not a result line, naming the file and line, before any request', async () => {
-    const earlier = join(dir, 'corrupt.ndjson');
+    const earlier = join(harness.dir, 'corrupt.ndjson');
     await writeFile(earlier, `${JSON.stringify({ serverId: fleetId(0), metadata: {} })}\nnot json\n${JSON.stringify({ serverId: fleetId(1), metadata: {} })}\n`);
     const result = await run(['get', fleetId(0), fleetId(1), '--resume', earlier]);
     expect(result.code).toBe(2);
@@ -247,19 +228,11 @@ describe('ecs-metadata get --resume', () => {
 
 describe('ecs-metadata set of one server on a terminal', () => {
   // util-linux `script` gives the bin a pseudo-terminal, as when Li types the command.
-  const onTerminal = (args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; output: string }> => {
-    const command = [process.execPath, BIN, ...args].map(quote).join(' ');
-    return new Promise((resolve, reject) => {
-      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, output }));
-    });
-  };
+  const onTerminal = (args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; output: string }> =>
+    runBinOnTerminal(args.map(shellQuote).join(' '), { ...harness.env, ...extraEnv });
 
   it('shows the before/after diff, coloured, read with a GET before the POST', async () => {
-    mock.admin.putServer(PROJECT, SERVER, { metadata: { wj: 'True', owner: 'ops' } });
+    harness.mock.admin.putServer(PROJECT, SERVER, { metadata: { wj: 'True', owner: 'ops' } });
     const result = await onTerminal(['set', SERVER, 'owner=li', 'env=prod']);
     expect(result.code).toBe(0);
     expect(result.output).toContain('\u001b[32m+ env="prod"\u001b[0m');
@@ -277,8 +250,3 @@ describe('ecs-metadata set of one server on a terminal', () => {
     await expect(onTerminal(['set', SERVER, 'wj=True'], { NO_COLOR: '1' })).resolves.toMatchObject({ output: expect.stringContaining('(no change)') });
   });
 });
-
-/** Single-quoted for `sh -c` (what `script -c` runs). */
-function quote(word: string): string {
-  return `'${word.replaceAll("'", "'\\''")}'`;
-}

@@ -1,4 +1,4 @@
-import { EcsApiError, type EcsMetadataError, type ServerMetadataResult } from '@ecs-metadata/client';
+import { type BatchResult, EcsApiError, type EcsMetadataError, type Metadata, type ServerMetadataResult } from '@ecs-metadata/client';
 
 /** The `error` member of an NDJSON line: what a script needs to act on, never a secret. */
 export interface ErrorSummary {
@@ -45,4 +45,9 @@ export function ndjsonLine(result: ServerMetadataResult): string {
 /** For a person at a terminal: `<server-id>  {"k":"v"}` or `<server-id>  NotFoundError: ...`. */
 export function textLine(result: ServerMetadataResult): string {
   return textResult(result.serverId, result.error, () => JSON.stringify(result.metadata));
+}
+
+/** A batch result as `{serverId, metadata}` or `{serverId, error}`: the lines of `get` and `set`. */
+export function toMetadataResult(result: BatchResult<Metadata>): ServerMetadataResult {
+  return result.error === undefined ? { serverId: result.serverId, metadata: result.value } : { serverId: result.serverId, error: result.error };
 }

@@ -1,6 +1,5 @@
 import { encodePathSegment, metadataKeySegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
-import { DEFAULT_BATCH_CONCURRENCY } from '@ecs-metadata/client';
-import { idSourcesOf, isBatch, parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
+import { idSourcesOf, isBatch } from '../batch/batch-flags.js';
 import type { IdSource } from '../batch/id-source.js';
 import { GET_COMMAND } from '../command-table.js';
 import { createCliClient, loadCliConfig } from '../client-from-config.js';
@@ -47,26 +46,13 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
 }
 
 /** `get` of several servers: see {@link runBatchGet}. */
-async function runGetMany(
-  sources: readonly IdSource[],
-  values: ParsedCommandLine<typeof GET_COMMAND>['values'],
-  io: CliIo,
-): Promise<number> {
-  const format = parseBatchFormat(values.output, io);
-  const concurrency = values.concurrency === undefined ? DEFAULT_BATCH_CONCURRENCY : parseConcurrency(values.concurrency);
-  const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
+async function runGetMany(sources: readonly IdSource[], values: ParsedCommandLine<typeof GET_COMMAND>['values'], io: CliIo): Promise<number> {
   if (values.key !== undefined) {
     // Checked once, before anything is sent, not as every server's own error.
     metadataKeySegment(values.key, 'nova');
   }
   const { runBatchGet } = await import('./get-batch.js');
-  const config = await loadCliConfig(values, io);
-  const client = await createCliClient(config, io, { verbose: values.verbose === true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
-  try {
-    return await runBatchGet({ sources, format, concurrency, failFast: values['fail-fast'] === true, key: values.key, resume: values.resume }, client, io);
-  } finally {
-    client.close();
-  }
+  return runBatchGet({ sources, flags: values, key: values.key, resume: values.resume }, io);
 }
 
 function parseOutputFormat(value: string | undefined): OutputFormat {

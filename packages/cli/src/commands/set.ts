@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_BATCH_CONCURRENCY, type EcsMetadataClient, type MergeCallOptions, type Metadata, runBatch, type ServerMetadataResult } from '@ecs-metadata/client';
+import type { EcsMetadataClient, MergeCallOptions, Metadata } from '@ecs-metadata/client';
 import {
   buildReplaceServerMetadataRequest,
   buildUpdateServerMetadataRequest,
@@ -8,18 +8,17 @@ import {
   type EcsRequest,
   type MetadataKeyRules,
 } from '@ecs-metadata/core';
-import { idSourcesOf, parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
-import { type IdSource, idsOf } from '../batch/id-source.js';
+import { idSourcesOf } from '../batch/batch-flags.js';
+import type { IdSource } from '../batch/id-source.js';
 import { formatDiff } from '../batch/metadata-diff-text.js';
-import { ndjsonLine, textLine } from '../batch/result-lines.js';
-import { mapOutcomes, streamBatch } from '../batch/stream-batch.js';
+import { ndjsonLine, textLine, toMetadataResult } from '../batch/result-lines.js';
+import { runServerBatch, type ServerBatchFlags } from '../batch/server-batch.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, type OutputFormat } from '../output.js';
 import { SET_COMMAND } from '../command-table.js';
 import { parseCommandLine } from '../parse.js';
 import {
-  type ConnectionFlags,
   dryRunTarget,
   formatRequest,
   loadConnectionConfig,
@@ -110,7 +109,7 @@ interface SetChange {
 async function runSetMany(
   sources: readonly IdSource[],
   change: SetChange,
-  values: ConnectionFlags & { output?: string; concurrency?: string; 'fail-fast'?: boolean; 'dry-run'?: boolean },
+  values: ServerBatchFlags & { readonly 'dry-run'?: boolean | undefined },
   io: CliIo,
 ): Promise<number> {
   if (change.mode === 'native') {
@@ -119,20 +118,19 @@ async function runSetMany(
   if (values['dry-run'] === true) {
     throw new UsageError('--dry-run prints one server\'s request; give one server id');
   }
-  const format = parseBatchFormat(values.output, io);
-  const concurrency = values.concurrency === undefined ? DEFAULT_BATCH_CONCURRENCY : parseConcurrency(values.concurrency);
-  const config = await loadConnectionConfig(values, io);
-  const client = await openClient(config, values, io);
-  try {
-    const options = { keyRules: change.keyRules, force: change.force, readBackLostAnswer: true };
-    const outcomes = mapOutcomes(
-      runBatch(idsOf(sources, io), (serverId, signal) => writeMetadata(client, serverId, change.metadata, change.mode, { ...options, signal }), { concurrency, signal: io.signal }),
-      (result): ServerMetadataResult => (result.error === undefined ? { serverId: result.serverId, metadata: result.value } : { serverId: result.serverId, error: result.error }),
-    );
-    return await streamBatch({ outcomes, render: format === 'ndjson' ? ndjsonLine : textLine, sources, failFast: values['fail-fast'] === true, done: 'updated' }, io);
-  } finally {
-    client.close();
-  }
+  const options = { keyRules: change.keyRules, force: change.force, readBackLostAnswer: true };
+  return runServerBatch(
+    {
+      sources,
+      flags: values,
+      done: 'updated',
+      work: (client, serverId, signal) => writeMetadata(client, serverId, change.metadata, change.mode, { ...options, signal }),
+      outcome: toMetadataResult,
+      ndjson: ndjsonLine,
+      text: textLine,
+    },
+    io,
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DEFAULT_BATCH_CONCURRENCY, type EcsMetadataClient, runBatch } from '@ecs-metadata/client';
+import type { EcsMetadataClient } from '@ecs-metadata/client';
 import {
   AbortError,
   buildDeleteServerMetadataItemRequest,
@@ -9,16 +9,16 @@ import {
   isMetadataItemNotFound,
   type MetadataKeyRules,
 } from '@ecs-metadata/core';
-import { idSourcesOf, parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
-import { type IdSource, idsOf } from '../batch/id-source.js';
+import { idSourcesOf } from '../batch/batch-flags.js';
+import type { IdSource } from '../batch/id-source.js';
 import { ndjsonResult, summarizeError, textResult } from '../batch/result-lines.js';
-import { type BatchOutcome, mapOutcomes, streamBatch } from '../batch/stream-batch.js';
+import { runServerBatch, type ServerBatchFlags } from '../batch/server-batch.js';
+import type { BatchOutcome } from '../batch/stream-batch.js';
 import { ExitCode, exitCodeFor, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { UNSET_COMMAND } from '../command-table.js';
 import { parseCommandLine } from '../parse.js';
 import {
-  type ConnectionFlags,
   dryRunTarget,
   formatRequest,
   loadConnectionConfig,
@@ -129,26 +129,24 @@ interface UnsetOutcome extends BatchOutcome {
 async function runUnsetMany(
   sources: readonly IdSource[],
   change: UnsetChange,
-  values: ConnectionFlags & { output?: string; concurrency?: string; 'fail-fast'?: boolean; 'dry-run'?: boolean },
+  values: ServerBatchFlags & { readonly 'dry-run'?: boolean | undefined },
   io: CliIo,
 ): Promise<number> {
   if (values['dry-run'] === true) {
     throw new UsageError('--dry-run prints one server\'s requests; give one server id');
   }
-  const format = parseBatchFormat(values.output, io);
-  const concurrency = values.concurrency === undefined ? DEFAULT_BATCH_CONCURRENCY : parseConcurrency(values.concurrency);
-  const config = await loadConnectionConfig(values, io);
-  const client = await openClient(config, values, io);
-  try {
-    const outcomes = mapOutcomes(
-      runBatch(idsOf(sources, io), (serverId, signal) => unsetKeys(client, serverId, change, signal), { concurrency, signal: io.signal }),
-      (result): UnsetOutcome => result.value ?? { serverId: result.serverId, error: result.error, deleted: [], absent: [] },
-    );
-    const render = format === 'ndjson' ? unsetNdjsonLine : unsetTextLine;
-    return await streamBatch({ outcomes, render, sources, failFast: values['fail-fast'] === true, done: 'unset' }, io);
-  } finally {
-    client.close();
-  }
+  return runServerBatch(
+    {
+      sources,
+      flags: values,
+      done: 'unset',
+      work: (client, serverId, signal) => unsetKeys(client, serverId, change, signal),
+      outcome: (result): UnsetOutcome => result.value ?? { serverId: result.serverId, error: result.error, deleted: [], absent: [] },
+      ndjson: unsetNdjsonLine,
+      text: unsetTextLine,
+    },
+    io,
+  );
 }
 
 /** `{"serverId","deleted":[...],"absent":[...]}`, or the error line plus the keys deleted before the error. */
