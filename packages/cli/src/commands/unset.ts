@@ -175,8 +175,11 @@ async function unsetKeys(client: EcsMetadataClient, serverId: string, change: Un
       await (change.native ? client.deleteServerMetadataItemV1(serverId, key, options) : client.deleteServerMetadataItem(serverId, key, options));
       deleted.push(key);
     } catch (error) {
+      if (error instanceof AbortError || !(error instanceof EcsMetadataError)) {
+        throw error; // the batch's own stop, or a bug: not this server's outcome
+      }
       if (!isMetadataItemNotFound(error)) {
-        return { serverId, error: error instanceof EcsMetadataError ? error : new EcsMetadataError(String(error), { cause: error }), deleted, absent };
+        return { serverId, error, deleted, absent };
       }
       absent.push(key);
     }
