@@ -42,7 +42,15 @@ export async function runServerBatch<T, R extends BatchOutcome>(batch: ServerBat
     const ids = idsOf(batch.sources, io);
     const results = runBatch(batch.filterIds === undefined ? ids : batch.filterIds(ids), (serverId, signal) => batch.work(client, serverId, signal), { concurrency, signal: io.signal });
     return await streamBatch(
-      { outcomes: mapOutcomes(results, batch.outcome), render: format === 'ndjson' ? batch.ndjson : batch.text, sources: batch.sources, failFast: flags['fail-fast'] === true, done: batch.done },
+      {
+        outcomes: mapOutcomes(results, batch.outcome),
+        render: format === 'ndjson' ? batch.ndjson : batch.text,
+        // Filtered ids have no total worth showing (the count of the input would overstate the
+        // work): the progress line then shows the count and the rate, as for a pipe.
+        sources: batch.filterIds === undefined ? batch.sources : [],
+        failFast: flags['fail-fast'] === true,
+        done: batch.done,
+      },
       io,
     );
   } finally {
