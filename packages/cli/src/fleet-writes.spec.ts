@@ -114,6 +114,22 @@ describe('ecs-metadata set with many servers', () => {
     expect(lines(result.stdout)).toEqual([{ serverId: fleetId(10), error: expect.objectContaining({ name: 'UnconfirmedWriteError' }) }]);
   });
 
+  it('stops on Ctrl-C with exit 130 and the summary; every line written is a server that was updated', async () => {
+    harness.mock.admin.queueFault({ match: { method: 'POST' }, delayMs: 150, times: FLEET });
+    const result = await run(['set', '-', 'stopped=yes', '--concurrency', '2'], {
+      stdin: fleet(FLEET).join('\n'),
+      onStart: (child) => {
+        child.stdout?.once('data', () => child.kill('SIGINT'));
+      },
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/servers updated, 0 failed, in \d+:\d\d \(\d+\/s\) \(interrupted\)\n/u);
+    const written = lines(result.stdout);
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.length).toBeLessThan(FLEET);
+    expect(written.every((line) => stored(line['serverId'] as string)?.['stopped'] === 'yes')).toBe(true);
+  }, 30_000);
+
   it('is paced by the adaptive rate limiter against a throttled provider: every server updated, each POST sent until accepted', async () => {
     harness.mock.admin.setRateLimit({ ratePerSecond: 40, burst: 5 });
     const result = await run(['set', ...fleet(FLEET), 'paced=yes', '--concurrency', '8']);
