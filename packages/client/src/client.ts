@@ -263,7 +263,7 @@ export class EcsMetadataClient {
    *   {ConflictError} (409) for a locked server or one whose state forbids writes; others as
    *   {@link EcsMetadataClient.getServerMetadata}.
    * @throws {UnconfirmedWriteError} with `readBackLostAnswer`, when the answer was lost and the
-   *   read-back did not find the items (or failed); the exit code follows its `lostAnswer`.
+   *   read-back did not find the items (or failed); its `lostAnswer` is the lost attempt's error.
    */
   async updateServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: MergeCallOptions = {}): Promise<Metadata> {
     const request = buildUpdateServerMetadataRequest({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
