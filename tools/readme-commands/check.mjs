@@ -48,7 +48,7 @@ const CI_RUNNERS = {
 const NOT_RUN_YET = {};
 
 /** A block's own mock, where it needs more than the default fixture. */
-const MOCK_OPTIONS = { 'fleet-read': { generatedServers: 3 } };
+const MOCK_OPTIONS = { 'fleet-read': { generatedServers: 3 }, 'fleet-writes': { generatedServers: 3 } };
 
 /** The API settings of the mock as environment variables, for blocks that expect them set. */
 const mockEnv = (mock) => ({ ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT_ID, ECS_METADATA_TOKEN: DEMO_TOKEN });
@@ -78,6 +78,16 @@ const RUNNERS = {
     // The block clears the metadata (`--replace -` with {}) before it unsets two keys: both are gone,
     // so unset reports the missing key's code, as the README's exit-code list says.
     exitCodes: { [`ecs-metadata unset  ${SERVER_ID} owner env`]: 4 },
+  }),
+  'fleet-writes': (mock) => ({
+    env: mockEnv(mock),
+    files: {
+      'server-ids.txt': [SERVER_ID, fleetServerId(0), fleetServerId(1), fleetServerId(2)].join('\n'),
+      'desired.json': '{"owner":"ops","env":"prod"}',
+      'audit.ndjson': `${JSON.stringify({ serverId: SERVER_ID, metadata: { wj: 'True' } })}\n{"serverId":"${fleetServerId(0)}","met`,
+    },
+    substitute: [['998af54b-… 6f1c…', `${SERVER_ID} ${fleetServerId(2)}`]],
+    // The fleet's servers have no `deprecated_key`: absent everywhere, which is no failure.
   }),
   'clouds-yaml': (mock) => ({
     files: {

@@ -37,6 +37,8 @@ export interface OptionSpec {
   readonly secret?: boolean;
   /** Checks the value when the command line is parsed, before anything is read or sent. */
   readonly check?: (value: string) => void;
+  /** The option may be given several times (`--key a --key b`): its value is then a list. */
+  readonly multiple?: boolean;
 }
 
 /** Options by their long name (without `--`). */
@@ -137,6 +139,16 @@ export const REQUEST_OPTIONS = {
   verbose: { type: 'boolean', short: 'v', help: 'log method, URL, status and the request ids to stderr (never secrets)' },
 } as const satisfies OptionTable;
 
+/**
+ * The options of every command that takes many servers (`get`, `set`, `unset`; docs/decisions.md
+ * "Fleet reads", "Fleet writes"), besides `--output ndjson|text`.
+ */
+export const BATCH_OPTIONS = {
+  'from-file': { type: 'string', value: 'FILE', file: true, help: 'read server ids from FILE, one per line ("-": stdin); blank lines skipped' },
+  concurrency: { type: 'string', value: 'N', help: 'many servers: requests in flight at once (default 16)' },
+  'fail-fast': { type: 'boolean', help: 'many servers: stop at the first failure, with its exit code' },
+} as const satisfies OptionTable;
+
 /** `--output` of a command, with its formats (the first is the default unless `help` says otherwise). */
 function outputOption(choices: readonly string[], help: string): OptionSpec & { readonly type: 'string' } {
   return { type: 'string', short: 'o', value: 'FORMAT', help, choices };
@@ -157,6 +169,7 @@ export const GET_COMMAND = {
   description: `Print the metadata of a server, or of many: several ids, a file of ids or stdin ("-"), one id per
 line. Many servers give one line per server as results arrive (completion order, not input order):
   {"serverId":"...","metadata":{...}}   or   {"serverId":"...","error":{"name","message","status","code","requestId"}}
+(with --key K: {"serverId":"...","value":"..."}, or that server's 404 as its error line).
 A progress bar on stderr when it is a terminal, and a summary line on stderr. A typo in an id is
 that id's own error line; the others go on. Throttling (429) slows the batch down: the client learns
 the provider's rate. Exit 0 when every server was read, 7 when some failed, the failure's code when
@@ -166,9 +179,13 @@ all failed or with --fail-fast.`,
       ['json', 'yaml', 'table', 'env', 'value', 'ndjson', 'text'],
       'one server: json (default), yaml, table, env or value; many: ndjson (default\nin a pipe) or text (default on a terminal)',
     ),
-    'from-file': { type: 'string', value: 'FILE', file: true, help: 'read server ids from FILE, one per line ("-": stdin); blank lines skipped' },
-    concurrency: { type: 'string', value: 'N', help: 'many servers: requests in flight at once (default 16)' },
-    'fail-fast': { type: 'boolean', help: 'many servers: stop at the first failure, with its exit code' },
+    ...BATCH_OPTIONS,
+    resume: {
+      type: 'string',
+      value: 'OUT.ndjson',
+      file: true,
+      help: "many servers: skip the ids an earlier run's NDJSON output answered (its error\nlines are read again); appending to that file (>>) is safe",
+    },
     key: { type: 'string', value: 'KEY', help: 'only this item, read with GET .../metadata/KEY (required by --output value)' },
     'env-prefix': ENV_PREFIX_OPTION,
     ...REQUEST_OPTIONS,
@@ -182,6 +199,8 @@ all failed or with --fail-fast.`,
     { comment: 'shell variables', command: 'ecs-metadata get 998af54b-5762-4041-abc1-f98a2c27b3a2 --output env' },
     { comment: 'a fleet: one id per line on stdin, NDJSON out', command: 'ecs-metadata get - --region cn-north-4 < server-ids.txt > audit.ndjson' },
     { comment: 'a file of ids', command: 'ecs-metadata get --from-file server-ids.txt --concurrency 32 --fail-fast' },
+    { comment: 'one item of every server', command: 'ecs-metadata get --from-file server-ids.txt --key owner' },
+    { comment: 'read only what an earlier run did not answer', command: 'ecs-metadata get --from-file server-ids.txt --resume audit.ndjson >> audit.ndjson' },
   ],
   exitCodes: [...API_EXIT_CODES, ExitCode.PartialFailure],
   load: () => import('./commands/get.js'),
@@ -190,64 +209,91 @@ all failed or with --fail-fast.`,
 /** `ecs-metadata set`. */
 export const SET_COMMAND = {
   name: 'set',
-  summary: "merge items into a server's metadata (--replace: replace all)",
-  usage: ['set <server-id> KEY=VALUE... [options]', 'set <server-id> --from-file FILE | - [options]'],
-  description: `Merge items into a server's metadata (POST .../metadata): the keys given are created or
-overwritten, the others kept. With --replace, the server's metadata becomes exactly the items
-given (PUT .../metadata). Prints the map the server answers with.
+  summary: "merge items into the metadata of a server or many (--replace: replace all)",
+  usage: ['set <server-id>... KEY=VALUE... [options]', 'set --from-file FILE | - KEY=VALUE... [options]'],
+  description: `Merge items into the metadata of a server, or of many (POST .../metadata): the keys given are
+created or overwritten, the others kept. With --replace, the metadata becomes exactly the items
+given (PUT .../metadata). Server ids come first, then the items: every argument before the first
+KEY=VALUE is a server id ("-" reads ids from stdin, one per line), every one after it must be an item.
+
+One server: prints the map the server answers with; on a terminal, the before/after diff instead
+(+ added, ~ changed, - removed; read with a GET before the write; coloured unless NO_COLOR is set).
+Many servers: the batch contract of "get": one line per server as results arrive,
+  {"serverId":"...","metadata":{...}}   or   {"serverId":"...","error":{...}}
+progress on a terminal's stderr, a summary line; exit 0, 7 (some failed) or the failure's code.
 
 Items:
   KEY=VALUE              one item; split at the first "=", the value may be empty
-  --from-file FILE       a JSON object {"KEY": "VALUE", ...} or {"metadata": {...}}; "-" reads stdin
-  -                      same as --from-file -
+  --items FILE           a JSON object {"KEY": "VALUE", ...} or {"metadata": {...}}; "-" reads stdin
                          (items on the command line win over the file's)`,
   options: {
-    'from-file': { type: 'string', value: 'FILE', file: true, help: 'items from a JSON file ("-": stdin); see Items above' },
+    items: { type: 'string', value: 'FILE', file: true, help: 'items from a JSON file ("-": stdin); see Items above' },
     replace: { type: 'boolean', help: 'replace all metadata (PUT; idempotent) instead of merging (POST)' },
-    native: { type: 'boolean', help: 'use the ECS native API: POST /v1/{project}/cloudservers/{server}/metadata' },
+    native: { type: 'boolean', help: 'one server: use the ECS native API: POST /v1/{project}/cloudservers/{server}/metadata' },
     'nova-keys': { type: 'boolean', help: "check keys with Nova's rules (space allowed) instead of Huawei's" },
     force: { type: 'boolean', help: 'allow writing platform keys (os_type, charging_mode, metering.*, ...)' },
-    'dry-run': { type: 'boolean', help: 'print the request (method, URL, headers, body) and send nothing' },
-    output: outputOption(['json', 'yaml', 'table', 'env'], 'json (default), yaml, table or env'),
+    'dry-run': { type: 'boolean', help: 'one server: print the request (method, URL, headers, body) and send nothing' },
+    output: outputOption(
+      ['json', 'yaml', 'table', 'env', 'ndjson', 'text'],
+      'one server: json (default; the diff on a terminal), yaml, table or env;\nmany: ndjson (default in a pipe) or text (default on a terminal)',
+    ),
     'env-prefix': ENV_PREFIX_OPTION,
+    ...BATCH_OPTIONS,
     ...REQUEST_OPTIONS,
   },
   configuration: true,
   positionals: true,
   notes: `Keys: 1-255 of A-Z a-z 0-9 - _ : . (and space with --nova-keys); values: strings of 0-255
-characters; at most 128 items. A merge is retried only after a 429 (a POST may have been applied);
---replace is retried as reads are.`,
+characters; at most 128 items; checked once, before any request. A merge is retried only after a
+429 (a POST may have been applied); in a batch, when its answer is lost (reset, timeout, 502/504),
+the server is read back: the items there mean success, otherwise the line says so and the POST is
+never resent. --replace is retried as reads are.`,
   examples: [
     { comment: 'merge two items; prints the whole map', command: 'ecs-metadata set 998af54b-… owner=li env=prod' },
     { comment: 'the map becomes exactly this', command: 'ecs-metadata set 998af54b-… --replace owner=li' },
-    { comment: 'items from a JSON file', command: 'ecs-metadata set 998af54b-… --from-file items.json' },
+    { comment: 'items from a JSON file', command: 'ecs-metadata set 998af54b-… --items items.json' },
     { comment: 'print the request, send nothing', command: 'ecs-metadata set 998af54b-… owner=li --dry-run' },
+    { comment: 'the same key on every server of a file', command: 'ecs-metadata set --from-file server-ids.txt owner=ops > result.ndjson' },
   ],
-  exitCodes: API_EXIT_CODES,
+  exitCodes: [...API_EXIT_CODES, ExitCode.PartialFailure],
   load: () => import('./commands/set.js'),
 } as const satisfies CommandSpec;
 
 /** `ecs-metadata unset`. */
 export const UNSET_COMMAND = {
   name: 'unset',
-  summary: "delete items from a server's metadata",
-  usage: ['unset <server-id> KEY... [options]'],
-  description: `Delete items from a server's metadata: one DELETE .../metadata/{key} per key, in order, as
-python-novaclient does. Prints "deleted KEY" for each key deleted; each failure goes to stderr.
-Exit 0 when every key was deleted, 7 when only some were, else the code of the first failure
-(4 for an unknown key or server).`,
+  summary: 'delete items from the metadata of a server or many',
+  usage: ['unset <server-id> KEY... [options]', 'unset --key KEY [--key KEY...] <server-id>... | - [options]', 'unset --from-file FILE KEY... [options]', 'unset - KEY... [options]'],
+  description: `Delete items from the metadata of a server, or of many: one DELETE .../metadata/{key} per key, in
+order, as python-novaclient does. Which arguments are servers and which keys:
+  - with --key: every argument is a server id ("-" reads ids from stdin);
+  - with --from-file and no --key: every argument is a key;
+  - otherwise the first argument is the server id ("-": ids from stdin), the rest are keys.
+
+One server: prints "deleted KEY" for each key deleted; each failure goes to stderr. Exit 0 when
+every key was deleted, 7 when only some were, else the code of the first failure (4 for an unknown
+key or server).
+Many servers: the batch contract of "get": one line per server as results arrive,
+  {"serverId":"...","deleted":[...],"absent":[...]}   or   {"serverId":"...","error":{...},"deleted":[...]}
+A key the server does not have is "absent", not a failure (the fleet reaches the state asked for).`,
   options: {
+    key: { type: 'string', value: 'KEY', multiple: true, help: 'a key to delete (repeatable); then every argument is a server id' },
     native: { type: 'boolean', help: 'use the ECS native API: DELETE /v1/{project}/cloudservers/{server}/metadata/{key}' },
     'nova-keys': { type: 'boolean', help: "check keys with Nova's rules (space allowed) instead of Huawei's" },
     force: { type: 'boolean', help: 'allow deleting platform keys (os_type, charging_mode, metering.*, ...)' },
-    'dry-run': { type: 'boolean', help: 'print the requests (method, URL, headers) and send nothing' },
+    'dry-run': { type: 'boolean', help: 'one server: print the requests (method, URL, headers) and send nothing' },
+    output: outputOption(['ndjson', 'text'], 'many servers: ndjson (default in a pipe) or text (default on a terminal)'),
+    ...BATCH_OPTIONS,
     ...REQUEST_OPTIONS,
   },
   configuration: true,
   positionals: true,
   notes: `A DELETE is idempotent and retried as reads are; when a retry finds the key already gone because
 an earlier attempt's answer was lost, the key counts as deleted.`,
-  examples: [{ comment: 'one DELETE per key', command: 'ecs-metadata unset 998af54b-… owner env' }],
+  examples: [
+    { comment: 'one DELETE per key', command: 'ecs-metadata unset 998af54b-… owner env' },
+    { comment: 'a key off every server of a file', command: 'ecs-metadata unset --from-file server-ids.txt deprecated_key' },
+  ],
   exitCodes: [...API_EXIT_CODES, ExitCode.PartialFailure],
   load: () => import('./commands/unset.js'),
 } as const satisfies CommandSpec;

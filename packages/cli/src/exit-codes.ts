@@ -8,6 +8,7 @@ import {
   PermissionDeniedError,
   ResponseTooLargeError,
   ResponseValidationError,
+  UnconfirmedWriteError,
   ValidationError,
 } from '@ecs-metadata/core';
 
@@ -43,6 +44,9 @@ export class UsageError extends Error {
 
 /** Maps an error to its exit code. Unknown errors are bugs: 1. */
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof UnconfirmedWriteError) {
+    return exitCodeFor(error.lostAnswer); // what was lost decides: 6 for no answer, 5 for a 502/504
+  }
   if (error instanceof UsageError || error instanceof ValidationError || error instanceof ConfigError) {
     return ExitCode.Usage;
   }

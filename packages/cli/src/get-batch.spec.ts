@@ -1,38 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MockProvider } from '@ecs-metadata/mock-provider';
 import { formatDuration, formatProgress } from './batch/progress.js';
-import { BIN, type BinRun, type RunOptions, runBin } from './test-support/run-bin.js';
+import { runBinOnTerminal, shellQuote, useFleetMock } from './test-support/fleet-mock.js';
 
-const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';
 const SERVER = '998af54b-5762-4041-abc1-f98a2c27b3a2';
 const UNKNOWN = '00000000-0000-0000-0000-000000000000';
 const FLEET = 40;
 
-let mock: MockProvider;
-let env: Record<string, string>;
-let fleetId: (index: number) => string;
-let dir: string;
-
-beforeAll(async () => {
-  const mockProvider = await import('@ecs-metadata/mock-provider');
-  fleetId = mockProvider.fleetServerId;
-  mock = await mockProvider.startMockProvider({ port: 0, fixture: mockProvider.DEFAULT_FIXTURE, generatedServers: FLEET });
-  env = { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT, ECS_METADATA_TOKEN: mockProvider.DEMO_TOKEN };
-  dir = await mkdtemp(join(tmpdir(), 'ecs-metadata-batch-'));
-});
-afterEach(() => mock.admin.reset());
-afterAll(async () => {
-  await mock.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const run = (args: string[], options: RunOptions = {}): Promise<BinRun> => runBin(args, env, options);
+const harness = useFleetMock(FLEET);
+const { fleetId, fleet, run } = harness;
 const lines = (stdout: string): unknown[] => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
-const fleet = (count: number): string[] => Array.from({ length: count }, (_, i) => fleetId(i));
 
 describe('ecs-metadata get with many servers', () => {
   it('streams one NDJSON line per server in a pipe, a summary on stderr, exit 0', async () => {
@@ -61,18 +39,18 @@ describe('ecs-metadata get with many servers', () => {
       serverId: UNKNOWN,
       error: { name: 'NotFoundError', message: expect.stringContaining(UNKNOWN), status: 404, code: 'itemNotFound', requestId: expect.stringMatching(/^[0-9a-f]{32}$/u) },
     });
-    expect(result.stdout + result.stderr).not.toContain(env['ECS_METADATA_TOKEN']);
-    expect(mock.requestLog.some((entry) => entry.path.includes('etc'))).toBe(false);
+    expect(result.stdout + result.stderr).not.toContain(harness.env['ECS_METADATA_TOKEN']);
+    expect(harness.mock.requestLog.some((entry) => entry.path.includes('etc'))).toBe(false);
     expect(result.stderr).toContain('2 of 4 servers read, 2 failed');
   });
 
   it('reads ids from --from-file, and names a file it cannot read (exit 2)', async () => {
-    const file = join(dir, 'ids.txt');
+    const file = join(harness.dir, 'ids.txt');
     await writeFile(file, `${fleet(5).join('\n')}\n`);
     const result = await run(['get', '--from-file', file, '--concurrency', '2']);
     expect(result.code).toBe(0);
     expect(lines(result.stdout)).toHaveLength(5);
-    const missing = await run(['get', '--from-file', join(dir, 'nope.txt')]);
+    const missing = await run(['get', '--from-file', join(harness.dir, 'nope.txt')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.txt');
   });
@@ -96,7 +74,7 @@ describe('ecs-metadata get with many servers', () => {
   });
 
   it.each([
-    [['get', SERVER, SERVER, '--key', 'wj'], '--key'],
+    [['get', SERVER, SERVER, '--key', 'a/b'], 'a/b'],
     [['get', SERVER, SERVER, '--output', 'table'], '--output'],
     [['get', SERVER, SERVER, '--concurrency', '0'], '--concurrency'],
     [['get', '-', '--from-file', '-'], 'stdin'],
@@ -108,14 +86,14 @@ describe('ecs-metadata get with many servers', () => {
   });
 
   it('slows down instead of failing against a throttled provider', async () => {
-    mock.admin.setRateLimit({ ratePerSecond: 50, burst: 10 });
+    harness.mock.admin.setRateLimit({ ratePerSecond: 50, burst: 10 });
     const result = await run(['get', '-'], { stdin: fleet(FLEET).join('\n') });
     expect(result.code).toBe(0);
     expect(lines(result.stdout)).toHaveLength(FLEET);
   }, 30_000);
 
   it('stops on Ctrl-C with exit 130 and a summary', async () => {
-    mock.admin.setRateLimit({ ratePerSecond: 5, burst: 1 });
+    harness.mock.admin.setRateLimit({ ratePerSecond: 5, burst: 1 });
     const result = await run(['get', '-'], {
       stdin: fleet(FLEET).join('\n'),
       onStart: (child) => {
@@ -160,18 +138,11 @@ describe('ecs-metadata get with many servers, stderr on a real terminal', () => 
   // `ecs-metadata get - < ids.txt > audit.ndjson` in her shell. stdout goes to a file (NDJSON, no
   // progress), stderr is the terminal (the progress line, redrawn in place, then the summary).
   it('draws the progress bar with rate and ETA on the terminal and keeps the file pure NDJSON', async () => {
-    mock.admin.setRateLimit({ ratePerSecond: 20, burst: 5 }); // ~1 s of work: several redraws
-    const ids = join(dir, 'tty-ids.txt');
-    const audit = join(dir, 'tty-audit.ndjson');
+    harness.mock.admin.setRateLimit({ ratePerSecond: 20, burst: 5 }); // ~1 s of work: several redraws
+    const ids = join(harness.dir, 'tty-ids.txt');
+    const audit = join(harness.dir, 'tty-audit.ndjson');
     await writeFile(ids, `${fleet(20).join('\n')}\n`);
-    const command = `${quote(process.execPath)} ${quote(BIN)} get - < ${quote(ids)} > ${quote(audit)}`;
-    const terminal = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-      const child = spawn('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, output }));
-    });
+    const terminal = await runBinOnTerminal(`get - < ${shellQuote(ids)} > ${shellQuote(audit)}`, harness.env);
     expect(terminal.code).toBe(0);
     const eraseLine = '\r\u001b[K'; // each redraw: back to the line's start, erase it
     expect(terminal.output).toContain(eraseLine);
@@ -183,11 +154,6 @@ describe('ecs-metadata get with many servers, stderr on a real terminal', () => 
     expect(lines(written)).toHaveLength(20);
   });
 });
-
-/** Single-quoted for `sh -c` (what `script -c` runs). */
-function quote(word: string): string {
-  return `'${word.replaceAll("'", "'\\''")}'`;
-}
 
 describe('ecs-metadata get with many servers, when the reader of stdout goes away', () => {
   it('stops quietly with 141 (as `… | head -1` would see from cat), no stack trace', async () => {

@@ -4,7 +4,9 @@ import { UsageError } from './exit-codes.js';
 import { closestName } from './suggest.js';
 
 /** The values `parseArgs` gives for an option table: booleans for flags, strings for the rest. */
-export type OptionValues<T extends OptionTable> = { -readonly [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
+export type OptionValues<T extends OptionTable> = {
+  -readonly [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : T[K] extends { readonly multiple: true } ? string[] : string;
+};
 
 /** What a command's arguments parse to: its options (plus the configuration's, if it takes them) and positionals. */
 export interface ParsedCommandLine<S extends CommandSpec> {
@@ -43,9 +45,12 @@ export function parseCommandLine<S extends CommandSpec>(command: S, args: readon
 }
 
 /** The table's options as `parseArgs` takes them (only the keys it knows). */
-function parseArgsOptions(options: OptionTable): Record<string, { type: 'string' | 'boolean'; short?: string }> {
+function parseArgsOptions(options: OptionTable): Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> {
   return Object.fromEntries(
-    Object.entries(options).map(([name, option]) => [name, option.short === undefined ? { type: option.type } : { type: option.type, short: option.short }]),
+    Object.entries(options).map(([name, option]) => [
+      name,
+      { type: option.type, ...(option.short === undefined ? {} : { short: option.short }), ...(option.multiple === true ? { multiple: true } : {}) },
+    ]),
   );
 }
 

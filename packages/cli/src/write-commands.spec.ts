@@ -74,19 +74,19 @@ describe('ecs-metadata set', () => {
     try {
       await writeFile(join(dir, 'plain.json'), '{"a":"1","b":"2"}');
       await writeFile(join(dir, 'wrapped.json'), '{"metadata":{"c":"3"}}');
-      expect((await run(['set', SERVER, '--from-file', join(dir, 'plain.json'), 'b=cli'], env)).code).toBe(0);
-      expect((await run(['set', SERVER, '--from-file', join(dir, 'wrapped.json')], env)).code).toBe(0);
+      expect((await run(['set', SERVER, '--items', join(dir, 'plain.json'), 'b=cli'], env)).code).toBe(0);
+      expect((await run(['set', SERVER, '--items', join(dir, 'wrapped.json')], env)).code).toBe(0);
       expect(stored()).toEqual({ wj: 'True', a: '1', b: 'cli', c: '3' });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('reads items from stdin with "-" or --from-file -, and clears all with --replace and {}', async () => {
-    expect((await run(['set', SERVER, '-'], env, '{"from":"stdin"}')).code).toBe(0);
-    expect((await run(['set', SERVER, '--from-file', '-'], env, '{"metadata":{"again":"yes"}}')).code).toBe(0);
+  it('reads items from stdin with --items -, and clears all with --replace and {}', async () => {
+    expect((await run(['set', SERVER, '--items', '-'], env, '{"from":"stdin"}')).code).toBe(0);
+    expect((await run(['set', SERVER, '--items', '-'], env, '{"metadata":{"again":"yes"}}')).code).toBe(0);
     expect(stored()).toEqual({ wj: 'True', from: 'stdin', again: 'yes' });
-    expect(await run(['set', SERVER, '--replace', '-'], env, '{}')).toMatchObject({ code: 0, stdout: '{}\n' });
+    expect(await run(['set', SERVER, '--replace', '--items', '-'], env, '{}')).toMatchObject({ code: 0, stdout: '{}\n' });
   });
 
   it('uses the ECS native merge with --native', async () => {
@@ -131,8 +131,9 @@ describe('ecs-metadata set', () => {
     ['nothing to set', [], 'at least one KEY=VALUE'],
     ['a traversal server id', ['x=1'], 'serverId'],
     ['--replace with --native', ['x=1', '--replace', '--native'], '--replace and --native exclude each other'],
-    ['an unknown output', ['x=1', '--output', 'value'], '--output must be one of json, yaml, table, env; got "value"'],
-    ['a missing file', ['--from-file', '/nonexistent/items.json'], 'cannot read /nonexistent/items.json'],
+    ['an unknown output', ['x=1', '--output', 'value'], '--output must be one of json, yaml, table, env'],
+    ['a missing file', ['--items', '/nonexistent/items.json'], 'cannot read /nonexistent/items.json'],
+    ['stdin for both ids and items', ['-', '--items', '-'], 'stdin can be read once'],
   ])('exits 2 before any request for %s', async (label, items, named) => {
     const serverId = label === 'a traversal server id' ? '../x' : SERVER;
     const result = await run(['set', serverId, ...items], env);
@@ -143,13 +144,13 @@ describe('ecs-metadata set', () => {
   });
 
   it('exits 2 for invalid JSON, a non-object and 129 items from stdin', async () => {
-    expect((await run(['set', SERVER, '-'], env, '{"a":')).stderr).toContain('stdin is not valid JSON');
-    expect((await run(['set', SERVER, '-'], env, '["a"]')).stderr).toContain('must hold a JSON object');
+    expect((await run(['set', SERVER, '--items', '-'], env, '{"a":')).stderr).toContain('stdin is not valid JSON');
+    expect((await run(['set', SERVER, '--items', '-'], env, '["a"]')).stderr).toContain('must hold a JSON object');
     const many = JSON.stringify(Object.fromEntries(Array.from({ length: 129 }, (_, index) => [`k${index}`, 'v'])));
-    const tooMany = await run(['set', SERVER, '-'], env, many);
+    const tooMany = await run(['set', SERVER, '--items', '-'], env, many);
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain('holds 129 items; at most 128');
-    expect((await run(['set', SERVER, '-'], env, '{"wj":1}')).stderr).toContain('the value of "wj" must be a string');
+    expect((await run(['set', SERVER, '--items', '-'], env, '{"wj":1}')).stderr).toContain('the value of "wj" must be a string');
     expect(apiRequests()).toEqual([]);
   });
 
@@ -228,7 +229,7 @@ describe('ecs-metadata unset', () => {
 
 describe('usage', () => {
   it('lists set and unset, and prints their help', async () => {
-    expect((await run(['--help'])).stdout).toMatch(/set <server-id> KEY=VALUE\.\.\..*\n\s+unset <server-id> KEY\.\.\./u);
+    expect((await run(['--help'])).stdout).toMatch(/set <server-id>\.\.\. KEY=VALUE\.\.\..*\n\s+unset <server-id> KEY\.\.\./u);
     expect((await run(['set', '--help'])).stdout).toContain('--dry-run');
     expect((await run(['unset', '--help'])).stdout).toContain('one DELETE .../metadata/{key} per key');
   });

@@ -1,4 +1,6 @@
 import {
+  AbortError,
+  answerMayHaveBeenLost,
   type ApiVersion,
   buildGetServerMetadataRequest,
   ConfigError,
@@ -6,12 +8,14 @@ import {
   type EcsRequest,
   type EcsMetadataError,
   getServerMetadataExpectation,
+  judgeMergeReadBack,
   type Metadata,
   type ResolvedTarget,
   resolveEndpoint,
   resolveTarget,
   type ResponseExpectation,
   type RetryOptions,
+  unconfirmedMergeError,
   ValidationError,
 } from '@ecs-metadata/core';
 import type { CredentialProvider, RequestSigner } from './auth.js';
@@ -111,6 +115,17 @@ export interface WriteCallOptions extends KeyCallOptions {
    * it such a key is refused with a `ValidationError` naming it, before any request.
    */
   force?: boolean;
+}
+
+/** Per-call options of {@link EcsMetadataClient.updateServerMetadata}. */
+export interface MergeCallOptions extends WriteCallOptions {
+  /**
+   * When the merge's answer is lost (a reset or timeout after sending, a 502/504), read the server
+   * back instead of failing at once: every item there with its value is success (the read-back map
+   * is returned); otherwise an `UnconfirmedWriteError` says what the read showed. The POST itself
+   * is never resent (spec §8). Default `false`: the lost attempt's error is thrown as it is.
+   */
+  readBackLostAnswer?: boolean;
 }
 
 /**
@@ -247,10 +262,19 @@ export class EcsMetadataClient {
    * @throws {MetadataLimitExceededError} (403) when the server would hold more than 128 items;
    *   {ConflictError} (409) for a locked server or one whose state forbids writes; others as
    *   {@link EcsMetadataClient.getServerMetadata}.
+   * @throws {UnconfirmedWriteError} with `readBackLostAnswer`, when the answer was lost and the
+   *   read-back did not find the items (or failed); its `lostAnswer` is the lost attempt's error.
    */
-  async updateServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
+  async updateServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: MergeCallOptions = {}): Promise<Metadata> {
     const request = buildUpdateServerMetadataRequest({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
-    return this.#send(request, updateServerMetadataExpectation, options);
+    try {
+      return await this.#send(request, updateServerMetadataExpectation, options);
+    } catch (error) {
+      if (options.readBackLostAnswer !== true || !answerMayHaveBeenLost(error)) {
+        throw error;
+      }
+      return this.#readBackLostMerge(serverId, metadata, error, options);
+    }
   }
 
   /**
@@ -331,6 +355,27 @@ export class EcsMetadataClient {
    */
   async #sendDelete(request: EcsRequest, expectation: ResponseExpectation<void>, options: CallOptions): Promise<void> {
     await this.#sender.send(request, expectation, { ...options, deletesKey: true });
+  }
+
+  /**
+   * A merge whose answer was lost: one GET decides (core's `judgeMergeReadBack`); the POST is not
+   * sent again. The caller's abort stays an `AbortError`.
+   */
+  async #readBackLostMerge(serverId: string, sent: Readonly<Record<string, string>>, lostAnswer: EcsMetadataError, options: CallOptions): Promise<Metadata> {
+    let current: Metadata;
+    try {
+      current = await this.getServerMetadata(serverId, { ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    } catch (error) {
+      if (error instanceof AbortError) {
+        throw error;
+      }
+      throw unconfirmedMergeError(lostAnswer, { readBackError: error as EcsMetadataError });
+    }
+    const verdict = judgeMergeReadBack(sent, current);
+    if (verdict.applied) {
+      return current;
+    }
+    throw unconfirmedMergeError(lostAnswer, { verdict });
   }
 
   async #resolveSigner(): Promise<RequestSigner> {

@@ -13,6 +13,7 @@ import {
   ServerError,
   TimeoutError,
   tokenAuth,
+  UnconfirmedWriteError,
   ValidationError,
 } from './index.js';
 import { rejection, useMockProvider } from './test-support/mock-harness.js';
@@ -232,6 +233,50 @@ describe('retries of writes (spec §8): only what is idempotent, or proven unpro
     expect(apiRequests()).toHaveLength(1);
     // It was applied all the same: that is why it must not be sent blindly again.
     expect(stored()).toEqual({ wj: 'True', owner: 'li' });
+  });
+});
+
+describe('a merge whose answer was lost, resolved by reading the server back (readBackLostAnswer)', () => {
+  const readBack = { readBackLostAnswer: true } as const;
+
+  it('is a success when the read-back holds every item: processed, then reset; the POST is sent once', async () => {
+    harness.mock.admin.queueFault({ match: { method: 'POST' }, afterHandler: 'reset' });
+    await expect(clientFor().updateServerMetadata(SERVER, { owner: 'li', env: '' }, readBack)).resolves.toEqual({ wj: 'True', owner: 'li', env: '' });
+    expect(apiRequests()).toEqual([
+      { method: 'POST', path: NOVA },
+      { method: 'GET', path: NOVA },
+    ]);
+  });
+
+  it.each([
+    ['a reset before it was processed', { action: 'reset' as const }, 'NetworkError'],
+    ['a 504 from the gateway that never passed it on', { status: 504 }, 'ServerError'],
+  ])('is an UnconfirmedWriteError (not applied, not resent) after %s', async (_label, fault, lostClass) => {
+    harness.mock.admin.queueFault({ match: { method: 'POST' }, ...fault });
+    const error = await rejection(clientFor().updateServerMetadata(SERVER, { owner: 'li', wj: 'False' }, readBack));
+    expect(error).toBeInstanceOf(UnconfirmedWriteError);
+    expect(error).toMatchObject({ readBack: 'not-applied', lostAnswer: { name: lostClass } });
+    expect((error as Error).message).toMatch(/^the answer to the merge was lost \(.+\); read back, not applied \(missing owner; other value for wj\); not resent$/u);
+    expect(apiRequests().map((request) => request.method)).toEqual(['POST', 'GET']);
+    expect(stored()).toEqual({ wj: 'True' });
+  });
+
+  it('says "unknown" when the read-back fails too, and still sends the POST once', async () => {
+    harness.mock.admin.queueFault({ match: { method: 'POST' }, afterHandler: 'reset' });
+    harness.mock.admin.queueFault({ match: { method: 'GET' }, action: 'reset', times: 10 });
+    const error = await rejection(clientFor().updateServerMetadata(SERVER, { owner: 'li' }, readBack));
+    expect(error).toMatchObject({ name: 'UnconfirmedWriteError', readBack: 'failed', lostAnswer: { name: 'NetworkError' }, cause: { name: 'NetworkError', attempts: 4 } });
+    expect((error as Error).message).toContain('unknown whether it was applied; not resent');
+    expect(apiRequests().map((request) => request.method)).toEqual(['POST', 'GET', 'GET', 'GET', 'GET']);
+    expect(stored()).toEqual({ wj: 'True', owner: 'li' });
+  });
+
+  it('does not read back an answer that says what happened (a 409, a 429 retried)', async () => {
+    harness.mock.admin.queueFault({ match: { method: 'POST' }, status: 429 });
+    await expect(clientFor().updateServerMetadata(SERVER, { owner: 'li' }, readBack)).resolves.toEqual({ wj: 'True', owner: 'li' });
+    harness.mock.admin.queueFault({ match: { method: 'POST' }, status: 409 });
+    await expect(clientFor().updateServerMetadata(SERVER, { owner: 'ops' }, readBack)).rejects.toBeInstanceOf(ConflictError);
+    expect(apiRequests().map((request) => request.method)).toEqual(['POST', 'POST', 'POST']);
   });
 });
 

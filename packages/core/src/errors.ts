@@ -184,3 +184,23 @@ export class ServerError extends EcsApiError {
 function formatRequestId(requestId: string | undefined): string {
   return requestId === undefined ? '' : ` (request id ${requestId})`;
 }
+
+/**
+ * A merge (POST) whose answer was lost — a reset or a timeout after it was sent, or a gateway's 502
+ * or 504 — and which a read-back of the server did not confirm. A POST is never resent blindly
+ * (spec §8): the server was read back instead, and either lacked the items sent (`readBack:
+ * 'not-applied'`) or could not be read (`'failed'`: whether it was applied is unknown). `cause` is
+ * the lost attempt's error; the exit code and the retry advice follow it.
+ */
+export class UnconfirmedWriteError extends EcsMetadataError {
+  override name = 'UnconfirmedWriteError';
+  /** What reading the server back showed: the items were not there, or the read itself failed. */
+  readonly readBack: 'not-applied' | 'failed';
+  /** The error of the attempt whose answer was lost (a `NetworkError`, `TimeoutError` or 502/504). */
+  readonly lostAnswer: EcsMetadataError;
+  constructor(message: string, options: { lostAnswer: EcsMetadataError; readBack: 'not-applied' | 'failed'; cause?: unknown }) {
+    super(message, { cause: options.cause ?? options.lostAnswer });
+    this.lostAnswer = options.lostAnswer;
+    this.readBack = options.readBack;
+  }
+}

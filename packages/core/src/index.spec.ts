@@ -130,6 +130,12 @@ describe('the public API of @ecs-metadata/core', () => {
         'parseIsoInstant',
         'passwordLoginResponseSchema',
         'passwordLoginUrl',
+        // Fleet writes (issue 17): a lost merge's read-back, and the before/after diff
+        'UnconfirmedWriteError',
+        'answerMayHaveBeenLost',
+        'diffMetadata',
+        'judgeMergeReadBack',
+        'unconfirmedMergeError',
       ].sort(),
     );
   });

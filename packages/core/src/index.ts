@@ -61,6 +61,8 @@ export {
   updateServerMetadataV1Expectation,
 } from './metadata-expectations.js';
 export { isPlatformMetadataKey, PLATFORM_METADATA_KEYS } from './platform-keys.js';
+export { answerMayHaveBeenLost, judgeMergeReadBack, unconfirmedMergeError, type MergeReadBackVerdict } from './lost-write.js';
+export { diffMetadata, type MetadataDiff } from './metadata-diff.js';
 export {
   DEFAULT_RETRY_OPTIONS,
   IDEMPOTENT_METHODS,

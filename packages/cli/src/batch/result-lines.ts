@@ -1,4 +1,4 @@
-import { EcsApiError, type EcsMetadataError, type ServerMetadataResult } from '@ecs-metadata/client';
+import { type BatchResult, EcsApiError, type EcsMetadataError, type Metadata, type ServerMetadataResult } from '@ecs-metadata/client';
 import { errorMessage } from '../error-message.js';
 import { escapeLine, type SecretRegistry } from '../terminal.js';
 
@@ -27,20 +27,40 @@ export function summarizeError(error: EcsMetadataError, secrets: SecretRegistry 
 }
 
 /**
- * `{"serverId":...,"metadata":{...}}` or `{"serverId":...,"error":{...}}`, one line. JSON escapes
- * control characters itself.
+ * One NDJSON line of a batch: `{"serverId":..., ...success}` (the members `success` gives) or
+ * `{"serverId":...,"error":{...}}`. JSON escapes control characters itself.
  */
-export function ndjsonLine(result: ServerMetadataResult, secrets?: SecretRegistry): string {
-  return result.error === undefined
-    ? `${JSON.stringify({ serverId: result.serverId, metadata: result.metadata })}\n`
-    : `${JSON.stringify({ serverId: result.serverId, error: summarizeError(result.error, secrets) })}\n`;
+export function ndjsonResult(
+  serverId: string,
+  error: EcsMetadataError | undefined,
+  success: () => Record<string, unknown>,
+  secrets?: SecretRegistry,
+): string {
+  return error === undefined
+    ? `${JSON.stringify({ serverId, ...success() })}\n`
+    : `${JSON.stringify({ serverId, error: summarizeError(error, secrets) })}\n`;
 }
 
 /**
- * For a person at a terminal: `<server-id>  {"k":"v"}` or `<server-id>  NotFoundError: ...`, each
- * part one line with its control characters escaped (an id from a file, a server's message).
+ * One line for a person at a terminal: `<server-id>  <success>` or `<server-id>  NotFoundError: ...`,
+ * each part one line with its control characters escaped (an id from a file, a server's message).
  */
+export function textResult(serverId: string, error: EcsMetadataError | undefined, success: () => string, secrets?: SecretRegistry): string {
+  const detail = error === undefined ? success() : `${error.name}: ${summarizeError(error, secrets).message}`;
+  return `${escapeLine(serverId)}  ${escapeLine(detail)}\n`;
+}
+
+/** `{"serverId":...,"metadata":{...}}` or `{"serverId":...,"error":{...}}`, one line. */
+export function ndjsonLine(result: ServerMetadataResult, secrets?: SecretRegistry): string {
+  return ndjsonResult(result.serverId, result.error, () => ({ metadata: result.metadata }), secrets);
+}
+
+/** For a person at a terminal: `<server-id>  {"k":"v"}` or `<server-id>  NotFoundError: ...`. */
 export function textLine(result: ServerMetadataResult, secrets?: SecretRegistry): string {
-  const detail = result.error === undefined ? JSON.stringify(result.metadata) : `${result.error.name}: ${summarizeError(result.error, secrets).message}`;
-  return `${escapeLine(result.serverId)}  ${escapeLine(detail)}\n`;
+  return textResult(result.serverId, result.error, () => JSON.stringify(result.metadata), secrets);
+}
+
+/** A batch result as `{serverId, metadata}` or `{serverId, error}`: the lines of `get` and `set`. */
+export function toMetadataResult(result: BatchResult<Metadata>): ServerMetadataResult {
+  return result.error === undefined ? { serverId: result.serverId, metadata: result.value } : { serverId: result.serverId, error: result.error };
 }

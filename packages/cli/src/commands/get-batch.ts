@@ -1,93 +1,62 @@
-import { AbortError, type EcsMetadataClient, type EcsMetadataError } from '@ecs-metadata/client';
-import { countIds, countStdinIds, type IdSource, idsOf } from '../batch/id-source.js';
-import { type BatchCounts, formatDuration, ProgressLine } from '../batch/progress.js';
-import { ndjsonLine, textLine } from '../batch/result-lines.js';
-import { ExitCode, exitCodeFor } from '../exit-codes.js';
-import type { CliIo, OutputStream } from '../io.js';
-
-import type { BatchOutputFormat } from './batch-formats.js';
+import type { IdSource } from '../batch/id-source.js';
+import { answeredIdsOf, endCutLineOfOutput, skipAnswered } from '../batch/resume.js';
+import { ndjsonLine, ndjsonResult, textLine, textResult, toMetadataResult } from '../batch/result-lines.js';
+import { runServerBatch, type ServerBatchFlags } from '../batch/server-batch.js';
+import type { BatchOutcome } from '../batch/stream-batch.js';
+import type { CliIo } from '../io.js';
 
 /** What a batch `get` was asked to do. */
 export interface BatchGetPlan {
-  sources: readonly IdSource[];
-  format: BatchOutputFormat;
-  concurrency: number;
-  failFast: boolean;
+  readonly sources: readonly IdSource[];
+  readonly flags: ServerBatchFlags;
+  /** `--key K`: read only this item of every server (`{"serverId","value"}` lines). */
+  readonly key?: string | undefined;
+  /** `--resume FILE`: skip the ids that FILE (an earlier run's NDJSON output) answered. */
+  readonly resume?: string | undefined;
 }
+
+/** One server's item: its value, or its own error (its 404 when the key is missing). */
+type ItemOutcome = BatchOutcome & { readonly value?: string };
 
 /**
- * Reads the metadata of every server of `plan.sources` and streams one line per server to stdout
- * as results arrive (completion order); a progress line on stderr when stderr is a terminal; a
- * summary line on stderr at the end (also when interrupted).
+ * Reads the metadata (or, with `key`, one item) of every server of `plan.sources` and streams one
+ * line per server to stdout as results arrive, with progress and a summary on stderr
+ * ({@link runServerBatch}).
  *
  * @returns the exit code: 0 when every server was read, 7 when some failed, the first failure's
- *   code when all failed (or with `failFast`, at the first failure).
+ *   code when all failed (or with `--fail-fast`, at the first failure).
  * @throws {AbortError} when interrupted (exit 130), after the summary.
+ * @throws {UsageError} when the `resume` file cannot be read or is not an earlier run's output.
  */
-export async function runBatchGet(plan: BatchGetPlan, client: EcsMetadataClient, io: CliIo): Promise<number> {
-  const counts: BatchCounts = { done: 0, failed: 0 };
-  let firstFailure: EcsMetadataError | undefined;
-  const startedAt = Date.now();
-  const progress = io.stderr.isTTY === true ? new ProgressLine(io.stderr, () => counts) : undefined;
-  if (progress !== undefined) {
-    void totalOf(plan.sources, io).then((total) => {
-      progress.total = total;
-    });
+export async function runBatchGet(plan: BatchGetPlan, io: CliIo): Promise<number> {
+  // The earlier output is read whole before anything is sent (a bad file costs no login), and before
+  // the first new line, so `--resume out.ndjson >> out.ndjson` works.
+  const answered = plan.resume === undefined ? undefined : await answeredIdsOf(plan.resume);
+  if (plan.resume !== undefined) {
+    await endCutLineOfOutput(plan.resume, io.stdout, (text) => io.stdout.write(text));
   }
-  const line = plan.format === 'ndjson' ? ndjsonLine : textLine;
-  let outcome: 'finished' | 'interrupted' | 'stopped' = 'finished';
-  try {
-    for await (const result of client.getServerMetadataMany(idsOf(plan.sources, io), { concurrency: plan.concurrency, signal: io.signal })) {
-      counts.done += 1;
-      if (result.error !== undefined) {
-        counts.failed += 1;
-        firstFailure ??= result.error;
-      }
-      await write(io.stdout, line(result, io.secrets));
-      if (result.error !== undefined && plan.failFast) {
-        outcome = 'stopped';
-        break; // leaving the loop aborts the requests in flight
-      }
-    }
-  } catch (error) {
-    if (error instanceof AbortError && io.signal.aborted) {
-      outcome = 'interrupted';
-    }
-    throw error;
-  } finally {
-    progress?.stop();
-    io.stderr.write(`${summaryLine(counts, Date.now() - startedAt, outcome)}\n`);
+  const common = {
+    sources: plan.sources,
+    flags: plan.flags,
+    done: 'read',
+    ...(answered === undefined ? {} : { filterIds: (ids: AsyncIterable<string>) => skipAnswered(ids, answered) }),
+  };
+  const { key } = plan;
+  if (key === undefined) {
+    return runServerBatch(
+      { ...common, work: (client, serverId, signal) => client.getServerMetadata(serverId, { signal }), outcome: toMetadataResult, ndjson: ndjsonLine, text: textLine },
+      io,
+    );
   }
-  if (counts.failed === 0 || firstFailure === undefined) {
-    return ExitCode.Ok;
-  }
-  return plan.failFast || counts.failed === counts.done ? exitCodeFor(firstFailure) : ExitCode.PartialFailure;
-}
-
-/** `ecs-metadata: 2998 of 3000 servers read, 2 failed, in 0:15 (197/s)`. */
-export function summaryLine(counts: BatchCounts, elapsedMs: number, outcome: 'finished' | 'interrupted' | 'stopped'): string {
-  const rate = elapsedMs > 0 ? (counts.done * 1000) / elapsedMs : 0;
-  const ending = outcome === 'interrupted' ? ' (interrupted)' : outcome === 'stopped' ? ' (stopped at the first failure: --fail-fast)' : '';
-  return `ecs-metadata: ${counts.done - counts.failed} of ${counts.done} servers read, ${counts.failed} failed, in ${formatDuration(elapsedMs / 1000)} (${rate.toFixed(0)}/s)${ending}`;
-}
-
-// Waits when the pipe is full, so a slow reader of stdout holds the batch back instead of memory.
-async function write(stream: OutputStream, text: string): Promise<void> {
-  if (!stream.write(text) && stream.once !== undefined) {
-    await new Promise<void>((resolve) => stream.once?.('drain', resolve));
-  }
-}
-
-// The total when it can be known without holding the ids: arguments, files, and stdin when it is a
-// file (`get - < ids.txt`), not a pipe.
-async function totalOf(sources: readonly IdSource[], io: CliIo): Promise<number | undefined> {
-  let total = 0;
-  for (const source of sources) {
-    if (source.kind === 'stdin') {
-      total += (await countStdinIds(io.stdin).catch(() => undefined)) ?? Number.NaN;
-    } else {
-      total += source.kind === 'id' ? 1 : await countIds(source.path).catch(() => Number.NaN);
-    }
-  }
-  return Number.isNaN(total) ? undefined : total;
+  return runServerBatch(
+    {
+      ...common,
+      // Nova's key rules, as for one server: a key with a space set on OpenStack can be read.
+      work: (client, serverId, signal) => client.getServerMetadataItem(serverId, key, { signal, keyRules: 'nova' }),
+      outcome: (result): ItemOutcome => (result.error === undefined ? { serverId: result.serverId, value: result.value } : { serverId: result.serverId, error: result.error }),
+      ndjson: (outcome, secrets) => ndjsonResult(outcome.serverId, outcome.error, () => ({ value: outcome.value }), secrets),
+      text: (outcome, secrets) => textResult(outcome.serverId, outcome.error, () => outcome.value ?? '', secrets),
+    },
+    io,
+  );
 }

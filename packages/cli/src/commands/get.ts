@@ -1,13 +1,12 @@
-import { encodePathSegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
-import { DEFAULT_BATCH_CONCURRENCY } from '@ecs-metadata/client';
-import { checkFileSources, type IdSource } from '../batch/id-source.js';
+import { encodePathSegment, metadataKeySegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
+import { idSourcesOf, isBatch } from '../batch/batch-flags.js';
+import type { IdSource } from '../batch/id-source.js';
 import { GET_COMMAND } from '../command-table.js';
 import { createCliClient, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, OUTPUT_FORMATS, type OutputFormat } from '../output.js';
 import { type ParsedCommandLine, parseCommandLine } from '../parse.js';
-import { BATCH_OUTPUT_FORMATS, type BatchOutputFormat } from './batch-formats.js';
 
 /**
  * `ecs-metadata get <server-id>`: prints the server's metadata; with several ids, `--from-file` or
@@ -20,8 +19,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
     throw new UsageError(`get needs a <server-id>, several, --from-file FILE or "-" for stdin`);
   }
   const batchFormat = values.output === 'ndjson' || values.output === 'text';
-  if (positionals.length !== 1 || positionals[0] === '-' || fromFile !== undefined || batchFormat) {
-    return runGetMany(positionals, values, io);
+  const sources = idSourcesOf(positionals, fromFile);
+  if (isBatch(sources) || batchFormat || values.resume !== undefined) {
+    return runGetMany(sources, values, io);
   }
   const serverId = positionals[0] as string;
   const format = parseOutputFormat(values.output);
@@ -46,51 +46,13 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
 }
 
 /** `get` of several servers: see {@link runBatchGet}. */
-async function runGetMany(
-  positionals: readonly string[],
-  values: ParsedCommandLine<typeof GET_COMMAND>['values'],
-  io: CliIo,
-): Promise<number> {
+async function runGetMany(sources: readonly IdSource[], values: ParsedCommandLine<typeof GET_COMMAND>['values'], io: CliIo): Promise<number> {
   if (values.key !== undefined) {
-    throw new UsageError('--key reads one item of one server; it cannot be used with several servers');
+    // Checked once, before anything is sent, not as every server's own error.
+    metadataKeySegment(values.key, 'nova');
   }
-  const format = parseBatchFormat(values.output, io);
-  const concurrency = values.concurrency === undefined ? DEFAULT_BATCH_CONCURRENCY : parseConcurrency(values.concurrency);
-  const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
-  const sources: IdSource[] = positionals.map((arg) => (arg === '-' ? { kind: 'stdin' } : { kind: 'id', id: arg }));
-  if (values['from-file'] !== undefined) {
-    sources.push(values['from-file'] === '-' ? { kind: 'stdin' } : { kind: 'file', path: values['from-file'] });
-  }
-  if (sources.filter((source) => source.kind === 'stdin').length > 1) {
-    throw new UsageError('stdin can be read once: give "-" (or --from-file -) only once');
-  }
-  await checkFileSources(sources);
   const { runBatchGet } = await import('./get-batch.js');
-  const config = await loadCliConfig(values, io);
-  const client = await createCliClient(config, io, { verbose: values.verbose === true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
-  try {
-    return await runBatchGet({ sources, format, concurrency, failFast: values['fail-fast'] === true }, client, io);
-  } finally {
-    client.close();
-  }
-}
-
-function parseBatchFormat(value: string | undefined, io: CliIo): BatchOutputFormat {
-  if (value === undefined) {
-    return io.stdout.isTTY === true ? 'text' : 'ndjson';
-  }
-  if (!(BATCH_OUTPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new UsageError(`--output with several servers must be one of ${BATCH_OUTPUT_FORMATS.join(', ')}; got "${value}"`);
-  }
-  return value as BatchOutputFormat;
-}
-
-function parseConcurrency(value: string): number {
-  const concurrency = Number(value);
-  if (!/^\d+$/u.test(value) || concurrency < 1 || concurrency > 1024) {
-    throw new UsageError(`--concurrency must be a whole number from 1 to 1024; got "${value}"`);
-  }
-  return concurrency;
+  return runBatchGet({ sources, flags: values, key: values.key, resume: values.resume }, io);
 }
 
 function parseOutputFormat(value: string | undefined): OutputFormat {

@@ -67,22 +67,13 @@ export function formatRequest(request: EcsRequest): string {
 }
 
 /**
- * A lone `-` means stdin everywhere in this CLI (`get -`, `set <id> -`), never a server id: where a
- * command reads no ids from stdin, it is refused rather than sent as the id `-`.
- *
- * @throws {UsageError} naming the command's usage.
- */
-export function refuseStdinAsServerId(command: string, serverId: string): void {
-  if (serverId === '-') {
-    throw new UsageError(`${command}: "-" means stdin, not a server id; ${command} takes one server: ${command} <server-id> ...`);
-  }
-}
-
-/**
  * A target for checking inputs before anything is configured or sent: the builders validate the
  * server id, keys and values the same whatever the endpoint, so a placeholder one serves.
  */
 export const VALIDATION_TARGET: { readonly endpoint: string; readonly projectId: string } = Object.freeze({ endpoint: 'http://127.0.0.1', projectId: '0' });
+
+/** A placeholder server id for checking a batch's items once, before any server's own id is looked at. */
+export const VALIDATION_SERVER_ID = '0';
 
 function parseTimeout(value: string): number {
   const timeout = Number(value);
