@@ -130,6 +130,16 @@ describe('the public API of @ecs-metadata/core', () => {
         'parseIsoInstant',
         'passwordLoginResponseSchema',
         'passwordLoginUrl',
+        'applyPlannedWrites',
+        'checkDesiredChange',
+        'desiredMetadata',
+        'desiredServerStateSchema',
+        'desiredStateFileSchema',
+        'desiredStateJsonSchema',
+        'expandDesiredServerState',
+        'hasChanges',
+        'planMetadataChanges',
+        'sameMetadata',
       ].sort(),
     );
   });
