@@ -12,6 +12,7 @@ import {
   resolveTarget,
   type ResponseExpectation,
   type RetryOptions,
+  type ServerMetadataPlan,
   ValidationError,
 } from '@ecs-metadata/core';
 import type { CredentialProvider, RequestSigner } from './auth.js';
@@ -19,6 +20,7 @@ import type { FetchLike } from './fetch-types.js';
 import { createNodeHttpFetch, type NodeHttpFetch, withBufferedBody } from './node-http-fetch.js';
 import { RequestSender, type ResponseEvent } from './send.js';
 import { type BatchOptions, type BatchResult, runBatch } from './batch.js';
+import { type ApplyOutcome, type ApplyPlanOptions, applyMetadataPlan } from './apply-plan.js';
 import { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
 import type { RateStats } from './adaptive-rate.js';
 // The rest of the metadata family (spec §3.2-§3.8).
@@ -215,6 +217,27 @@ export class EcsMetadataClient {
     for await (const result of runBatch(serverIds, (serverId, signal) => this.getServerMetadata(serverId, { signal }), options)) {
       yield toServerMetadataResult(result);
     }
+  }
+
+  /**
+   * Carries out metadata plans (core's `planMetadataChanges`) across many servers and yields each
+   * server's outcome as it completes (`applied`, `unchanged`, `skipped` when the server changed since
+   * its plan, `failed`). Each server is re-read before its first write; its before-state goes to
+   * `journal` first. See {@link applyMetadataPlan} for the rules.
+   *
+   * @example
+   * ```ts
+   * const plans = [planMetadataChanges({ serverId, change: { kind: 'merge', set: { owner: 'li' }, unset: [] } }, current)];
+   * for await (const outcome of client.applyMetadataPlan(plans, { concurrency: 16, journal })) console.log(outcome.status);
+   * ```
+   *
+   * @throws {ValidationError} (`concurrency`) unless a positive integer.
+   */
+  applyMetadataPlan(
+    plans: Iterable<ServerMetadataPlan> | AsyncIterable<ServerMetadataPlan>,
+    options: ApplyPlanOptions = {},
+  ): AsyncGenerator<ApplyOutcome, void, undefined> {
+    return applyMetadataPlan(this, plans, options);
   }
 
   /** The adaptive rate limiter's learnt rate and counters (`undefined` when `rateLimit: false`). */
