@@ -191,9 +191,9 @@ endpoint = "http://127.0.0.1:9"
   });
 
   it('documents the flags, and that secrets on the command line are visible in ps', async () => {
-    const result = await run(['get', '--help']);
+    const result = await run(['help', 'config']);
     expect(result.code).toBe(0);
-    for (const flag of ['--profile', '--region', '--domain', '--ak AK, --sk SK', '--auth-url', '--username']) {
+    for (const flag of ['--profile', '--region', '--domain', '--ak AK', '--sk SK', '--auth-url', '--username']) {
       expect(result.stdout).toContain(flag);
     }
     expect(result.stdout).toContain('visible to other users in "ps"');

@@ -29,8 +29,9 @@ function staticClosure(files: readonly string[]): Set<string> {
   return seen;
 }
 
+/** The chunk of a lazily loaded module (`commands/get.ts` → `chunks/get-HASH.js`), imported dynamically by what the entry loads. */
 function commandChunk(name: string): string {
-  const chunk = importsOf(ENTRY, DYNAMIC_IMPORT).find((file) => file.includes(`/chunks/${name}-`));
+  const chunk = [...staticClosure([ENTRY])].flatMap((file) => importsOf(file, DYNAMIC_IMPORT)).find((file) => file.includes(`/chunks/${name}-`));
   if (chunk === undefined) {
     throw new Error(`the bundle entry does not import a "${name}" chunk lazily`);
   }
@@ -43,6 +44,13 @@ describe('the bundled bin', () => {
     for (const name of ['get', 'set', 'unset', 'config-show', 'demo', 'mock-serve']) {
       expect(loadedAtStart.has(commandChunk(name))).toBe(false);
     }
+  });
+
+  it('does not load the help renderer for a command: only help does', () => {
+    const loadedByGet = staticClosure([ENTRY, commandChunk('get')]);
+    const helpFiles = [...staticClosure([commandChunk('help-command')])].filter((file) => !loadedByGet.has(file));
+    const helpSources = helpFiles.flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
+    expect(helpSources).toContain('../../../src/help.ts');
   });
 
   it('does not load the mock provider for get: only demo and mock serve import it', () => {

@@ -8,47 +8,12 @@ import {
   resolveConfig,
 } from '@ecs-metadata/client';
 import { apiVersionSchema, parseWith } from '@ecs-metadata/core';
+import type { CONFIGURATION_OPTIONS } from './command-table.js';
 import type { CliIo } from './io.js';
+import type { OptionValues } from './parse.js';
 
-/**
- * The flags every command that talks to the API takes, for `parseArgs`. There is no password flag:
- * a password on the command line is visible to every user (`ps`), so it comes only from
- * `OS_PASSWORD`, `clouds.yaml` or a profile.
- */
-export const CONFIG_FLAGS = {
-  profile: { type: 'string' },
-  endpoint: { type: 'string' },
-  region: { type: 'string' },
-  domain: { type: 'string' },
-  'project-id': { type: 'string' },
-  'api-version': { type: 'string' },
-  token: { type: 'string' },
-  ak: { type: 'string' },
-  sk: { type: 'string' },
-  'auth-url': { type: 'string' },
-  username: { type: 'string' },
-} as const;
-
-/** The values `parseArgs` gives for {@link CONFIG_FLAGS}. */
-export type ConfigFlagValues = { [K in keyof typeof CONFIG_FLAGS]?: string | undefined };
-
-/** The usage lines of {@link CONFIG_FLAGS}. */
-export const CONFIG_FLAGS_USAGE = `Configuration (flag > environment > clouds.yaml (OS_CLOUD) > profile; see "ecs-metadata config show"):
-  --profile NAME         profile of $XDG_CONFIG_HOME/ecs-metadata/config.toml (env ECS_METADATA_PROFILE; default [default])
-  --endpoint URL         API endpoint (env ECS_METADATA_ENDPOINT)
-  --region ID            region, e.g. cn-north-4: endpoint https://ecs.{region}.myhuaweicloud.com
-                         (env ECS_METADATA_REGION, OS_REGION_NAME; with a password login it picks the catalog's region)
-  --domain DOMAIN        endpoint domain for --region, e.g. otc.t-systems.com (default myhuaweicloud.com)
-  --project-id ID        project (env ECS_METADATA_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID, OS_PROJECT_ID)
-  --api-version V        v2 or v2.1 (default v2.1)
-  --token TOKEN          IAM/Keystone token (env ECS_METADATA_TOKEN, OS_TOKEN)
-  --ak AK, --sk SK       AK/SK signing (env HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN)
-  --auth-url URL         IAM/Keystone URL for a password login (env OS_AUTH_URL)
-  --username NAME        password login user (env OS_USERNAME); the password only from OS_PASSWORD,
-                         clouds.yaml or a profile, never a flag
-  Secrets given as flags (--token, --sk) are visible to other users in "ps" and your shell
-  history: prefer the environment or a profile (chmod 600).
-`;
+/** The values `parseArgs` gives for the configuration options (`CONFIGURATION_OPTIONS`, `help config`). */
+export type ConfigFlagValues = OptionValues<typeof CONFIGURATION_OPTIONS>;
 
 const SECRET_FLAGS = ['token', 'sk'] as const;
 

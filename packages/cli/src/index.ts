@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-export { main, USAGE } from './main.js';
+export { main } from './main.js';
+export { COMMAND_TABLE, type CommandModule, type CommandSpec, type Example, EXIT_CODE_HELP, type OptionSpec, type OptionTable } from './command-table.js';
 export { ExitCode, exitCodeFor, UsageError } from './exit-codes.js';
 export { formatMetadata, OUTPUT_FORMATS, type FormatOptions, type OutputFormat } from './output.js';
 export type { CliIo, OutputStream } from './io.js';

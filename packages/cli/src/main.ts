@@ -1,77 +1,42 @@
 import { TOOLKIT_VERSION } from '@ecs-metadata/core';
+import { COMMAND_TABLE, type CommandSpec, findCommand } from './command-table.js';
 import { ExitCode, exitCodeFor, UsageError } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { closestName } from './suggest.js';
 
-export const USAGE = `Usage: ecs-metadata <command> [options]
-
-Commands:
-  get <server-id>                print the metadata of a server (--key K: one item)
-  set <server-id> KEY=VALUE...   merge items into a server's metadata (--replace: replace all)
-  unset <server-id> KEY...       delete items from a server's metadata
-  config show                    print the configuration in effect: each setting, its source, secrets masked
-  demo                           query the documentation's example server on the embedded mock
-  mock serve                     run the mock provider until interrupted
-
-Run "ecs-metadata <command> --help" for a command's options.
-Exit codes: 0 ok, 2 usage/input/config, 3 auth, 4 not found, 5 API or response error,
-            6 network/timeout, 7 batch partly failed, 130 interrupted.
-`;
-
-/** A command; it may return its own exit code (e.g. 7 when some items failed), else success is 0. */
-type Command = (args: readonly string[], io: CliIo) => Promise<void | number>;
-
-/** Commands and their usage, loaded on demand so each pays only for what it imports. */
-const COMMANDS: Record<string, () => Promise<{ run: Command; usage: string }>> = {
-  get: async () => {
-    const module = await import('./commands/get.js');
-    return { run: module.runGet, usage: module.GET_USAGE };
-  },
-  set: async () => {
-    const module = await import('./commands/set.js');
-    return { run: module.runSet, usage: module.SET_USAGE };
-  },
-  unset: async () => {
-    const module = await import('./commands/unset.js');
-    return { run: module.runUnset, usage: module.UNSET_USAGE };
-  },
-  'config show': async () => {
-    const module = await import('./commands/config-show.js');
-    return { run: module.runConfigShow, usage: module.CONFIG_SHOW_USAGE };
-  },
-  demo: async () => {
-    const module = await import('./commands/demo.js');
-    return { run: module.runDemo, usage: 'Usage: ecs-metadata demo\n' };
-  },
-  'mock serve': async () => {
-    const module = await import('./commands/mock-serve.js');
-    return { run: module.runMockServe, usage: module.MOCK_SERVE_USAGE };
-  },
-};
-
-/** Runs the CLI and returns its exit code; writes data to stdout, diagnostics to stderr. */
+/**
+ * Runs the CLI and returns its exit code; writes data to stdout, diagnostics to stderr. Commands
+ * come from the command table (`command-table.ts`) and are loaded on demand, so each pays only for
+ * what it imports; help pages are rendered by `help.ts`, loaded only for help.
+ */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  const [first, second] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    (first === undefined ? io.stderr : io.stdout).write(USAGE);
-    return first === undefined ? ExitCode.Usage : ExitCode.Ok;
-  }
-  if (first === '--version' || first === '-V') {
-    io.stdout.write(`${TOOLKIT_VERSION}\n`);
-    return ExitCode.Ok;
-  }
-  const name = (first === 'mock' && second === 'serve') || (first === 'config' && second === 'show') ? `${first} ${second}` : first;
-  const args = argv.slice(name.split(' ').length);
+  const [first] = argv;
   try {
-    const load = COMMANDS[name];
-    if (load === undefined) {
-      throw new UsageError(`unknown command "${name}"\n\n${USAGE}`);
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      const { helpPage } = await import('./help-command.js');
+      const page = helpPage(first === 'help' ? argv.slice(1) : []);
+      (first === undefined ? io.stderr : io.stdout).write(page);
+      return first === undefined ? ExitCode.Usage : ExitCode.Ok;
     }
-    const command = await load();
-    if (args.includes('--help') || args.includes('-h')) {
-      io.stdout.write(command.usage);
+    if (first === '--version' || first === '-V') {
+      io.stdout.write(`${TOOLKIT_VERSION}\n`);
       return ExitCode.Ok;
     }
-    const code = await command.run(args, io);
+    if (findCommand(first) === undefined && argv.slice(1).some(isHelpOption) && !argv.slice(1, 2).some((word) => findCommand(`${first} ${word}`) !== undefined)) {
+      // `config --help`: the group's topic page, or what the group holds.
+      const { helpPage } = await import('./help-command.js');
+      io.stdout.write(helpPage([first]));
+      return ExitCode.Ok;
+    }
+    const command = commandOf(argv);
+    const args = argv.slice(command.name.split(' ').length);
+    const helpAt = args.findIndex((arg) => isHelpOption(arg) || arg === '--');
+    if (helpAt >= 0 && args[helpAt] !== '--') {
+      const { helpPage } = await import('./help-command.js');
+      io.stdout.write(helpPage(command.name.split(' ')));
+      return ExitCode.Ok;
+    }
+    const code = await (await command.load()).run(args, io);
     return typeof code === 'number' ? code : ExitCode.Ok;
   } catch (error) {
     const code = exitCodeFor(error);
@@ -79,4 +44,41 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`ecs-metadata: ${code === 1 && error instanceof Error ? (error.stack ?? message) : message}\n`);
     return code;
   }
+}
+
+function isHelpOption(arg: string): boolean {
+  return arg === '--help' || arg === '-h';
+}
+
+/**
+ * The command `argv` starts with: one word (`get`) or two (`config show`).
+ *
+ * @throws {UsageError} for an unknown command, with the closest known one and the list of commands
+ *   (of the group, for `config init`).
+ */
+export function commandOf(argv: readonly string[]): CommandSpec {
+  const [first = '', second] = argv;
+  const single = findCommand(first);
+  if (single !== undefined) {
+    return single;
+  }
+  const group = COMMAND_TABLE.filter((command) => command.name.startsWith(`${first} `));
+  if (group.length > 0) {
+    const pair = second === undefined || second.startsWith('-') ? undefined : findCommand(`${first} ${second}`);
+    if (pair !== undefined) {
+      return pair;
+    }
+    const names = group.map((command) => command.name);
+    const typed = second === undefined || second.startsWith('-') ? undefined : `${first} ${second}`;
+    const suggestion = typed === undefined ? undefined : closestName(typed, names);
+    throw new UsageError(
+      `${typed === undefined ? `"${first}" needs a subcommand` : `unknown command "${typed}"`}.${suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`} The ${first} commands: ${names.join(', ')}.`,
+    );
+  }
+  const names = [...new Set(COMMAND_TABLE.map((command) => command.name.split(' ')[0] as string)), 'help'];
+  const suggestion = first.startsWith('-') ? undefined : closestName(first, names);
+  const what = first.startsWith('-') ? `a command comes first, before options like "${first}"` : `unknown command "${first}"`;
+  throw new UsageError(
+    `${what}.${suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`} Commands: ${COMMAND_TABLE.map((command) => command.name).join(', ')}, help. Run "ecs-metadata help" for more.`,
+  );
 }

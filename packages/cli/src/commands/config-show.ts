@@ -1,17 +1,9 @@
-import { parseArgs } from 'node:util';
 import { CONFIG_SETTINGS, type ConfigValue, MASK, type ResolvedConfig, Secret, type SettingName } from '@ecs-metadata/client';
-import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, loadCliConfig } from '../client-from-config.js';
+import { loadCliConfig } from '../client-from-config.js';
+import { CONFIG_SHOW_COMMAND } from '../command-table.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseCommandLine } from '../parse.js';
-
-export const CONFIG_SHOW_USAGE = `Usage: ecs-metadata config show [--profile NAME] [options] [--output table|json]
-
-Print the configuration a command would use: each setting, its value and where it came from
-(option, env:NAME, clouds.yaml:CLOUD, profile:NAME, default). Secrets (token, secret key, security
-token, password) are never printed; the access key shows its last 4 characters only.
-
-${CONFIG_FLAGS_USAGE}`;
 
 /** What is shown of a value: secrets `****`, the AK `****` plus its last 4 characters. */
 function shown(name: SettingName, setting: ConfigValue<string | Secret>): string {
@@ -44,13 +36,8 @@ function rows(config: ResolvedConfig): [string, string, string][] {
 }
 
 /** `ecs-metadata config show`: the resolved configuration, with sources, secrets masked. */
-export async function runConfigShow(args: readonly string[], io: CliIo): Promise<void> {
-  const { values, positionals } = parseCommandLine(() =>
-    parseArgs({ args: [...args], allowPositionals: true, options: { ...CONFIG_FLAGS, output: { type: 'string', short: 'o' } } }),
-  );
-  if (positionals.length > 0) {
-    throw new UsageError(`config show takes no arguments, got "${positionals.join(' ')}"\n\n${CONFIG_SHOW_USAGE}`);
-  }
+export async function run(args: readonly string[], io: CliIo): Promise<void> {
+  const { values } = parseCommandLine(CONFIG_SHOW_COMMAND, args);
   const output = values.output ?? 'table';
   if (output !== 'table' && output !== 'json') {
     throw new UsageError(`--output must be table or json; got "${output}"`);

@@ -1,63 +1,23 @@
-import { parseArgs } from 'node:util';
 import { encodePathSegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
 import { DEFAULT_BATCH_CONCURRENCY } from '@ecs-metadata/client';
 import type { IdSource } from '../batch/id-source.js';
-import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
+import { GET_COMMAND } from '../command-table.js';
+import { createCliClient, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, OUTPUT_FORMATS, type OutputFormat } from '../output.js';
-import { parseCommandLine } from '../parse.js';
+import { type ParsedCommandLine, parseCommandLine } from '../parse.js';
 import { BATCH_OUTPUT_FORMATS, type BatchOutputFormat } from './batch-formats.js';
-
-export const GET_USAGE = `Usage: ecs-metadata get <server-id> [options]
-       ecs-metadata get <server-id>... | --from-file FILE | - [options]
-
-Print the metadata of a server, or of many: several ids, a file of ids or stdin ("-"), one id per
-line. Many servers give one line per server as results arrive (completion order, not input order):
-  {"serverId":"...","metadata":{...}}   or   {"serverId":"...","error":{"name","message","status","code","requestId"}}
-A progress bar on stderr when it is a terminal, and a summary line on stderr. A typo in an id is
-that id's own error line; the others go on. Throttling (429) slows the batch down: the client learns
-the provider's rate. Exit 0 when every server was read, 7 when some failed, the failure's code when
-all failed or with --fail-fast.
-
-Options:
-  --output FORMAT        one server: json (default), table, env or value; many: ndjson (default in a
-                         pipe) or text (default on a terminal)
-  --from-file FILE       read server ids from FILE, one per line ("-": stdin); blank lines skipped
-  --concurrency N        many servers: requests in flight at once (default 16)
-  --fail-fast            many servers: stop at the first failure, with its exit code
-  --key KEY              only this item, read with GET .../metadata/KEY (required by --output value)
-  --env-prefix PREFIX    variable prefix for --output env (default ECS_META_)
-  --timeout MS           timeout of each attempt in ms (default 30000)
-  --verbose              log method, URL, status and request id to stderr (never secrets)
-
-${CONFIG_FLAGS_USAGE}`;
 
 /**
  * `ecs-metadata get <server-id>`: prints the server's metadata; with several ids, `--from-file` or
  * `-`, a batch (exit 0, 7 or the failure's code).
  */
-export async function runGet(args: readonly string[], io: CliIo): Promise<void | number> {
-  const { values, positionals } = parseCommandLine(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...CONFIG_FLAGS,
-        output: { type: 'string', short: 'o' },
-        key: { type: 'string' },
-        'env-prefix': { type: 'string' },
-        timeout: { type: 'string' },
-        verbose: { type: 'boolean', short: 'v' },
-        'from-file': { type: 'string' },
-        concurrency: { type: 'string' },
-        'fail-fast': { type: 'boolean' },
-      },
-    }),
-  );
+export async function run(args: readonly string[], io: CliIo): Promise<void | number> {
+  const { values, positionals } = parseCommandLine(GET_COMMAND, args);
   const fromFile = values['from-file'];
   if (positionals.length === 0 && fromFile === undefined) {
-    throw new UsageError(`get needs a <server-id>, several, --from-file FILE or "-" for stdin\n\n${GET_USAGE}`);
+    throw new UsageError(`get needs a <server-id>, several, --from-file FILE or "-" for stdin`);
   }
   const batchFormat = values.output === 'ndjson' || values.output === 'text';
   if (positionals.length !== 1 || positionals[0] === '-' || fromFile !== undefined || batchFormat) {
@@ -88,7 +48,7 @@ export async function runGet(args: readonly string[], io: CliIo): Promise<void |
 /** `get` of several servers: see {@link runBatchGet}. */
 async function runGetMany(
   positionals: readonly string[],
-  values: ConfigFlagValues & { output?: string; key?: string; timeout?: string; verbose?: boolean; 'from-file'?: string; concurrency?: string; 'fail-fast'?: boolean },
+  values: ParsedCommandLine<typeof GET_COMMAND>['values'],
   io: CliIo,
 ): Promise<number> {
   if (values.key !== undefined) {

@@ -1,6 +1,6 @@
 import type { EcsMetadataClient, ResolvedConfig } from '@ecs-metadata/client';
 import { ConfigError, type EcsRequest, resolveEndpoint } from '@ecs-metadata/core';
-import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
+import { type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
@@ -9,20 +9,7 @@ import type { CliIo } from '../io.js';
  * `client-from-config.ts`: their connection flags, the client, and the `--dry-run` output.
  */
 
-/** The configuration flags plus `--timeout` and `--verbose`, for node's `parseArgs`. */
-export const CONNECTION_OPTIONS = {
-  ...CONFIG_FLAGS,
-  timeout: { type: 'string' },
-  verbose: { type: 'boolean', short: 'v' },
-} as const;
-
-/** The usage lines of {@link CONNECTION_OPTIONS}. */
-export const CONNECTION_USAGE = `  --timeout MS           timeout of each attempt in ms (default 30000)
-  --verbose              log method, URL, status and request id to stderr (never secrets)
-
-${CONFIG_FLAGS_USAGE}`;
-
-/** The parsed {@link CONNECTION_OPTIONS}. */
+/** The parsed configuration options plus `--timeout` and `--verbose` (`REQUEST_OPTIONS`). */
 export type ConnectionFlags = ConfigFlagValues & { readonly timeout?: string | undefined; readonly verbose?: boolean | undefined };
 
 /**

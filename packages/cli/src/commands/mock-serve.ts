@@ -1,42 +1,11 @@
-import { parseArgs } from 'node:util';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { MOCK_SERVE_COMMAND } from '../command-table.js';
 import { parseCommandLine } from '../parse.js';
 
-export const MOCK_SERVE_USAGE = `Usage: ecs-metadata mock serve [--port N] [--host H] [--fixture FILE] [--rate N/s] [--burst N] [--servers N]
-
-Run the mock provider until interrupted (Ctrl-C).
-
-Options:
-  --port N        port to listen on (default 8774, Nova's; 0 picks a free one)
-  --host H        address to bind (default 127.0.0.1)
-  --fixture FILE  JSON fixture with tokens, access keys, users and servers (default: the documentation's example)
-  --rate R        throttle each project like the API gateway: R requests per second (200/s, 6000/min);
-                  past it, 429 with the APIG.0308 body and Retry-After (default: no limit)
-  --burst N       with --rate: requests the bucket holds (default: one second's worth)
-  --servers N     add N servers to the fixture's first project, ids f1ee7000-0000-4000-8000-<N in hex,
-                  12 digits> (0 to N-1), metadata {"index": "<i>"}: a fleet for batch reads
-`;
-
 /** `ecs-metadata mock serve`: a long-running local endpoint for manual tests and verifiers. */
-export async function runMockServe(args: readonly string[], io: CliIo): Promise<void> {
-  const { values, positionals } = parseCommandLine(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        fixture: { type: 'string' },
-        rate: { type: 'string' },
-        burst: { type: 'string' },
-        servers: { type: 'string' },
-      },
-    }),
-  );
-  if (positionals.length > 0) {
-    throw new UsageError(`mock serve takes no arguments, got "${positionals.join(' ')}"\n\n${MOCK_SERVE_USAGE}`);
-  }
+export async function run(args: readonly string[], io: CliIo): Promise<void> {
+  const { values } = parseCommandLine(MOCK_SERVE_COMMAND, args);
   const port = Number(values.port ?? '8774');
   if (!/^\d+$/u.test(values.port ?? '8774') || port > 65535) {
     throw new UsageError(`--port must be a number from 0 to 65535; got "${values.port}"`);

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import {
   buildReplaceServerMetadataRequest,
   buildUpdateServerMetadataRequest,
@@ -10,59 +9,18 @@ import {
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, type OutputFormat } from '../output.js';
+import { SET_COMMAND } from '../command-table.js';
 import { parseCommandLine } from '../parse.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, dryRunTarget, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
-
-export const SET_USAGE = `Usage: ecs-metadata set <server-id> KEY=VALUE... [options]
-
-Merge items into a server's metadata (POST .../metadata): the keys given are created or
-overwritten, the others kept. With --replace, the server's metadata becomes exactly the items
-given (PUT .../metadata). Prints the map the server answers with.
-
-Items:
-  KEY=VALUE              one item; split at the first "=", the value may be empty
-  --from-file FILE       a JSON object {"KEY": "VALUE", ...} or {"metadata": {...}}; "-" reads stdin
-  -                      same as --from-file -
-                         (items on the command line win over the file's)
-
-Options:
-  --replace              replace all metadata (PUT; idempotent) instead of merging (POST)
-  --native               use the ECS native API: POST /v1/{project}/cloudservers/{server}/metadata
-  --nova-keys            check keys with Nova's rules (space allowed) instead of Huawei's
-  --force                allow writing platform keys (os_type, charging_mode, metering.*, ...)
-  --dry-run              print the request (method, URL, headers, body) and send nothing
-  --output FORMAT        json (default), table or env
-  --env-prefix PREFIX    variable prefix for --output env (default ECS_META_)
-${CONNECTION_USAGE}
-Keys: 1-255 of A-Z a-z 0-9 - _ : . (and space with --nova-keys); values: strings of 0-255
-characters; at most 128 items. A merge is retried only after a 429 (a POST may have been applied);
---replace is retried as reads are.
-`;
+import { dryRunTarget, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
 
 const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'table', 'env'];
 
 /** `ecs-metadata set <server-id> KEY=VALUE...`: merges (or, with `--replace`, replaces) metadata. */
-export async function runSet(args: readonly string[], io: CliIo): Promise<void> {
-  const { values, positionals } = parseCommandLine(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        'from-file': { type: 'string' },
-        replace: { type: 'boolean' },
-        native: { type: 'boolean' },
-        'nova-keys': { type: 'boolean' },
-        force: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        output: { type: 'string', short: 'o' },
-        'env-prefix': { type: 'string' },
-      },
-    }),
-  );
+export async function run(args: readonly string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseCommandLine(SET_COMMAND, args);
   const [serverId, ...itemArgs] = positionals;
   if (serverId === undefined) {
-    throw new UsageError(`set needs a <server-id> and at least one KEY=VALUE\n\n${SET_USAGE}`);
+    throw new UsageError(`set needs a <server-id> and at least one KEY=VALUE`);
   }
   if (values.replace === true && values.native === true) {
     throw new UsageError('--replace and --native exclude each other: the ECS native API has no replace call');
@@ -79,7 +37,7 @@ export async function runSet(args: readonly string[], io: CliIo): Promise<void> 
   const fromFile = source === undefined ? {} : await readItemsFile(source, io);
   const fromArgs = parseItems(itemArgs.filter((arg) => arg !== '-'));
   if (source === undefined && Object.keys(fromArgs).length === 0) {
-    throw new UsageError(`set needs at least one KEY=VALUE (or --from-file FILE)\n\n${SET_USAGE}`);
+    throw new UsageError(`set needs at least one KEY=VALUE (or --from-file FILE)`);
   }
   const metadata = { ...fromFile, ...fromArgs };
   const keyRules: MetadataKeyRules = values['nova-keys'] === true ? 'nova' : 'huawei';

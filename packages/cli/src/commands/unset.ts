@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   AbortError,
   buildDeleteServerMetadataItemRequest,
@@ -10,44 +9,16 @@ import {
 } from '@ecs-metadata/core';
 import { ExitCode, exitCodeFor, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { UNSET_COMMAND } from '../command-table.js';
 import { parseCommandLine } from '../parse.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, dryRunTarget, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
-
-export const UNSET_USAGE = `Usage: ecs-metadata unset <server-id> KEY... [options]
-
-Delete items from a server's metadata: one DELETE .../metadata/{key} per key, in order, as
-python-novaclient does. Prints "deleted KEY" for each key deleted; each failure goes to stderr.
-Exit 0 when every key was deleted, 7 when only some were, else the code of the first failure
-(4 for an unknown key or server).
-
-Options:
-  --native               use the ECS native API: DELETE /v1/{project}/cloudservers/{server}/metadata/{key}
-  --nova-keys            check keys with Nova's rules (space allowed) instead of Huawei's
-  --force                allow deleting platform keys (os_type, charging_mode, metering.*, ...)
-  --dry-run              print the requests (method, URL, headers) and send nothing
-${CONNECTION_USAGE}
-A DELETE is idempotent and retried as reads are; when a retry finds the key already gone because
-an earlier attempt's answer was lost, the key counts as deleted.
-`;
+import { dryRunTarget, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
 
 /** `ecs-metadata unset <server-id> KEY...`: deletes keys one by one and reports each. */
-export async function runUnset(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        native: { type: 'boolean' },
-        'nova-keys': { type: 'boolean' },
-        force: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-      },
-    }),
-  );
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(UNSET_COMMAND, args);
   const [serverId, ...keys] = positionals;
   if (serverId === undefined || keys.length === 0) {
-    throw new UsageError(`unset needs a <server-id> and at least one KEY\n\n${UNSET_USAGE}`);
+    throw new UsageError(`unset needs a <server-id> and at least one KEY`);
   }
   const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
   if (duplicate !== undefined) {
