@@ -71,8 +71,8 @@ export function summaryLine(counts: BatchCounts, elapsedMs: number, outcome: 'fi
   return `ecs-metadata: ${counts.done - counts.failed} of ${counts.done} servers read, ${counts.failed} failed, in ${formatDuration(elapsedMs / 1000)} (${rate.toFixed(0)}/s)${ending}`;
 }
 
-// Waits when the pipe is full, so a slow reader of stdout holds the batch back instead of memory.
-async function write(stream: OutputStream, text: string): Promise<void> {
+/** Writes `text`, waiting when the pipe is full: a slow reader of stdout holds a batch back instead of memory. */
+export async function write(stream: OutputStream, text: string): Promise<void> {
   if (!stream.write(text) && stream.once !== undefined) {
     await new Promise<void>((resolve) => stream.once?.('drain', resolve));
   }

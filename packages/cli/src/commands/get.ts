@@ -74,7 +74,7 @@ async function runGetMany(
   }
 }
 
-function parseBatchFormat(value: string | undefined, io: CliIo): BatchOutputFormat {
+export function parseBatchFormat(value: string | undefined, io: CliIo): BatchOutputFormat {
   if (value === undefined) {
     return io.stdout.isTTY === true ? 'text' : 'ndjson';
   }
@@ -84,7 +84,7 @@ function parseBatchFormat(value: string | undefined, io: CliIo): BatchOutputForm
   return value as BatchOutputFormat;
 }
 
-function parseConcurrency(value: string): number {
+export function parseConcurrency(value: string): number {
   const concurrency = Number(value);
   if (!/^\d+$/u.test(value) || concurrency < 1 || concurrency > 1024) {
     throw new UsageError(`--concurrency must be a whole number from 1 to 1024; got "${value}"`);
