@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkMetadataMap, metadataKeySegment, type MetadataWriteOptions } from './metadata-requests.js';
 import { isPlatformMetadataKey } from './platform-keys.js';
 import { encodePathSegment } from './path-segment.js';

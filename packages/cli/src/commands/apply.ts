@@ -1,11 +1,11 @@
-import { defaultFleetJournalPath, FleetJournal, JournalError } from '@ecs-metadata/client/journal';
+import { defaultFleetJournalPath, FleetJournal } from '@ecs-metadata/client/journal';
 import type { DesiredServerChange } from '@ecs-metadata/core';
 import { APPLY_COMMAND } from '../command-table.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseCommandLine } from '../parse.js';
 import { desiredChanges } from '../fleet/desired-file.js';
-import { openFleetCommand } from '../fleet/fleet-command.js';
+import { openFleetCommand, refuseJournal } from '../fleet/fleet-command.js';
 import { runFleet } from '../fleet/fleet-run.js';
 
 /**
@@ -52,15 +52,4 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   } finally {
     client.close();
   }
-}
-
-/** A journal that cannot be used is refused with its reason, before any request (exit 2). */
-export function refuseJournal(error: unknown): never {
-  if (error instanceof JournalError) {
-    throw new UsageError(`the journal ${error.message}`, { cause: error });
-  }
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new UsageError(`the journal ${String((error as NodeJS.ErrnoException).path)} does not exist`, { cause: error });
-  }
-  throw error;
 }

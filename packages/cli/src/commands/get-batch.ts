@@ -3,7 +3,8 @@ import { countIds, countStdinIds, type IdSource, idsOf } from '../batch/id-sourc
 import { type BatchCounts, formatDuration, ProgressLine } from '../batch/progress.js';
 import { ndjsonLine, textLine } from '../batch/result-lines.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
-import type { CliIo, OutputStream } from '../io.js';
+import type { CliIo } from '../io.js';
+import { write } from '../batch/write.js';
 
 import type { BatchOutputFormat } from './batch-formats.js';
 
@@ -71,12 +72,6 @@ export function summaryLine(counts: BatchCounts, elapsedMs: number, outcome: 'fi
   return `ecs-metadata: ${counts.done - counts.failed} of ${counts.done} servers read, ${counts.failed} failed, in ${formatDuration(elapsedMs / 1000)} (${rate.toFixed(0)}/s)${ending}`;
 }
 
-/** Writes `text`, waiting when the pipe is full: a slow reader of stdout holds a batch back instead of memory. */
-export async function write(stream: OutputStream, text: string): Promise<void> {
-  if (!stream.write(text) && stream.once !== undefined) {
-    await new Promise<void>((resolve) => stream.once?.('drain', resolve));
-  }
-}
 
 // The total when it can be known without holding the ids: arguments, files, and stdin when it is a
 // file (`get - < ids.txt`), not a pipe.

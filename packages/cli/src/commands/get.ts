@@ -7,7 +7,7 @@ import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, OUTPUT_FORMATS, type OutputFormat } from '../output.js';
 import { type ParsedCommandLine, parseCommandLine } from '../parse.js';
-import { BATCH_OUTPUT_FORMATS, type BatchOutputFormat } from './batch-formats.js';
+import { parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
 
 /**
  * `ecs-metadata get <server-id>`: prints the server's metadata; with several ids, `--from-file` or
@@ -72,24 +72,6 @@ async function runGetMany(
   } finally {
     client.close();
   }
-}
-
-export function parseBatchFormat(value: string | undefined, io: CliIo): BatchOutputFormat {
-  if (value === undefined) {
-    return io.stdout.isTTY === true ? 'text' : 'ndjson';
-  }
-  if (!(BATCH_OUTPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new UsageError(`--output with several servers must be one of ${BATCH_OUTPUT_FORMATS.join(', ')}; got "${value}"`);
-  }
-  return value as BatchOutputFormat;
-}
-
-export function parseConcurrency(value: string): number {
-  const concurrency = Number(value);
-  if (!/^\d+$/u.test(value) || concurrency < 1 || concurrency > 1024) {
-    throw new UsageError(`--concurrency must be a whole number from 1 to 1024; got "${value}"`);
-  }
-  return concurrency;
 }
 
 function parseOutputFormat(value: string | undefined): OutputFormat {

@@ -6,10 +6,10 @@ import type { CliIo } from '../io.js';
 import { parseCommandLine } from '../parse.js';
 import { formatDuration, ProgressLine } from '../batch/progress.js';
 import { type FleetLine, fleetNdjsonLine, fleetTextLine } from '../fleet/fleet-lines.js';
-import { parseBatchFormat, parseConcurrency } from './get.js';
-import { write } from './get-batch.js';
+import { parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
+import { write } from '../batch/write.js';
 import { loadConnectionConfig, openClient } from './metadata-client.js';
-import { refuseJournal } from './apply.js';
+import { refuseJournal } from '../fleet/fleet-command.js';
 
 /** `ecs-metadata rollback JOURNAL`: restores every server the journal names, read back and compared. */
 export async function run(args: readonly string[], io: CliIo): Promise<number> {

@@ -1,6 +1,7 @@
 import { DEFAULT_BATCH_CONCURRENCY, type EcsMetadataClient } from '@ecs-metadata/client';
 import type { MetadataKeyRules } from '@ecs-metadata/core';
-import { parseBatchFormat, parseConcurrency } from '../commands/get.js';
+import { JournalError } from '@ecs-metadata/client/journal';
+import { parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
 import { type ConnectionFlags, loadConnectionConfig, openClient } from '../commands/metadata-client.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -45,4 +46,15 @@ export async function openFleetCommand(name: 'plan' | 'apply', positionals: read
     client,
     options: { format, concurrency, failFast: values['fail-fast'] === true, keyRules, allowPlatformKeys: values['allow-platform-keys'] === true, total: file.servers },
   };
+}
+
+/** A journal that cannot be used is refused with its reason, before any request (exit 2). */
+export function refuseJournal(error: unknown): never {
+  if (error instanceof JournalError) {
+    throw new UsageError(`the journal ${error.message}`, { cause: error });
+  }
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    throw new UsageError(`the journal ${String((error as NodeJS.ErrnoException).path)} does not exist`, { cause: error });
+  }
+  throw error;
 }

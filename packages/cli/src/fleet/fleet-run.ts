@@ -3,7 +3,7 @@ import { AbortError, checkDesiredChange, type DesiredServerChange, type Metadata
 import { type BatchCounts, formatDuration, ProgressLine } from '../batch/progress.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { write } from '../commands/get-batch.js';
+import { write } from '../batch/write.js';
 import { type FleetLine, fleetNdjsonLine, fleetTextLine } from './fleet-lines.js';
 
 /**
