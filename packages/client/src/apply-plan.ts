@@ -13,7 +13,7 @@ import { type BatchOptions, runBatch } from './batch.js';
 import type { EcsMetadataClient } from './client.js';
 
 /**
- * Where `applyMetadataPlan` records each server's state before its first write, so that a kill at
+ * Where {@link EcsMetadataClient.applyMetadataPlan} records each server's state before its first write, so that a kill at
  * any instant can be undone (`rollbackFromJournal` of `@ecs-metadata/client/journal` reads the
  * file-backed one back).
  */
@@ -24,7 +24,7 @@ export interface ApplyJournal {
   recordAfter(serverId: string, metadata: Readonly<Metadata>): Promise<void>;
 }
 
-/** Options of {@link applyMetadataPlan}. */
+/** Options of {@link EcsMetadataClient.applyMetadataPlan}. */
 export interface ApplyPlanOptions extends BatchOptions {
   /**
    * Stops taking new servers when it aborts; the servers already being written finish their writes
@@ -57,17 +57,7 @@ export type ApplyOutcome =
   | { readonly serverId: string; readonly status: 'skipped'; readonly plan: ServerMetadataPlan; readonly current: Metadata }
   | { readonly serverId: string; readonly status: 'failed'; readonly plan: ServerMetadataPlan; readonly error: EcsMetadataError; readonly written: boolean };
 
-/**
- * Carries out plans (from `planMetadataChanges`) with at most `concurrency` servers at once, paced by
- * the client's rate limiter, and yields each server's {@link ApplyOutcome} as it completes.
- *
- * Per server: re-read; if it no longer holds the plan's `current`, skip it (or, with `force`, plan
- * again against what it holds); record the state read in the journal; send the writes in order. A
- * merge (`POST`) whose answer is lost is never resent (spec §8): the server is read back, and the
- * merge counts as done only when the server holds every key it set.
- *
- * @throws {ValidationError} (`concurrency`) unless a positive integer.
- */
+/** `EcsMetadataClient.applyMetadataPlan`, documented there. */
 export async function* applyMetadataPlan(
   client: EcsMetadataClient,
   plans: Iterable<ServerMetadataPlan> | AsyncIterable<ServerMetadataPlan>,
@@ -107,7 +97,7 @@ export async function* applyMetadataPlan(
   }
 }
 
-/** One server of {@link applyMetadataPlan}. Never throws: a failure is the `failed` outcome. */
+/** One server of `applyMetadataPlan`. Never throws: a failure is the `failed` outcome. */
 async function applyServerPlan(client: EcsMetadataClient, plan: ServerMetadataPlan, options: ApplyPlanOptions): Promise<ApplyOutcome> {
   const { serverId } = plan;
   if (plan.writes.length === 0) {

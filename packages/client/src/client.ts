@@ -220,10 +220,15 @@ export class EcsMetadataClient {
   }
 
   /**
-   * Carries out metadata plans (core's `planMetadataChanges`) across many servers and yields each
-   * server's outcome as it completes (`applied`, `unchanged`, `skipped` when the server changed since
-   * its plan, `failed`). Each server is re-read before its first write; its before-state goes to
-   * `journal` first. See {@link applyMetadataPlan} for the rules.
+   * Carries out metadata plans (core's `planMetadataChanges`) with at most `concurrency` servers at
+   * once, paced by the rate limiter, and yields each server's {@link ApplyOutcome} as it completes
+   * (`applied`, `unchanged`, `skipped`, `failed`).
+   *
+   * Per server: re-read; if it no longer holds the plan's `current`, skip it (or, with `force`, plan
+   * again against what it holds); record the state read in `journal`; send the writes in order. A
+   * merge (`POST`) whose answer is lost is never resent (spec §8): the server is read back, and the
+   * merge counts as done only when it holds every key it set. When `signal` aborts, no new server is
+   * started and the writes in flight finish.
    *
    * @example
    * ```ts

@@ -137,7 +137,6 @@ describe('the public API of @ecs-metadata/core', () => {
         'desiredStateFileSchema',
         'desiredStateJsonSchema',
         'expandDesiredServerState',
-        'hasChanges',
         'planMetadataChanges',
         'sameMetadata',
       ].sort(),

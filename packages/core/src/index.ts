@@ -138,4 +138,4 @@ export {
   type MetadataChange,
 } from './desired-state.js';
 export { desiredStateJsonSchema } from './desired-state-json-schema.js';
-export { applyPlannedWrites, hasChanges, planMetadataChanges, sameMetadata, type PlannedWrite, type ServerMetadataPlan } from './plan-metadata-changes.js';
+export { applyPlannedWrites, planMetadataChanges, sameMetadata, type PlannedWrite, type ServerMetadataPlan } from './plan-metadata-changes.js';

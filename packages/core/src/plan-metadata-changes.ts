@@ -98,11 +98,6 @@ export function sameMetadata(a: Readonly<Metadata>, b: Readonly<Metadata>): bool
   return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
-/** Whether a plan changes anything. */
-export function hasChanges(plan: ServerMetadataPlan): boolean {
-  return plan.writes.length > 0;
-}
-
 // An own property even for `__proto__` (plain assignment would set the prototype instead).
 function define(map: Metadata, key: string, value: string): void {
   Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
