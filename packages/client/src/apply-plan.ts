@@ -9,7 +9,7 @@ import {
   sameMetadata,
   type ServerMetadataPlan,
 } from '@ecs-metadata/core';
-import { type BatchOptions, runBatch } from './batch.js';
+import { type BatchOptions, runBatchOf } from './batch.js';
 import type { EcsMetadataClient } from './client.js';
 
 /**
@@ -64,32 +64,16 @@ export async function* applyMetadataPlan(
   options: ApplyPlanOptions = {},
 ): AsyncGenerator<ApplyOutcome, void, undefined> {
   const { signal } = options;
-  // runBatch takes ids: the plans wait here, by server id, until their slot starts.
-  const waiting = new Map<string, ServerMetadataPlan[]>();
-  async function* ids(): AsyncGenerator<string, void, undefined> {
+  async function* untilAborted(): AsyncGenerator<ServerMetadataPlan, void, undefined> {
     for await (const plan of plans) {
       if (signal?.aborted === true) {
         return; // stop taking servers; those already started finish
       }
-      const queue = waiting.get(plan.serverId);
-      if (queue === undefined) {
-        waiting.set(plan.serverId, [plan]);
-      } else {
-        queue.push(plan);
-      }
-      yield plan.serverId;
+      yield plan;
     }
   }
-  const take = (serverId: string): ServerMetadataPlan => {
-    const queue = waiting.get(serverId) as ServerMetadataPlan[];
-    const plan = queue.shift() as ServerMetadataPlan;
-    if (queue.length === 0) {
-      waiting.delete(serverId);
-    }
-    return plan;
-  };
   // The batch gets no signal: an abort must not cancel writes in flight (see `signal`).
-  for await (const result of runBatch(ids(), (serverId) => applyServerPlan(client, take(serverId), options), { concurrency: options.concurrency })) {
+  for await (const result of runBatchOf(untilAborted(), (plan) => plan.serverId, (plan) => applyServerPlan(client, plan, options), { concurrency: options.concurrency })) {
     if (result.error !== undefined) {
       throw result.error; // applyServerPlan reports every failure as an outcome: this is a bug
     }

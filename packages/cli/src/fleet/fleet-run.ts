@@ -1,4 +1,4 @@
-import { type ApplyJournal, type EcsMetadataClient, type EcsMetadataError, runBatch } from '@ecs-metadata/client';
+import { type ApplyJournal, type EcsMetadataClient, type EcsMetadataError, runBatchOf } from '@ecs-metadata/client';
 import { AbortError, checkDesiredChange, type DesiredServerChange, type MetadataKeyRules, planMetadataChanges } from '@ecs-metadata/core';
 import { type BatchCounts, formatDuration, ProgressLine } from '../batch/progress.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
@@ -56,27 +56,18 @@ export async function runFleet(changes: AsyncIterable<DesiredServerChange>, clie
   const print = options.format === 'ndjson' ? fleetNdjsonLine : (line: FleetLine) => fleetTextLine(line, color);
   let stop: 'interrupted' | 'stopped' | undefined;
   let firstFailure: EcsMetadataError | undefined;
-  const waiting = new Map<string, DesiredServerChange[]>();
-  async function* ids(): AsyncGenerator<string, void, undefined> {
+  async function* untilStopped(): AsyncGenerator<DesiredServerChange, void, undefined> {
     for await (const change of changes) {
       if (stop !== undefined || io.signal.aborted) {
         return;
       }
-      waiting.set(change.serverId, [...(waiting.get(change.serverId) ?? []), change]);
-      yield change.serverId;
+      yield change;
     }
   }
-  const take = (serverId: string): DesiredServerChange => {
-    const queue = waiting.get(serverId) as DesiredServerChange[];
-    const change = queue.shift() as DesiredServerChange;
-    if (queue.length === 0) {
-      waiting.delete(serverId);
-    }
-    return change;
-  };
   try {
     // No signal for the batch: stopping is done by the input (see the module comment).
-    for await (const result of runBatch(ids(), (serverId) => runServer(take(serverId), client, io, options), { concurrency: options.concurrency })) {
+    const work = (change: DesiredServerChange): Promise<FleetLine> => runServer(change, client, io, options);
+    for await (const result of runBatchOf(untilStopped(), (change) => change.serverId, work, { concurrency: options.concurrency })) {
       const line: FleetLine = result.error === undefined ? result.value : { serverId: result.serverId, status: 'failed', error: result.error };
       count(counts, line);
       if (line.status === 'failed' && line.error !== undefined) {
