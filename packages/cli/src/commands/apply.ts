@@ -34,6 +34,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       completed = new Set([...resumed.contents.servers].filter(([, server]) => server.after !== undefined).map(([serverId]) => serverId));
       const midway = resumed.contents.servers.size - completed.size;
       io.stderr.write(`ecs-metadata: resuming ${journal.file}: ${completed.size} servers done earlier (not sent again), ${midway} interrupted midway (re-read and finished)\n`);
+      if (resumed.contents.source !== undefined && resumed.contents.source !== file.path) {
+        io.stderr.write(`ecs-metadata: note: that journal was written for ${resumed.contents.source}, not ${file.path}\n`);
+      }
       if (resumed.contents.truncatedLastRecord) {
         io.stderr.write('ecs-metadata: its last record was cut short by the interruption and was dropped: that write never started\n');
       }

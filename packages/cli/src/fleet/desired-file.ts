@@ -67,8 +67,9 @@ async function sniffFormat(path: string): Promise<DesiredFileFormat> {
       return 'yaml';
     }
     try {
-      JSON.parse(text); // a whole object on the first line: NDJSON (one-line JSON reads the same)
-      return 'ndjson';
+      // A whole object on the first line: an NDJSON entry, or a one-line JSON document.
+      const first: unknown = JSON.parse(text);
+      return typeof first === 'object' && first !== null && 'servers' in first ? 'json' : 'ndjson';
     } catch {
       return 'json';
     }
