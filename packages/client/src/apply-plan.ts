@@ -13,9 +13,9 @@ import { type BatchOptions, runBatchOf } from './batch.js';
 import type { EcsMetadataClient } from './client.js';
 
 /**
- * Where {@link EcsMetadataClient.applyMetadataPlan} records each server's state before its first write, so that a kill at
- * any instant can be undone (`rollbackFromJournal` of `@ecs-metadata/client/journal` reads the
- * file-backed one back).
+ * Where {@link EcsMetadataClient.applyMetadataPlan} records each server's state before its first
+ * write, so that a kill at any instant can be undone (`FleetJournal` of `@ecs-metadata/client/journal`
+ * is the file-backed one; `rollbackFromJournal` reads it back).
  */
 export interface ApplyJournal {
   /** Resolves once `metadata`, the server's state before any write, is durable; no write is sent before. */
