@@ -71,6 +71,18 @@ describe('ecs-metadata plan', () => {
     expect((await run(['plan', none, '--detailed-exitcode'])).code).toBe(0);
   });
 
+  it('apply --dry-run prints what plan prints and writes nothing, not even a journal', async () => {
+    const desired = await file('dry.ndjson', desiredNdjson());
+    const plan = await run(['plan', desired]);
+    const dry = await run(['apply', desired, '--dry-run']);
+    expect([dry.code, plan.code]).toEqual([0, 0]);
+    expect(byServer(dry.stdout)).toEqual(byServer(plan.stdout));
+    expect(Object.keys(byServer(dry.stdout))).toHaveLength(FLEET);
+    expect(dry.stderr).toContain('Dry run: nothing was written.');
+    expect(dry.stderr).not.toContain('journal');
+    expect(writes()).toEqual([]);
+  });
+
   it('refuses a file that breaks the schema before any request: exit 2 naming file, line and JSON path', async () => {
     const desired = await file('bad.json', `{"servers": [\n  {"serverId": "${fleetId(0)}", "set": {"a": "1"}},\n  {"serverId": "${fleetId(1)}", "set": {"a": 1}}\n]}\n`);
     const result = await run(['apply', desired]);
