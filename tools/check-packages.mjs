@@ -64,7 +64,8 @@ function checkMetadata(pkg, problems) {
     problems.push('"repository" needs "url" and "directory"');
   }
   for (const [subpath, conditions] of Object.entries(pkg.exports ?? {})) {
-    if (subpath === './package.json') continue;
+    // JSON data files (package.json, core's desired-state.schema.json) are imported as JSON: no types.
+    if (subpath.endsWith('.json')) continue;
     const targets = exportTargets(conditions);
     if (!targets.some((t) => t.path.includes('types'))) problems.push(`exports["${subpath}"] has no "types" condition`);
   }

@@ -25,6 +25,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const { DEFAULT_FIXTURE, DEMO_TOKEN, DEMO_USER, fleetServerId, startMockProvider } = await import(join(root, 'packages/mock-provider/dist/index.js'));
 const PROJECT_ID = '9c53a566cb3443ab910cf0daebca90c4';
 const SERVER_ID = '998af54b-5762-4041-abc1-f98a2c27b3a2';
+const README_TEXT = readFileSync(join(root, 'README.md'), 'utf8');
 
 /**
  * Blocks run elsewhere: the file that runs each, as a path or `{ file, mentions }` for a test that
@@ -48,7 +49,7 @@ const CI_RUNNERS = {
 const NOT_RUN_YET = {};
 
 /** A block's own mock, where it needs more than the default fixture. */
-const MOCK_OPTIONS = { 'fleet-read': { generatedServers: 3 }, 'fleet-writes': { generatedServers: 3 } };
+const MOCK_OPTIONS = { 'fleet-read': { generatedServers: 3 }, 'fleet-writes': { generatedServers: 3 }, 'fleet-plan': { generatedServers: 2 } };
 
 /** The API settings of the mock as environment variables, for blocks that expect them set. */
 const mockEnv = (mock) => ({ ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT_ID, ECS_METADATA_TOKEN: DEMO_TOKEN });
@@ -70,6 +71,12 @@ const RUNNERS = {
     env: mockEnv(mock),
     files: { 'server-ids.txt': [SERVER_ID, fleetServerId(0), fleetServerId(1), fleetServerId(2)].join('\n') },
     substitute: [['998af54b-… 6f1c…', `${SERVER_ID} ${fleetServerId(2)}`]],
+  }),
+  'fleet-plan': (mock) => ({
+    env: mockEnv(mock),
+    // The README's example file, verbatim.
+    files: { 'desired.yaml': README_TEXT.slice(README_TEXT.indexOf('servers:\n  - serverIds:'), README_TEXT.indexOf('```', README_TEXT.indexOf('servers:\n  - serverIds:'))) },
+    exitCodes: { 'ecs-metadata plan desired.yaml --detailed-exitcode': 9 },
   }),
   'metadata-writes': (mock) => ({
     env: mockEnv(mock),

@@ -94,6 +94,7 @@ export const EXIT_CODE_HELP: Readonly<Record<number, string>> = {
   [ExitCode.Api]: 'other API error, or an invalid or oversized response',
   [ExitCode.Network]: 'network error or timeout',
   [ExitCode.PartialFailure]: 'a batch finished with some servers failed',
+  [ExitCode.ChangesPending]: 'plan --detailed-exitcode: changes are pending (nothing failed)',
   [ExitCode.Interrupted]: 'interrupted (Ctrl-C)',
   [ExitCode.OutputClosed]: 'the reader of the output went away (`… | head`): stopped quietly, as a process killed by SIGPIPE',
 };
@@ -363,6 +364,104 @@ the demo credentials it accepts.`,
   load: () => import('./commands/mock-serve.js'),
 } as const satisfies CommandSpec;
 
+const DESIRED_STATE_HELP = `The desired-state file: JSON or YAML {"servers": [ENTRY, ...]}, or NDJSON (one ENTRY per line,
+streamed); the format by extension (.json, .yaml/.yml, .ndjson/.jsonl), else by content. An ENTRY
+names "serverId" or "serverIds" and says either "set" {KEY: VALUE} and/or "unset" [KEY], or
+"metadata" {KEY: VALUE}, the exact map (platform keys it does not name are kept). JSON Schema:
+@ecs-metadata/core/desired-state.schema.json. A file that does not parse or breaks the schema is
+refused (exit 2, naming file, line and JSON path) before any request; a key or value breaking the
+key rules is that server's error, and nothing is sent for it.`;
+
+/** The options `plan` and `apply` share. */
+const FLEET_OPTIONS = {
+  output: outputOption(['ndjson', 'text'], 'ndjson (default in a pipe) or text, a coloured diff (default on a terminal)'),
+  concurrency: { type: 'string', value: 'N', help: 'servers in flight at once (default 16)' },
+  'fail-fast': { type: 'boolean', help: 'stop taking servers at the first failure, with its exit code' },
+  'nova-keys': { type: 'boolean', help: "check keys with Nova's rules (space allowed) instead of Huawei's" },
+  'allow-platform-keys': { type: 'boolean', help: 'allow writing or removing platform keys (os_type, charging_mode, metering.*, ...)' },
+  ...REQUEST_OPTIONS,
+} as const satisfies OptionTable;
+
+/** `ecs-metadata plan`. */
+export const PLAN_COMMAND = {
+  name: 'plan',
+  summary: 'what a desired-state file would change, per server (a diff; nothing is written)',
+  usage: ['plan FILE [options]'],
+  description: `Read every server a desired-state file names and print what apply would change: one line per
+server as results arrive, {"serverId","status":"changes"|"unchanged"|"failed","added","changed",
+"removed"} in a pipe, a coloured diff on a terminal; a summary line with the counts on stderr.
+Nothing is written. Exit 0 (9 with --detailed-exitcode when changes are pending), 7 when some
+servers could not be read, the failure's code when none could.
+
+${DESIRED_STATE_HELP}`,
+  options: {
+    ...FLEET_OPTIONS,
+    'detailed-exitcode': { type: 'boolean', help: 'exit 9 when changes are pending, 0 when none (as terraform plan)' },
+  },
+  configuration: true,
+  positionals: true,
+  examples: [{ comment: 'what would change, per server', command: 'ecs-metadata plan desired.yaml' }],
+  exitCodes: [...API_EXIT_CODES, ExitCode.PartialFailure, ExitCode.ChangesPending],
+  load: () => import('./commands/plan.js'),
+} as const satisfies CommandSpec;
+
+/** `ecs-metadata apply`. */
+export const APPLY_COMMAND = {
+  name: 'apply',
+  summary: 'make servers hold what a desired-state file says, journaled so it can be rolled back',
+  usage: ['apply FILE [--dry-run] [--force] [--resume JOURNAL | --journal PATH] [options]'],
+  description: `Plan as "plan" does, then carry each server's plan out: re-read the server, skip it (status
+"skipped") when it changed since the plan unless --force, journal its metadata, then send the fewest
+safe requests: a DELETE per removed key, then one PUT of the item for one key or one POST merge for
+several (never a replace, which would wipe a concurrent writer's keys; a merge whose answer is lost
+is read back, never resent). The journal's path is printed before the first write; "ecs-metadata
+rollback JOURNAL" undoes the run, "apply FILE --resume JOURNAL" finishes an interrupted one without
+repeating a completed write. Ctrl-C lets the writes in flight finish, then exits 130. Exit 0, 7
+when some servers failed or were skipped, the failure's code when all failed or with --fail-fast.
+
+${DESIRED_STATE_HELP}`,
+  options: {
+    ...FLEET_OPTIONS,
+    'dry-run': { type: 'boolean', help: 'print the plan (as "plan" does) and write nothing' },
+    force: { type: 'boolean', help: 'write a server even when it changed since the plan (planned again against its state)' },
+    resume: { type: 'string', value: 'JOURNAL', file: true, help: "go on with an interrupted apply: skip the servers its journal shows done, keep its before-states" },
+    journal: { type: 'string', value: 'PATH', file: true, help: 'the journal file (default $XDG_STATE_HOME/ecs-metadata/apply-<time>-<pid>.ndjson)' },
+  },
+  configuration: true,
+  positionals: true,
+  examples: [
+    { comment: 'do it; prints the journal\'s path', command: 'ecs-metadata apply desired.yaml' },
+    { comment: 'finish an interrupted apply', command: 'ecs-metadata apply desired.yaml --resume ~/.local/state/ecs-metadata/apply-….ndjson' },
+  ],
+  exitCodes: [...API_EXIT_CODES, ExitCode.PartialFailure],
+  load: () => import('./commands/apply.js'),
+} as const satisfies CommandSpec;
+
+/** `ecs-metadata rollback`. */
+export const ROLLBACK_COMMAND = {
+  name: 'rollback',
+  summary: "restore every server an apply journal names to its metadata before the apply",
+  usage: ['rollback JOURNAL [options]'],
+  description: `Restore every server an apply's journal names to the metadata it held before the apply, then read
+each back and compare. A server someone else changed since the apply is restored too, and reported
+("changedSince": true). One line per server ({"serverId","status":"restored"|"unchanged"|"failed",
+"changedSince"}) and a summary. The rollback journals what it overwrites in a journal of its own
+(printed), so it can be undone in turn. A journal of another endpoint or project, or a corrupt
+one, is refused (exit 2) before any request; a last record cut short by a kill is left out (its
+write never started).`,
+  options: {
+    output: FLEET_OPTIONS.output,
+    concurrency: FLEET_OPTIONS.concurrency,
+    journal: { type: 'string', value: 'PATH', file: true, help: "the rollback's own journal (default $XDG_STATE_HOME/ecs-metadata/rollback-<time>-<pid>.ndjson)" },
+    ...REQUEST_OPTIONS,
+  },
+  configuration: true,
+  positionals: true,
+  examples: [{ comment: 'undo an apply', command: 'ecs-metadata rollback ~/.local/state/ecs-metadata/…journal' }],
+  exitCodes: [...API_EXIT_CODES, ExitCode.PartialFailure],
+  load: () => import('./commands/rollback.js'),
+} as const satisfies CommandSpec;
+
 /** `ecs-metadata completion`. */
 export const COMPLETION_COMMAND = {
   name: 'completion',
@@ -388,6 +487,9 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   GET_COMMAND,
   SET_COMMAND,
   UNSET_COMMAND,
+  PLAN_COMMAND,
+  APPLY_COMMAND,
+  ROLLBACK_COMMAND,
   CONFIG_SHOW_COMMAND,
   DEMO_COMMAND,
   MOCK_SERVE_COMMAND,

@@ -28,6 +28,8 @@ export const ExitCode = {
   Network: 6,
   /** A batch finished with some servers failed. */
   PartialFailure: 7,
+  /** `plan --detailed-exitcode`: the plan holds changes (nothing failed). */
+  ChangesPending: 9,
   /** Interrupted (SIGINT). */
   Interrupted: 130,
   /**

@@ -151,3 +151,41 @@ export async function* runBatch<T>(
 function asToolkitError(error: unknown): EcsMetadataError {
   return error instanceof EcsMetadataError ? error : new EcsMetadataError(error instanceof Error ? error.message : String(error), { cause: error });
 }
+
+/**
+ * {@link runBatch} over items that carry their server id (plans, desired changes) rather than bare
+ * ids: `idOf` names each item's server, and `work` gets the item itself. Items are pulled lazily,
+ * as ids are; an item waits only until its slot starts.
+ *
+ * @throws as {@link runBatch}.
+ */
+export async function* runBatchOf<I, T>(
+  items: Iterable<I> | AsyncIterable<I>,
+  idOf: (item: I) => string,
+  work: (item: I, signal: AbortSignal) => Promise<T>,
+  options: BatchOptions = {},
+): AsyncGenerator<BatchResult<T>, void, undefined> {
+  // runBatch takes ids: each item waits here, under its id, until its slot starts (FIFO per id).
+  const waiting = new Map<string, I[]>();
+  async function* ids(): AsyncGenerator<string, void, undefined> {
+    for await (const item of items) {
+      const id = idOf(item);
+      const queue = waiting.get(id);
+      if (queue === undefined) {
+        waiting.set(id, [item]);
+      } else {
+        queue.push(item);
+      }
+      yield id;
+    }
+  }
+  const take = (id: string): I => {
+    const queue = waiting.get(id) as I[];
+    const item = queue.shift() as I;
+    if (queue.length === 0) {
+      waiting.delete(id);
+    }
+    return item;
+  };
+  yield* runBatch(ids(), (id, signal) => work(take(id), signal), options);
+}

@@ -16,6 +16,7 @@ import {
   type ResponseExpectation,
   type RetryOptions,
   unconfirmedMergeError,
+  type ServerMetadataPlan,
   ValidationError,
 } from '@ecs-metadata/core';
 import type { CredentialProvider, RequestSigner } from './auth.js';
@@ -23,6 +24,7 @@ import type { FetchLike } from './fetch-types.js';
 import { createNodeHttpFetch, type NodeHttpFetch, withBufferedBody } from './node-http-fetch.js';
 import { RequestSender, type ResponseEvent } from './send.js';
 import { type BatchOptions, type BatchResult, runBatch } from './batch.js';
+import { type ApplyOutcome, type ApplyPlanOptions, applyMetadataPlan } from './apply-plan.js';
 import { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
 import type { RateStats } from './adaptive-rate.js';
 // The rest of the metadata family (spec §3.2-§3.8).
@@ -230,6 +232,32 @@ export class EcsMetadataClient {
     for await (const result of runBatch(serverIds, (serverId, signal) => this.getServerMetadata(serverId, { signal }), options)) {
       yield toServerMetadataResult(result);
     }
+  }
+
+  /**
+   * Carries out metadata plans (core's `planMetadataChanges`) with at most `concurrency` servers at
+   * once, paced by the rate limiter, and yields each server's {@link ApplyOutcome} as it completes
+   * (`applied`, `unchanged`, `skipped`, `failed`).
+   *
+   * Per server: re-read; if it no longer holds the plan's `current`, skip it (or, with `force`, plan
+   * again against what it holds); record the state read in `journal`; send the writes in order. A
+   * merge (`POST`) whose answer is lost is never resent (spec §8): the server is read back, and the
+   * merge counts as done only when it holds every key it set. When `signal` aborts, no new server is
+   * started and the writes in flight finish.
+   *
+   * @example
+   * ```ts
+   * const plans = [planMetadataChanges({ serverId, change: { kind: 'merge', set: { owner: 'li' }, unset: [] } }, current)];
+   * for await (const outcome of client.applyMetadataPlan(plans, { concurrency: 16, journal })) console.log(outcome.status);
+   * ```
+   *
+   * @throws {ValidationError} (`concurrency`) unless a positive integer.
+   */
+  applyMetadataPlan(
+    plans: Iterable<ServerMetadataPlan> | AsyncIterable<ServerMetadataPlan>,
+    options: ApplyPlanOptions = {},
+  ): AsyncGenerator<ApplyOutcome, void, undefined> {
+    return applyMetadataPlan(this, plans, options);
   }
 
   /** The adaptive rate limiter's learnt rate and counters (`undefined` when `rateLimit: false`). */

@@ -15,7 +15,8 @@ export {
   type ServerMetadataResult,
   type WriteCallOptions,
 } from './client.js';
-export { DEFAULT_BATCH_CONCURRENCY, runBatch, type BatchOptions, type BatchResult } from './batch.js';
+export { DEFAULT_BATCH_CONCURRENCY, runBatch, runBatchOf, type BatchOptions, type BatchResult } from './batch.js';
+export type { ApplyJournal, ApplyOutcome, ApplyPlanOptions } from './apply-plan.js';
 export { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
 export { AdaptiveRate, type AdaptiveRateOptions, type RateStats, type RateTicket } from './adaptive-rate.js';
 export { tokenAuth, type CredentialProvider, type LoginDetails, type RequestSigner, type SignableRequest, type SignOptions } from './auth.js';

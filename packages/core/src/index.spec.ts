@@ -136,6 +136,15 @@ describe('the public API of @ecs-metadata/core', () => {
         'diffMetadata',
         'judgeMergeReadBack',
         'unconfirmedMergeError',
+        'applyPlannedWrites',
+        'checkDesiredChange',
+        'desiredMetadata',
+        'desiredServerStateSchema',
+        'desiredStateFileSchema',
+        'desiredStateJsonSchema',
+        'expandDesiredServerState',
+        'planMetadataChanges',
+        'sameMetadata',
       ].sort(),
     );
   });

@@ -128,3 +128,16 @@ export {
   type PasswordLoginParams,
   type ServiceCatalog,
 } from './password-login.js';
+export {
+  checkDesiredChange,
+  desiredMetadata,
+  desiredServerStateSchema,
+  desiredStateFileSchema,
+  expandDesiredServerState,
+  type DesiredServerChange,
+  type DesiredServerState,
+  type DesiredStateFile,
+  type MetadataChange,
+} from './desired-state.js';
+export { desiredStateJsonSchema } from './desired-state-json-schema.js';
+export { applyPlannedWrites, planMetadataChanges, sameMetadata, type PlannedWrite, type ServerMetadataPlan } from './plan-metadata-changes.js';

@@ -3,7 +3,7 @@ import { normalizeEndpoint } from '@ecs-metadata/core';
 import { defaultJournalFile, recoverFromJournal } from './internal/metadata-journal.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type EndpointTarget, validateVerifyOptions } from './options.js';
 
-export { JournalError } from './internal/journal-file.js';
+export { JournalError } from '@ecs-metadata/client/journal';
 
 /** What {@link restoreFromJournal} did. */
 export interface RestoreResult {

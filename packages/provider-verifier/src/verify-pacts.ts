@@ -13,7 +13,7 @@ import { createRedactor, messageOf, type Redactor } from './internal/redact.js';
 import { startBrokerGate } from './internal/broker-gate.js';
 import { createRequestFilter } from './internal/request-filter.js';
 import type { EndpointServer } from './internal/endpoint-metadata.js';
-import { type JournalWriter, removeJournal } from './internal/journal-file.js';
+import { type JournalWriter, removeJournal } from '@ecs-metadata/client/journal';
 import { defaultJournalFile, journalOriginal, recoverFromJournal } from './internal/metadata-journal.js';
 import { type JournalEntry, RunJournal } from './internal/run-journal.js';
 import { createEndpointArranger, createMockArranger, type FinishResult, type StateArranger } from './internal/state-arrangers.js';

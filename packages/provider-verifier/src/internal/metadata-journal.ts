@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildReplaceServerMetadataRequest, ConfigError, type Metadata, normalizeEndpoint, ValidationError } from '@ecs-metadata/core';
 import { type EndpointServer, readServerMetadata, replaceServerMetadata, setServerLock } from './endpoint-metadata.js';
-import { createJournal, JournalError, type JournalRecord, type JournalWriter, readJournal, removeJournal, stateDirectory } from './journal-file.js';
+import { createJournal, JournalError, type JournalRecord, type JournalWriter, readJournal, removeJournal, stateDirectory } from '@ecs-metadata/client/journal';
 
 /** The first record of a verifier's journal: whose metadata it holds. */
 interface VerifierJournalHeader extends JournalRecord {

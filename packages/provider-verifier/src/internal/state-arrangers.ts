@@ -10,7 +10,7 @@ import {
   STATE_SERVER_WITHOUT_METADATA,
 } from './contract.js';
 import { type EndpointServer, readServerMetadata, replaceServerMetadata, setServerLock } from './endpoint-metadata.js';
-import type { JournalWriter } from './journal-file.js';
+import type { JournalWriter } from '@ecs-metadata/client/journal';
 import { sameMetadata } from './metadata-journal.js';
 import type { RunJournal } from './run-journal.js';
 

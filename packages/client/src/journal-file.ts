@@ -1,5 +1,6 @@
+import { Buffer } from 'node:buffer';
 import { constants } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rm, truncate } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 
@@ -9,9 +10,9 @@ import { dirname, isAbsolute, join } from 'node:path';
  * owner can read (0600) in a directory only its owner can enter (0700). Whatever kills the
  * process, the journal holds every record whose change may have happened.
  *
- * Nothing here knows what the records mean: the verifier's metadata journal and, later, the
- * fleet `apply` (issue 17) put their own records in it. It belongs in core once a second user
- * exists.
+ * Nothing here knows what the records mean: the verifier's metadata journal and the fleet
+ * `apply` journal (`fleet-journal.ts`) put their own records in it. It lives in the client (core
+ * does no I/O) behind the `@ecs-metadata/client/journal` subpath, so the main entry stays small.
  */
 
 /** One record: an object with a `type`. */
@@ -22,7 +23,7 @@ export interface JournalRecord {
 
 /** A journal that cannot be used: missing header, a corrupt or truncated line, another target's. */
 export class JournalError extends Error {
-  override name = 'JournalError';
+  override readonly name = 'JournalError';
   /** The journal file. */
   readonly file: string;
 
@@ -71,6 +72,35 @@ export async function createJournal(file: string, header: JournalRecord): Promis
   return writer;
 }
 
+/**
+ * Opens an existing journal to append to it (an interrupted run resumed). A last record cut short
+ * by a crash while it was being written (no newline) is cut off first: its change was never made,
+ * since a change is made only once its record is on disk.
+ *
+ * @returns the writer, and whether a truncated last record was cut off.
+ * @throws the file system's error (`ENOENT` when the file does not exist).
+ */
+export async function reopenJournal(file: string): Promise<{ writer: JournalWriter; droppedTruncatedRecord: boolean }> {
+  const text = await readFile(file, 'utf8');
+  const end = text.lastIndexOf('\n') + 1;
+  const droppedTruncatedRecord = end < text.length;
+  if (droppedTruncatedRecord) {
+    await truncate(file, Buffer.byteLength(text.slice(0, end)));
+  }
+  const handle = await open(file, constants.O_WRONLY | constants.O_APPEND);
+  return { writer: journalWriter(file, handle), droppedTruncatedRecord };
+}
+
+/** Options of {@link readJournal}. */
+export interface ReadJournalOptions {
+  /**
+   * What a last record without its newline (cut short by a crash while being written) means:
+   * `refuse` (default) throws, so that a human looks; `ignore` leaves it out, for a journal whose
+   * records are written before their change (so that record's change never happened).
+   */
+  readonly truncatedLastRecord?: 'refuse' | 'ignore';
+}
+
 function journalWriter(file: string, handle: FileHandle): JournalWriter {
   let chain: Promise<void> = Promise.resolve();
   return {
@@ -93,12 +123,23 @@ function journalWriter(file: string, handle: FileHandle): JournalWriter {
 
 /**
  * Reads a journal: every line must be a JSON object with a string `type`, and the last must end
- * with a newline (a record without one was cut short by a crash while being written).
+ * with a newline (a record without one was cut short by a crash while being written; see
+ * {@link ReadJournalOptions.truncatedLastRecord}).
  *
  * @returns the records, or `undefined` when the file does not exist.
  * @throws {JournalError} naming the file and the line for a corrupt or truncated record.
  */
-export async function readJournal(file: string): Promise<JournalRecord[] | undefined> {
+export async function readJournal(file: string, options: ReadJournalOptions = {}): Promise<JournalRecord[] | undefined> {
+  return (await readJournalFile(file, options))?.records;
+}
+
+/**
+ * {@link readJournal}, also saying whether a truncated last record was left out (with
+ * `truncatedLastRecord: 'ignore'`).
+ *
+ * @throws {JournalError} as {@link readJournal}.
+ */
+export async function readJournalFile(file: string, options: ReadJournalOptions = {}): Promise<{ records: JournalRecord[]; truncatedLastRecord: boolean } | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -111,11 +152,15 @@ export async function readJournal(file: string): Promise<JournalRecord[] | undef
   if (text === '') {
     throw new JournalError(file, 'is empty: it has no header record');
   }
-  if (!text.endsWith('\n')) {
+  const truncatedLastRecord = !text.endsWith('\n');
+  if (truncatedLastRecord) {
     const lines = text.split('\n').length;
-    throw new JournalError(file, `line ${lines} is truncated (no newline): the record was cut short while being written`);
+    if (options.truncatedLastRecord !== 'ignore' || lines === 1) {
+      throw new JournalError(file, `line ${lines} is truncated (no newline): the record was cut short while being written`);
+    }
+    text = text.slice(0, text.lastIndexOf('\n') + 1);
   }
-  return text
+  const records = text
     .slice(0, -1)
     .split('\n')
     .map((line, index) => {
@@ -130,6 +175,7 @@ export async function readJournal(file: string): Promise<JournalRecord[] | undef
       }
       return record as JournalRecord;
     });
+  return { records, truncatedLastRecord };
 }
 
 /** Deletes a journal whose changes were all undone. */
