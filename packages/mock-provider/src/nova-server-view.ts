@@ -143,7 +143,7 @@ export function serverDetail(request: ServerViewRequest, server: MockServer, tim
     view['locked'] = server.locked;
   }
   if (at('2.73')) {
-    view['locked_reason'] = null;
+    view['locked_reason'] = server.lockedReason;
   }
   if (at('2.19')) {
     view['description'] = null;
