@@ -31,6 +31,9 @@ const PROGRESS_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'BUILD', 'VERI
  */
 export const MOCK_FLAVOR = Object.freeze({ id: 'mock-flavor', vcpus: 1, ram: 512, disk: 1, ephemeral: 0, swap: 0 });
 
+/** The `user_id` of every mock server: the mock has no users behind its tokens. */
+export const MOCK_USER_ID = 'mock-user';
+
 /** Where and how a server is being shown: what Nova's view builder reads from the request. */
 export interface ServerViewRequest {
   /** `http://host:port` from the request's `Host` (Nova's `application_url`). */
@@ -143,7 +146,7 @@ export function serverDetail(request: ServerViewRequest, server: MockServer, tim
     view['locked'] = server.locked;
   }
   if (at('2.73')) {
-    view['locked_reason'] = null;
+    view['locked_reason'] = server.lockedReason;
   }
   if (at('2.19')) {
     view['description'] = null;
@@ -162,6 +165,3 @@ export function serverDetail(request: ServerViewRequest, server: MockServer, tim
   }
   return view;
 }
-
-/** The `user_id` of every mock server: the mock has no users behind its tokens. */
-export const MOCK_USER_ID = 'mock-user';

@@ -167,6 +167,32 @@ describe('the servers API (GET /servers/{id}, /servers, /servers/detail; project
     expect((await action({ reboot: { type: 'SOFT' } })).status).toBe(400);
   });
 
+  it('keeps a 2.73 lock reason until unlocked, and words a bad one as Nova (verified on the stage)', async () => {
+    const action = (body: unknown, version: string): Promise<{ status: number; text: string }> =>
+      rawRequest(mock.url, `/v2.1/servers/${EXAMPLE_SERVER_ID}/action`, {
+        method: 'POST',
+        headers: { 'X-Auth-Token': DEMO_TOKEN, 'Content-Type': 'application/json', 'OpenStack-API-Version': `compute ${version}` },
+        body: JSON.stringify(body),
+      });
+    const reason = async (): Promise<unknown> =>
+      ((await get(`/v2.1/servers/${EXAMPLE_SERVER_ID}`, { 'OpenStack-API-Version': 'compute 2.73' })).body['server'] as Record<string, unknown>)['locked_reason'];
+    expect((await action({ lock: { locked_reason: 'maintenance' } }, '2.73')).status).toBe(202);
+    expect(await reason()).toBe('maintenance');
+    // Locking again (here without a reason) leaves the owner's lock as it is.
+    expect((await action({ lock: null }, '2.1')).status).toBe(202);
+    expect(await reason()).toBe('maintenance');
+    expect((await action({ unlock: null }, '2.1')).status).toBe(202);
+    expect(await reason()).toBeNull();
+    const extra = await action({ lock: { other: 1 } }, '2.73');
+    expect(extra.status).toBe(400);
+    expect(JSON.parse(extra.text)).toEqual({
+      badRequest: { code: 400, message: "Invalid input for field/attribute lock. Value: {'other': 1}. Additional properties are not allowed ('other' was unexpected)" },
+    });
+    expect(JSON.parse((await action({ lock: { locked_reason: '' } }, '2.73')).text)).toEqual({
+      badRequest: { code: 400, message: "Invalid input for field/attribute locked_reason. Value: . '' is too short" },
+    });
+  });
+
   it('refuses a project id in the path that is not the token\'s, as Nova (400)', async () => {
     const res = await get(`/v2.1/${OTHER_PROJECT}/servers/${FOREIGN}`);
     expect(res.status).toBe(400);

@@ -1,5 +1,7 @@
 import { RE2JS } from 're2js';
 import { FAULT_MESSAGES } from './fault-bodies.js';
+import { pythonRepr, type SchemaViolation, schemaViolationMessage } from './metadata-rules.js';
+import { microversionAtLeast } from './microversion.js';
 import { authorize, isAdmin, type NovaPolicyRule } from './nova-policy.js';
 import { serverDetail, serverSummary, type ServerViewRequest } from './nova-server-view.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
@@ -119,8 +121,9 @@ const noSuchAction = (action: string): string => `There is no such action: ${act
 
 /**
  * `POST /servers/{id}/action`, the lock and unlock actions only (DECISIONS 2026-12-06 "Mock servers
- * API"): `{"lock": null}` (or, since microversion 2.73, `{"lock": {"locked_reason": "..."}}`) and
- * `{"unlock": null}` answer 202 with an empty body, as Nova does; locking a locked server or
+ * API"): `{"lock": null}` (or, since microversion 2.73, `{"lock": {"locked_reason": "..."}}`, shown
+ * as `locked_reason` at 2.73 until unlocked) and `{"unlock": ...}` answer 202 with an empty body,
+ * as Nova does; locking a locked server or
  * unlocking an unlocked one is accepted too. A locked server then refuses metadata writes with 409
  * "Instance <id> is locked". A member of the project may lock its servers, a reader may not (403;
  * `os_compute_api:os-lock-server:lock`, see `nova-policy.ts`). Any other action is 400, an unknown
@@ -135,24 +138,56 @@ export async function serverAction(context: RouteContext): Promise<Reply> {
   if (action !== 'lock' && action !== 'unlock') {
     throw new HttpFault(novaFaultReply(400, noSuchAction(action)));
   }
-  // Nova dispatches on the action's name first, then its handler looks the server up.
+  // Nova dispatches on the action's name, validates the lock's argument from 2.73 on (before the
+  // lookup), then its handler looks the server up; before 2.73 the argument is ignored.
+  const withReason = action === 'lock' && microversionAtLeast(context.microversion, '2.73');
+  const reason = withReason ? lockReason(argument) : null;
   const server = requireServer(context, `os_compute_api:os-lock-server:${action}`);
-  const valid = action === 'lock' ? isLockArgument(argument) : argument === null;
-  if (!valid) {
-    throw new HttpFault(novaFaultReply(400, `Invalid input for field/attribute ${action}.`));
+  if (action === 'lock' && server.locked) {
+    // Nova leaves a server its owner locked as it is (its reason too).
+    return { status: 202, text: '' };
   }
-  context.store.updateServer(server, { locked: action === 'lock' });
+  context.store.updateServer(server, action === 'lock' ? { locked: true, lockedReason: reason } : { locked: false, lockedReason: null });
   return { status: 202, text: '' };
 }
 
-/** `null`, or `{"locked_reason": "..."}` (microversion 2.73) with nothing else in it. */
-function isLockArgument(argument: unknown): boolean {
+/**
+ * The reason of a 2.73 lock: `null` for `{"lock": null}`, else `{"locked_reason": "..."}` (1-255
+ * characters, nothing else in the object), checked as Nova's `lock_v2_73` schema and worded as
+ * jsonschema words it (verified on the stage).
+ *
+ * @throws {HttpFault} 400 "Invalid input for field/attribute lock. Value: ... ." for anything else.
+ */
+function lockReason(argument: unknown): string | null {
+  const violation = lockViolation(argument);
+  if (violation !== undefined) {
+    throw new HttpFault(novaFaultReply(400, schemaViolationMessage(violation)));
+  }
+  return ((argument as { locked_reason?: string } | null)?.locked_reason ?? null);
+}
+
+function lockViolation(argument: unknown): SchemaViolation | undefined {
   if (argument === null) {
-    return true;
+    return undefined;
   }
   if (typeof argument !== 'object' || Array.isArray(argument)) {
-    return false;
+    return { field: 'lock', value: argument, reason: `${pythonRepr(argument)} is not of type 'object', 'null'` };
   }
   const fields = argument as Record<string, unknown>;
-  return Object.keys(fields).every((key) => key === 'locked_reason') && (fields['locked_reason'] === undefined || typeof fields['locked_reason'] === 'string');
+  const extra = Object.keys(fields).filter((key) => key !== 'locked_reason');
+  if (extra.length > 0) {
+    const listed = extra.map(pythonRepr).join(', ');
+    return { field: 'lock', value: argument, reason: `Additional properties are not allowed (${listed} ${extra.length === 1 ? 'was' : 'were'} unexpected)` };
+  }
+  const reason = fields['locked_reason'];
+  if (reason === undefined) {
+    return undefined;
+  }
+  if (typeof reason !== 'string') {
+    return { field: 'locked_reason', value: reason, reason: `${pythonRepr(reason)} is not of type 'string'` };
+  }
+  if (reason.length < 1 || reason.length > 255) {
+    return { field: 'locked_reason', value: reason, reason: `${pythonRepr(reason)} is too ${reason.length < 1 ? 'short' : 'long'}` };
+  }
+  return undefined;
 }

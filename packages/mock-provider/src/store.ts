@@ -81,7 +81,7 @@ const serverNameSchema = z
   .regex(/^(?!\s)[^\p{Cc}]*(?<!\s)$/u, 'must have no leading or trailing space and no control characters');
 
 /**
- * A server's contents as the admin API takes them: `{metadata, name?, vmState?, locked?}`. Strict,
+ * A server's contents as the admin API takes them: `{metadata, name?, vmState?, locked?, lockedReason?}`. Strict,
  * so a misspelt field (`vm_state`) is refused rather than ignored.
  */
 export const serverInputSchema = z.strictObject({
@@ -89,6 +89,8 @@ export const serverInputSchema = z.strictObject({
   name: serverNameSchema.optional(),
   vmState: vmStateSchema.optional(),
   locked: z.boolean().optional(),
+  /** Why the server is locked (Nova's `locked_reason`, microversion 2.73); kept only while it is. */
+  lockedReason: z.string().min(1).max(255).nullable().optional(),
 });
 
 /** One server of a fixture: where it lives plus {@link serverInputSchema}. */
@@ -121,7 +123,7 @@ export const accessKeyGrantSchema = z.strictObject({
   projectId: projectIdSchema,
 });
 
-/** `{metadata, name?, vmState?, locked?}`: a server's contents as given to the admin API. */
+/** `{metadata, name?, vmState?, locked?, lockedReason?}`: a server's contents as given to the admin API. */
 export type ServerInput = z.infer<typeof serverInputSchema>;
 /** A server as a fixture lists it. */
 export type FixtureServer = z.infer<typeof fixtureServerSchema>;
@@ -189,6 +191,7 @@ export class MetadataStore {
       name: valid.name ?? defaultServerName(where.serverId),
       vmState: valid.vmState ?? DEFAULT_VM_STATE,
       locked: valid.locked ?? false,
+      lockedReason: valid.locked === true ? (valid.lockedReason ?? null) : null,
       created: project.get(serverId)?.created ?? now,
       updated: now,
     };
@@ -203,8 +206,8 @@ export class MetadataStore {
    * @throws {ValidationError} naming the failing field.
    */
   updateServer(server: MockServer, changes: Partial<ServerInput>): MockServer {
-    const { projectId, serverId, metadata, name, vmState, locked } = server;
-    return this.putServer(projectId, serverId, { metadata, name, vmState, locked, ...changes });
+    const { projectId, serverId, metadata, name, vmState, locked, lockedReason } = server;
+    return this.putServer(projectId, serverId, { metadata, name, vmState, locked, lockedReason, ...changes });
   }
 
   getServer(projectId: string, serverId: string): MockServer | undefined {
@@ -333,6 +336,6 @@ export class MetadataStore {
 
 }
 
-function copyServer({ projectId, serverId, metadata, name, vmState, locked }: MockServer): MockServer {
-  return { projectId, serverId, metadata: { ...metadata }, name, vmState, locked };
+function copyServer({ projectId, serverId, metadata, name, vmState, locked, lockedReason }: MockServer): MockServer {
+  return { projectId, serverId, metadata: { ...metadata }, name, vmState, locked, lockedReason };
 }
