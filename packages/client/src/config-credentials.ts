@@ -1,6 +1,6 @@
 import { akskAuth } from './aksk-auth.js';
 import { type CredentialProvider, tokenAuth } from './auth.js';
-import type { ResolvedConfig } from './config.js';
+import type { ResolvedConfig } from './resolve-config.js';
 import { CredentialsNotConfiguredError } from './credential-chain.js';
 import type { FetchLike } from './fetch-types.js';
 import { type LoginEvent, passwordAuth } from './password-auth.js';

@@ -1,7 +1,8 @@
 import { ConfigError, resolveEndpoint } from '@ecs-metadata/core';
 import type { LoginDetails, RequestSigner } from './auth.js';
 import { EcsMetadataClient, type EcsMetadataClientOptions } from './client.js';
-import { CONFIG_SETTINGS, describeWays, type ResolvedConfig } from './config.js';
+import { CONFIG_SETTINGS, describeWays } from './config-settings.js';
+import type { ResolvedConfig } from './resolve-config.js';
 import { credentialsFromConfig } from './config-credentials.js';
 import { type LoginEvent } from './password-auth.js';
 

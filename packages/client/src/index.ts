@@ -46,28 +46,20 @@ export {
 } from '@ecs-metadata/core';
 export {
   CLOUD_ENV_VAR,
-  cloudsFilePaths,
   CONFIG_ENV_VARS,
   CONFIG_SETTINGS,
-  fromEnv,
-  loadConfig,
-  loadConfigFiles,
   PROFILE_ENV_VAR,
-  profileFilePath,
-  resolveConfig,
-  type ConfigFile,
-  type ConfigFiles,
-  type ConfigOptions,
   type ConfigSource,
   type ConfigValue,
-  type CredentialKind,
   type Environment,
-  type LoadConfigFilesOptions,
   type PlainSetting,
-  type ResolvedConfig,
   type SecretSetting,
   type SettingName,
-} from './config.js';
+} from './config-settings.js';
+export { cloudsFilePaths, loadConfigFiles, profileFilePath, type ConfigFile, type ConfigFiles, type LoadConfigFilesOptions } from './config-files.js';
+export { resolveConfig, type ConfigOptions, type CredentialKind, type ResolvedConfig } from './resolve-config.js';
+export { loadConfig } from './load-config.js';
+export { fromEnv } from './from-env.js';
 export type { ConfigParser, ConfigParsers } from './config-parsers.js';
 export { credentialsFromConfig, type CredentialsFromConfigOptions } from './config-credentials.js';
 export { chainAuth, CredentialsNotConfiguredError } from './credential-chain.js';

@@ -1,0 +1,74 @@
+import { ConfigError } from '@ecs-metadata/core';
+import { type ConfigFile } from './config-files.js';
+import { type ConfigParsers, yamlParserOf } from './config-parsers.js';
+import { CLOUD_ENV_VAR, type ConfigSource, type Environment, nonEmpty } from './config-settings.js';
+import { worldReadableMode } from './file-mode.js';
+
+/** The cloud of `clouds.yaml` that `OS_CLOUD` names, and where it came from. */
+export interface LoadedCloud {
+  readonly name: string;
+  /** The source of every value read from it: `clouds.yaml:CLOUD (path)`. */
+  readonly source: ConfigSource;
+  /** The cloud's entry as parsed (`region_name`, `auth: {...}`, ...). */
+  readonly cloud: Readonly<Record<string, unknown>>;
+}
+
+/** A yaml parser's error: the offset of the fault, never the line itself. */
+interface YamlErrorPosition {
+  readonly source?: { readonly range?: { readonly start?: number } };
+}
+
+/**
+ * The cloud `OS_CLOUD` names, from `file`; `undefined` when `OS_CLOUD` is not set.
+ *
+ * @throws {ConfigError} (`OS_CLOUD`) when there is no `clouds.yaml`, it is not YAML (the line, not
+ *   its text: it may hold a password), or it has no such cloud.
+ */
+export function readCloud(env: Environment, file: ConfigFile | undefined, parsers: ConfigParsers | undefined, warnings: string[]): LoadedCloud | undefined {
+  const name = nonEmpty(env[CLOUD_ENV_VAR]);
+  if (name === undefined) {
+    return undefined;
+  }
+  if (file?.text === undefined) {
+    throw new ConfigError(CLOUD_ENV_VAR, `${CLOUD_ENV_VAR}=${name} but no clouds.yaml was found (./clouds.yaml, $XDG_CONFIG_HOME/openstack/clouds.yaml, /etc/openstack/clouds.yaml)`);
+  }
+  let document: unknown;
+  try {
+    document = yamlParserOf(parsers)(file.text);
+  } catch (error) {
+    // Only the position: the parser's message may quote the line, which may hold a password.
+    const position: YamlErrorPosition = typeof error === 'object' && error !== null ? error : {};
+    const offset = position.source?.range?.start;
+    const at = typeof offset === 'number' ? ` at line ${file.text.slice(0, offset).split('\n').length}` : '';
+    throw new ConfigError(CLOUD_ENV_VAR, `${file.path} is not valid YAML${at}`);
+  }
+  const clouds = isMapping(document) ? document['clouds'] : undefined;
+  const cloud = isMapping(clouds) && Object.hasOwn(clouds, name) ? clouds[name] : undefined;
+  if (!isMapping(cloud)) {
+    const names = isMapping(clouds) ? Object.keys(clouds) : [];
+    throw new ConfigError(CLOUD_ENV_VAR, `No cloud "${name}" (from env:${CLOUD_ENV_VAR}) in ${file.path}; it has ${names.length === 0 ? 'none' : names.join(', ')}`);
+  }
+  const auth = cloud['auth'];
+  const mode = worldReadableMode(file);
+  if (mode !== undefined && isMapping(auth) && 'password' in auth) {
+    warnings.push(`${file.path} holds a password and is accessible by other users (mode ${mode}): run chmod 600 ${file.path}`);
+  }
+  return { name, source: `clouds.yaml:${name} (${file.path})`, cloud };
+}
+
+/** The value at a dotted path of a cloud (`auth.auth_url`), as a string; numbers are spelled out. */
+export function cloudValue(cloud: LoadedCloud, path: string): string | undefined {
+  let node: unknown = cloud.cloud;
+  for (const key of path.split('.')) {
+    node = isMapping(node) && Object.hasOwn(node, key) ? node[key] : undefined;
+  }
+  if (typeof node === 'string' && node !== '') {
+    return node;
+  }
+  return typeof node === 'number' ? String(node) : undefined;
+}
+
+/** A YAML mapping: a plain object. */
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
