@@ -54,6 +54,7 @@ describe('the public API of @ecs-metadata/core', () => {
         'metadataResponseSchema',
         'metadataSchema',
         'metadataValueSchema',
+        'normalizeComputeEndpoint',
         'normalizeEndpoint',
         'novaFaultSchema',
         'novaMetadataKeySchema',

@@ -8,7 +8,7 @@
 export * from './errors.js';
 export * from './schemas.js';
 export { encodePathSegment } from './path-segment.js';
-export { normalizeEndpoint } from './endpoint.js';
+export { normalizeComputeEndpoint, normalizeEndpoint } from './endpoint.js';
 export {
   apiVersionSchema,
   buildGetServerMetadataRequest,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { normalizeEndpoint } from './endpoint.js';
+import { normalizeComputeEndpoint, normalizeEndpoint } from './endpoint.js';
 import { ConfigError, ResponseValidationError } from './errors.js';
 import { type HeaderSource, readHeader, readRequestIdHeader } from './headers.js';
 import { interpretResponse, type ResponseExpectation } from './interpret-response.js';
@@ -256,15 +256,11 @@ export function findCatalogEndpoint(catalog: ServiceCatalog, query: CatalogQuery
  * @throws {ConfigError} (`endpoint`) when the catalog's URL is not a usable http(s) URL.
  */
 export function computeEndpointBase(catalogUrl: string): string {
-  let endpoint: string;
   try {
-    endpoint = normalizeEndpoint(catalogUrl);
+    return normalizeComputeEndpoint(catalogUrl);
   } catch (error) {
     throw new ConfigError('endpoint', `The catalog's compute endpoint is unusable: ${(error as Error).message}`, { cause: error });
   }
-  const url = new URL(endpoint);
-  const stripped = url.pathname.replace(/\/+$/u, '').replace(/\/v2(?:\.1)?(?:\/[^/]+)?$/u, '');
-  return `${url.origin}${stripped}`;
 }
 
 /** `2024-01-02T03:04:05.123456Z` → epoch ms; fractions beyond milliseconds are dropped. `NaN` when invalid. */
