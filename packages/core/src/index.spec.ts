@@ -122,9 +122,12 @@ describe('the public API of @ecs-metadata/core', () => {
         // Regions and password login (spec §9.1, §10)
         'DEFAULT_ENDPOINT_DOMAIN',
         'HUAWEI_CLOUD_REGIONS',
+        'huaweiRegionEndpointVariable',
         'isKnownRegion',
         'regionEndpoint',
         'buildPasswordLoginRequest',
+        'buildApplicationCredentialLoginRequest',
+        'buildTokenLookupRequest',
         'computeEndpointBase',
         'findCatalogEndpoint',
         'interpretPasswordLoginResponse',

@@ -109,8 +109,14 @@ export {
   type SignAkSkRequestInput,
   type VerifyAkSkOptions,
 } from './aksk-signature.js';
-export { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, isKnownRegion, regionEndpoint } from './regions.js';
+export { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, huaweiRegionEndpointVariable, isKnownRegion, regionEndpoint } from './regions.js';
 export { resolveEndpoint, type EndpointSources } from './resolve-endpoint.js';
+export {
+  buildApplicationCredentialLoginRequest,
+  buildTokenLookupRequest,
+  type ApplicationCredentialLoginParams,
+  type TokenLookupParams,
+} from './keystone-logins.js';
 export {
   buildPasswordLoginRequest,
   computeEndpointBase,
