@@ -7,6 +7,8 @@ import { worldReadableMode } from './file-mode.js';
 /** The cloud of `clouds.yaml` that `OS_CLOUD` names, and where it came from. */
 export interface LoadedCloud {
   readonly name: string;
+  /** Where the cloud's name came from: `option` (`--os-cloud`) or `env:OS_CLOUD`. */
+  readonly nameSource: ConfigSource;
   /** The source of every value read from it: `clouds.yaml:CLOUD (path)`. */
   readonly source: ConfigSource;
   /** The cloud's entry as parsed (`region_name`, `auth: {...}`, ...). */
@@ -18,19 +20,37 @@ interface YamlErrorPosition {
   readonly source?: { readonly range?: { readonly start?: number } };
 }
 
+/** The cloud asked for: `--os-cloud` (option `cloud`), else `OS_CLOUD`; `undefined` when neither. */
+export function requestedCloud(cloudOption: string | undefined, env: Environment): { readonly name: string; readonly source: ConfigSource } | undefined {
+  const explicit = nonEmpty(cloudOption);
+  if (explicit !== undefined) {
+    return { name: explicit, source: 'option' };
+  }
+  const fromEnv = nonEmpty(env[CLOUD_ENV_VAR]);
+  return fromEnv === undefined ? undefined : { name: fromEnv, source: `env:${CLOUD_ENV_VAR}` };
+}
+
 /**
- * The cloud `OS_CLOUD` names, from `file`; `undefined` when `OS_CLOUD` is not set.
+ * The cloud `--os-cloud` or `OS_CLOUD` names, from `file`; `undefined` when neither is set.
  *
  * @throws {ConfigError} (`OS_CLOUD`) when there is no `clouds.yaml`, it is not YAML (the line, not
  *   its text: it may hold a password), or it has no such cloud.
  */
-export function readCloud(env: Environment, file: ConfigFile | undefined, parsers: ConfigParsers | undefined, warnings: string[]): LoadedCloud | undefined {
-  const name = nonEmpty(env[CLOUD_ENV_VAR]);
-  if (name === undefined) {
+export function readCloud(
+  cloudOption: string | undefined,
+  env: Environment,
+  file: ConfigFile | undefined,
+  parsers: ConfigParsers | undefined,
+  warnings: string[],
+): LoadedCloud | undefined {
+  const requested = requestedCloud(cloudOption, env);
+  if (requested === undefined) {
     return undefined;
   }
+  const { name, source: nameSource } = requested;
+  const asked = nameSource === 'option' ? `--os-cloud ${name}` : `${CLOUD_ENV_VAR}=${name}`;
   if (file?.text === undefined) {
-    throw new ConfigError(CLOUD_ENV_VAR, `${CLOUD_ENV_VAR}=${name} but no clouds.yaml was found (./clouds.yaml, $XDG_CONFIG_HOME/openstack/clouds.yaml, /etc/openstack/clouds.yaml)`);
+    throw new ConfigError(CLOUD_ENV_VAR, `${asked} but no clouds.yaml was found (./clouds.yaml, $XDG_CONFIG_HOME/openstack/clouds.yaml, /etc/openstack/clouds.yaml)`);
   }
   let document: unknown;
   try {
@@ -46,14 +66,14 @@ export function readCloud(env: Environment, file: ConfigFile | undefined, parser
   const cloud = isMapping(clouds) && Object.hasOwn(clouds, name) ? clouds[name] : undefined;
   if (!isMapping(cloud)) {
     const names = isMapping(clouds) ? Object.keys(clouds) : [];
-    throw new ConfigError(CLOUD_ENV_VAR, `No cloud "${name}" (from env:${CLOUD_ENV_VAR}) in ${file.path}; it has ${names.length === 0 ? 'none' : names.join(', ')}`);
+    throw new ConfigError(CLOUD_ENV_VAR, `No cloud "${name}" (from ${nameSource}) in ${file.path}; it has ${names.length === 0 ? 'none' : names.join(', ')}`);
   }
   const auth = cloud['auth'];
   const mode = worldReadableMode(file);
   if (mode !== undefined && isMapping(auth) && 'password' in auth) {
     warnings.push(`${file.path} holds a password and is accessible by other users (mode ${mode}): run chmod 600 ${file.path}`);
   }
-  return { name, source: `clouds.yaml:${name} (${file.path})`, cloud };
+  return { name, nameSource, source: `clouds.yaml:${name} (${file.path})`, cloud };
 }
 
 /** The value at a dotted path of a cloud (`auth.auth_url`), as a string; numbers are spelled out. */

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { ConfigError } from '@ecs-metadata/core';
 import { type ConfigParsers, importConfigParsers } from './config-parsers.js';
+import { requestedCloud } from './clouds-yaml.js';
 import { CLOUD_ENV_VAR, type Environment, nonEmpty } from './config-settings.js';
 
 /** A configuration file as read from disk: `text` is `undefined` when it does not exist. */
@@ -30,6 +31,8 @@ export interface ConfigFiles {
 export interface LoadConfigFilesOptions {
   /** The directory `./clouds.yaml` is looked for in; default the current directory. */
   cwd?: string | undefined;
+  /** The cloud asked for by `--os-cloud` (option `cloud`); `OS_CLOUD` is read from `env` when absent. */
+  cloud?: string | undefined;
 }
 
 /** `$XDG_CONFIG_HOME`, else `$HOME/.config` (the XDG base directory default). */
@@ -53,8 +56,8 @@ export function cloudsFilePaths(env: Environment, cwd: string): string[] {
 }
 
 /**
- * Reads the files {@link resolveConfig} needs: the profile file, and `clouds.yaml` when `OS_CLOUD`
- * is set. A missing file is `text: undefined`, not an error.
+ * Reads the files {@link resolveConfig} needs: the profile file, and `clouds.yaml` when a cloud is
+ * asked for (`options.cloud`, else `OS_CLOUD`). A missing file is `text: undefined`, not an error.
  *
  * @param env - the environment the files' locations come from (`XDG_CONFIG_HOME`, `HOME`,
  *   `OS_CLIENT_CONFIG_FILE`, `OS_CLOUD`).
@@ -67,9 +70,9 @@ export async function loadConfigFiles(env: Environment, options: LoadConfigFiles
   return cloudsFile === undefined ? { profileFile, parsers } : { profileFile, cloudsFile, parsers };
 }
 
-/** The first `clouds.yaml` that exists, when `OS_CLOUD` asks for one. */
+/** The first `clouds.yaml` that exists, when `--os-cloud` or `OS_CLOUD` asks for one. */
 async function findCloudsFile(env: Environment, options: LoadConfigFilesOptions): Promise<ConfigFile | undefined> {
-  if (nonEmpty(env[CLOUD_ENV_VAR]) === undefined) {
+  if (requestedCloud(options.cloud, env) === undefined) {
     return undefined;
   }
   for (const path of cloudsFilePaths(env, options.cwd ?? process.cwd())) {

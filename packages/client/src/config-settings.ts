@@ -43,7 +43,7 @@ export interface SettingSpec {
 export const CONFIG_SETTINGS = {
   endpoint: { env: ['ECS_METADATA_ENDPOINT'], profileKey: 'endpoint', flag: '--endpoint', secret: false, description: 'API endpoint URL' },
   region: {
-    env: ['ECS_METADATA_REGION', 'OS_REGION_NAME'],
+    env: ['ECS_METADATA_REGION', 'HUAWEICLOUD_SDK_REGION_ID', 'OS_REGION_NAME'],
     profileKey: 'region',
     cloudsKey: 'region_name',
     flag: '--region',
@@ -65,11 +65,40 @@ export const CONFIG_SETTINGS = {
   accessKey: { env: ['HUAWEICLOUD_SDK_AK'], profileKey: 'access_key', flag: '--ak', secret: false, description: 'access key id (AK)' },
   secretKey: { env: ['HUAWEICLOUD_SDK_SK'], profileKey: 'secret_key', flag: '--sk', secret: true, description: 'secret access key (SK)' },
   securityToken: { env: ['HUAWEICLOUD_SDK_SECURITY_TOKEN'], profileKey: 'security_token', secret: true, description: 'security token of temporary AK/SK' },
-  authUrl: { env: ['OS_AUTH_URL'], profileKey: 'auth_url', cloudsKey: 'auth.auth_url', flag: '--auth-url', secret: false, description: 'identity (IAM / Keystone) URL' },
+  authUrl: {
+    env: ['OS_AUTH_URL', 'HUAWEICLOUD_SDK_IAM_ENDPOINT'],
+    profileKey: 'auth_url',
+    cloudsKey: 'auth.auth_url',
+    flag: '--auth-url',
+    secret: false,
+    description: 'identity (IAM / Keystone) URL',
+  },
+  authType: {
+    env: ['OS_AUTH_TYPE'],
+    profileKey: 'auth_type',
+    cloudsKey: 'auth_type',
+    flag: '--os-auth-type',
+    secret: false,
+    description: 'OpenStack auth type: password, v3applicationcredential or token (default: the complete one)',
+  },
+  interface: {
+    env: ['OS_INTERFACE'],
+    profileKey: 'interface',
+    cloudsKey: 'interface',
+    flag: '--os-interface',
+    secret: false,
+    description: 'catalog interface of the compute endpoint: public (default), internal or admin',
+  },
   username: { env: ['OS_USERNAME'], profileKey: 'username', cloudsKey: 'auth.username', flag: '--username', secret: false, description: 'user name (password login)' },
   password: { env: ['OS_PASSWORD'], profileKey: 'password', cloudsKey: 'auth.password', secret: true, description: 'password (password login)' },
   userDomainName: { env: ['OS_USER_DOMAIN_NAME'], profileKey: 'user_domain_name', cloudsKey: 'auth.user_domain_name', secret: false, description: "user's domain name" },
-  userDomainId: { env: ['OS_USER_DOMAIN_ID'], profileKey: 'user_domain_id', cloudsKey: 'auth.user_domain_id', secret: false, description: "user's domain id" },
+  userDomainId: {
+    env: ['OS_USER_DOMAIN_ID', 'HUAWEICLOUD_SDK_DOMAIN_ID'],
+    profileKey: 'user_domain_id',
+    cloudsKey: 'auth.user_domain_id',
+    secret: false,
+    description: "user's domain id (Huawei: the account id)",
+  },
   projectDomainName: {
     env: ['OS_PROJECT_DOMAIN_NAME'],
     profileKey: 'project_domain_name',
@@ -78,6 +107,27 @@ export const CONFIG_SETTINGS = {
     description: "project's domain name",
   },
   projectDomainId: { env: ['OS_PROJECT_DOMAIN_ID'], profileKey: 'project_domain_id', cloudsKey: 'auth.project_domain_id', secret: false, description: "project's domain id" },
+  applicationCredentialId: {
+    env: ['OS_APPLICATION_CREDENTIAL_ID'],
+    profileKey: 'application_credential_id',
+    cloudsKey: 'auth.application_credential_id',
+    secret: false,
+    description: 'application credential id (Keystone)',
+  },
+  applicationCredentialName: {
+    env: ['OS_APPLICATION_CREDENTIAL_NAME'],
+    profileKey: 'application_credential_name',
+    cloudsKey: 'auth.application_credential_name',
+    secret: false,
+    description: 'application credential name, with the user name (Keystone)',
+  },
+  applicationCredentialSecret: {
+    env: ['OS_APPLICATION_CREDENTIAL_SECRET'],
+    profileKey: 'application_credential_secret',
+    cloudsKey: 'auth.application_credential_secret',
+    secret: true,
+    description: 'application credential secret (Keystone)',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 /** The name of a setting, e.g. `projectId`. */

@@ -3,6 +3,7 @@ import {
   apiVersionSchema,
   ConfigError,
   DEFAULT_API_VERSION,
+  huaweiRegionEndpointVariable,
   normalizeEndpoint,
   passwordLoginUrl,
   projectIdSchema,
@@ -11,7 +12,6 @@ import {
 import { cloudValue, type LoadedCloud, readCloud } from './clouds-yaml.js';
 import type { ConfigFiles } from './config-files.js';
 import {
-  CLOUD_ENV_VAR,
   CONFIG_SETTINGS,
   type ConfigSource,
   type ConfigValue,
@@ -27,12 +27,14 @@ import { type LoadedProfile, readProfile } from './profile-file.js';
 import { Secret } from './secret.js';
 
 /** The kinds of credentials, in the order a tie between equally ranked sources is broken. */
-export type CredentialKind = 'token' | 'aksk' | 'password';
+export type CredentialKind = 'token' | 'aksk' | 'password' | 'applicationCredential';
 
 /** What the caller (CLI flags, code) states explicitly; each wins over the environment and the files. */
 export type ConfigOptions = { [K in SettingName]?: string | undefined } & {
   /** The profile to use (`--profile`); default `ECS_METADATA_PROFILE`, else `default` when the file has it. */
   profile?: string | undefined;
+  /** The cloud of `clouds.yaml` to use (`--os-cloud`); default `OS_CLOUD`. */
+  cloud?: string | undefined;
 };
 
 /**
@@ -44,12 +46,13 @@ export type ResolvedConfig = { readonly [K in PlainSetting]?: ConfigValue<string
   readonly apiVersion: ConfigValue<ApiVersion>;
   /** The profile that was read, if any. */
   readonly profile?: ConfigValue<string>;
-  /** The cloud of `clouds.yaml` that was read (`OS_CLOUD`), if any. */
+  /** The cloud of `clouds.yaml` that was read (`--os-cloud`, `OS_CLOUD`), if any. */
   readonly cloud?: ConfigValue<string>;
   /**
    * The credentials to use: the kind whose required settings come from the most explicit sources
-   * (option > environment > clouds.yaml > profile); on a tie token, then AK/SK, then password.
-   * `undefined` when none is complete.
+   * (option > environment > clouds.yaml > profile); on a tie token, then AK/SK, then password, then
+   * application credential. `authType` (`OS_AUTH_TYPE`, `auth_type`) picks the OpenStack kind
+   * outright. `undefined` when none is complete.
    */
   readonly credentials: CredentialKind | undefined;
   /** Things the user should fix but that do not stop us (a profile file others can read). */
@@ -59,12 +62,35 @@ export type ResolvedConfig = { readonly [K in PlainSetting]?: ConfigValue<string
 /** The settings found, as strings, before secrets are wrapped. */
 type PickedValues = Partial<Record<SettingName, ConfigValue<string>>>;
 
-const CREDENTIAL_REQUIREMENTS: Readonly<Record<CredentialKind, readonly SettingName[]>> = {
-  token: ['token'],
-  aksk: ['accessKey', 'secretKey'],
-  password: ['authUrl', 'username', 'password'],
+// The settings each kind needs: any one complete set will do.
+const CREDENTIAL_REQUIREMENTS: Readonly<Record<CredentialKind, readonly (readonly SettingName[])[]>> = {
+  token: [['token']],
+  aksk: [['accessKey', 'secretKey']],
+  password: [['authUrl', 'username', 'password']],
+  // As keystoneauth's ApplicationCredentialMethod: by id, or by name and its user.
+  applicationCredential: [
+    ['authUrl', 'applicationCredentialSecret', 'applicationCredentialId'],
+    ['authUrl', 'applicationCredentialSecret', 'applicationCredentialName', 'username'],
+  ],
 };
-const CREDENTIAL_KINDS: readonly CredentialKind[] = ['token', 'aksk', 'password'];
+const CREDENTIAL_KINDS: readonly CredentialKind[] = ['token', 'aksk', 'password', 'applicationCredential'];
+// A kind counts as attempted (so that what is missing is an error) when one of these is given: an
+// AK without its SK is a mistake; OpenStack variables are often set in part (OS_AUTH_URL alone).
+const ATTEMPTED_BY: Readonly<Record<CredentialKind, readonly SettingName[]>> = {
+  token: [],
+  aksk: ['accessKey', 'secretKey'],
+  password: ['password'],
+  applicationCredential: ['applicationCredentialSecret', 'applicationCredentialId', 'applicationCredentialName'],
+};
+// `auth_type` as openstackclient and keystoneauth name the plugins, and the kind each picks.
+const AUTH_TYPES: Readonly<Record<string, CredentialKind>> = {
+  password: 'password',
+  v3password: 'password',
+  v3applicationcredential: 'applicationCredential',
+  token: 'token',
+  v3token: 'token',
+};
+const INTERFACES: readonly string[] = ['public', 'internal', 'admin'];
 
 // Ranks of the layers: lower is more explicit.
 const SOURCE_RANK = (source: ConfigSource): number =>
@@ -87,7 +113,7 @@ const SOURCE_RANK = (source: ConfigSource): number =>
 export function resolveConfig(options: ConfigOptions, env: Environment, files: ConfigFiles = {}): ResolvedConfig {
   const warnings: string[] = [];
   const profile = readProfile(options.profile, env, files.profileFile, files.parsers, warnings);
-  const cloud = readCloud(env, files.cloudsFile, files.parsers, warnings);
+  const cloud = readCloud(options.cloud, env, files.cloudsFile, files.parsers, warnings);
   const values: PickedValues = {};
   for (const name of SETTING_NAMES) {
     const picked = pickSetting(name, options, env, cloud, profile);
@@ -95,19 +121,29 @@ export function resolveConfig(options: ConfigOptions, env: Environment, files: C
       values[name] = picked;
     }
   }
+  values.endpoint ??= regionEndpointFromEnv(values.region, env);
   const apiVersion = validate(values);
   const credentials = chooseCredentials(values);
-  if (values.endpoint === undefined && credentials !== 'password' && values.region !== undefined) {
+  if (values.endpoint === undefined && !reachesCatalog(credentials, values.authUrl !== undefined) && values.region !== undefined) {
     checkRegionEndpoint(values.region, values.domain);
   }
   return Object.freeze({
     ...maskedSettings(values),
     apiVersion,
     ...(profile === undefined ? {} : { profile: Object.freeze({ value: profile.name, source: profile.nameSource }) }),
-    ...(cloud === undefined ? {} : { cloud: Object.freeze({ value: cloud.name, source: `env:${CLOUD_ENV_VAR}` as const }) }),
+    ...(cloud === undefined ? {} : { cloud: Object.freeze({ value: cloud.name, source: cloud.nameSource }) }),
     credentials,
     warnings: Object.freeze(warnings),
   });
+}
+
+/**
+ * Whether the credentials reach the identity service, which gives the catalog (so a region only
+ * filters it) and the token's project: a password or application credential login, or a token with
+ * its auth URL (looked up as `openstack` does).
+ */
+export function reachesCatalog(credentials: CredentialKind | undefined, hasAuthUrl: boolean): boolean {
+  return credentials === 'password' || credentials === 'applicationCredential' || (credentials === 'token' && hasAuthUrl);
 }
 
 /** The first value of a setting: option, then its variables in order, then the cloud, then the profile. */
@@ -132,6 +168,19 @@ function pickSetting(name: SettingName, options: ConfigOptions, env: Environment
     return { value: fromProfile, source: profile.source };
   }
   return undefined;
+}
+
+/**
+ * The endpoint of `region` that the Huawei Cloud SDKs' variable `HUAWEICLOUD_SDK_REGION_ECS_{REGION}`
+ * gives: their region provider chain asks it first, before the built-in regions (docs/decisions.md).
+ */
+function regionEndpointFromEnv(region: ConfigValue<string> | undefined, env: Environment): ConfigValue<string> | undefined {
+  if (region === undefined) {
+    return undefined;
+  }
+  const variable = huaweiRegionEndpointVariable(region.value);
+  const value = nonEmpty(env[variable]);
+  return value === undefined ? undefined : { value, source: `env:${variable}` };
 }
 
 /** Checks the values that are present; returns the API version (`v2.1` by default). */
@@ -161,6 +210,12 @@ function validate(values: PickedValues): ConfigValue<ApiVersion> {
   }
   if (values.projectId !== undefined && !projectIdSchema.safeParse(values.projectId.value).success) {
     fail('projectId', `must be 1-64 characters of lower-case hex digits and "-", got "${values.projectId.value}"`);
+  }
+  if (values.interface !== undefined && !INTERFACES.includes(values.interface.value)) {
+    fail('interface', `must be ${INTERFACES.join(', ')}, got "${values.interface.value}"`);
+  }
+  if (values.authType !== undefined && !Object.hasOwn(AUTH_TYPES, values.authType.value)) {
+    fail('authType', `must be one of ${Object.keys(AUTH_TYPES).join(', ')}, got "${values.authType.value}"`);
   }
   if (values.apiVersion === undefined) {
     return Object.freeze({ value: DEFAULT_API_VERSION, source: 'default' });
@@ -204,30 +259,45 @@ function isSecretSetting(name: SettingName): name is SecretSetting {
   return CONFIG_SETTINGS[name].secret;
 }
 
+/** The kinds a configured `authType` leaves to choose from: its own, and AK/SK (another family). */
+function candidateKinds(values: PickedValues): readonly CredentialKind[] {
+  const authType = values.authType?.value;
+  const forced = authType === undefined ? undefined : AUTH_TYPES[authType];
+  return forced === undefined ? CREDENTIAL_KINDS : CREDENTIAL_KINDS.filter((kind) => kind === forced || kind === 'aksk');
+}
+
 function chooseCredentials(values: PickedValues): CredentialKind | undefined {
   let best: { kind: CredentialKind; rank: number } | undefined;
-  let partial: { kind: CredentialKind; missing: SettingName } | undefined;
-  for (const kind of CREDENTIAL_KINDS) {
-    const required = CREDENTIAL_REQUIREMENTS[kind];
-    const sources = required.flatMap((name) => values[name]?.source ?? []);
-    const missing = required.find((name) => values[name] === undefined);
-    if (missing === undefined) {
-      const rank = Math.max(...sources.map(SOURCE_RANK));
+  let partial: { kind: CredentialKind; required: readonly SettingName[]; missing: SettingName } | undefined;
+  const forced = values.authType === undefined ? undefined : AUTH_TYPES[values.authType.value];
+  for (const kind of candidateKinds(values)) {
+    // Of the kind's sets of settings: the most explicit complete one, else the one most given for.
+    let rank: number | undefined;
+    let nearest: { required: readonly SettingName[]; missing: readonly SettingName[] } | undefined;
+    for (const required of CREDENTIAL_REQUIREMENTS[kind]) {
+      const missing = required.filter((name) => values[name] === undefined);
+      if (missing.length === 0) {
+        const setRank = Math.max(...required.flatMap((name) => values[name]?.source ?? []).map(SOURCE_RANK));
+        rank = Math.min(rank ?? setRank, setRank);
+      } else if (nearest === undefined || required.length - missing.length > nearest.required.length - nearest.missing.length) {
+        nearest = { required, missing }; // the set that the most given settings belong to
+      }
+    }
+    if (rank !== undefined) {
       if (best === undefined || rank < best.rank) {
         best = { kind, rank };
       }
-    } else if (partial === undefined && (kind === 'aksk' ? sources.length > 0 : kind === 'password' && values.password !== undefined)) {
-      // An AK without its SK is a mistake; OpenStack variables are often set in part (OS_AUTH_URL
-      // alone), so a password login counts as attempted only when the password is there.
-      partial = { kind, missing };
+    } else if (partial === undefined && nearest?.missing[0] !== undefined && (kind === forced || ATTEMPTED_BY[kind].some((name) => values[name] !== undefined))) {
+      partial = { kind, required: nearest.required, missing: nearest.missing[0] };
     }
   }
   if (best === undefined && partial !== undefined) {
-    const given = CREDENTIAL_REQUIREMENTS[partial.kind].flatMap((name) => {
+    const given = partial.required.flatMap((name) => {
       const value = values[name];
       return value === undefined ? [] : [`${name} (from ${value.source})`];
     });
-    throw new ConfigError(partial.missing, `${given.join(' and ')} given but no ${partial.missing}: ${describeWays(partial.missing)}`);
+    const because = partial.kind === forced && values.authType !== undefined ? [`authType ${values.authType.value} (from ${values.authType.source})`] : [];
+    throw new ConfigError(partial.missing, `${[...because, ...given].join(' and ')} given but no ${partial.missing}: ${describeWays(partial.missing)}`);
   }
   return best?.kind;
 }
