@@ -67,3 +67,5 @@ export { DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_REFRESH_BEFORE_EXPIRY_MS, passwordAut
 export { createClientFromConfig, createEcsMetadataClient, type ClientFromConfigOptions, type CreateClientOptions } from './create-client.js';
 export { MASK, Secret } from './secret.js';
 export { akskAuth, type AkSkAuthOptions } from './aksk-auth.js';
+export { applicationCredentialAuth, type ApplicationCredentialAuthOptions } from './application-credential-auth.js';
+export { tokenLookupAuth, type TokenLookupAuthOptions } from './token-lookup-auth.js';
