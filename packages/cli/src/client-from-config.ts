@@ -4,6 +4,7 @@ import {
   type EcsMetadataClient,
   type EcsMetadataClientOptions,
   loadConfigFiles,
+  plannedEndpoint,
   type ResolvedConfig,
   resolveConfig,
 } from '@ecs-metadata/client';
@@ -27,6 +28,9 @@ export const CONFIG_FLAGS = {
   sk: { type: 'string' },
   'auth-url': { type: 'string' },
   username: { type: 'string' },
+  'os-cloud': { type: 'string' },
+  'os-auth-type': { type: 'string' },
+  'os-interface': { type: 'string' },
 } as const;
 
 /** The values `parseArgs` gives for {@link CONFIG_FLAGS}. */
@@ -36,8 +40,9 @@ export type ConfigFlagValues = { [K in keyof typeof CONFIG_FLAGS]?: string | und
 export const CONFIG_FLAGS_USAGE = `Configuration (flag > environment > clouds.yaml (OS_CLOUD) > profile; see "ecs-metadata config show"):
   --profile NAME         profile of $XDG_CONFIG_HOME/ecs-metadata/config.toml (env ECS_METADATA_PROFILE; default [default])
   --endpoint URL         API endpoint (env ECS_METADATA_ENDPOINT)
-  --region ID            region, e.g. cn-north-4: endpoint https://ecs.{region}.myhuaweicloud.com
-                         (env ECS_METADATA_REGION, OS_REGION_NAME; with a password login it picks the catalog's region)
+  --region ID            region, e.g. cn-north-4: endpoint HUAWEICLOUD_SDK_REGION_ECS_{REGION} if set, else
+                         https://ecs.{region}.myhuaweicloud.com (env ECS_METADATA_REGION, HUAWEICLOUD_SDK_REGION_ID,
+                         OS_REGION_NAME; with a login it picks the catalog's region)
   --domain DOMAIN        endpoint domain for --region, e.g. otc.t-systems.com (default myhuaweicloud.com)
   --project-id ID        project (env ECS_METADATA_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID, OS_PROJECT_ID)
   --api-version V        v2 or v2.1 (default v2.1)
@@ -46,6 +51,11 @@ export const CONFIG_FLAGS_USAGE = `Configuration (flag > environment > clouds.ya
   --auth-url URL         IAM/Keystone URL for a password login (env OS_AUTH_URL)
   --username NAME        password login user (env OS_USERNAME); the password only from OS_PASSWORD,
                          clouds.yaml or a profile, never a flag
+  --os-cloud NAME        cloud of clouds.yaml (env OS_CLOUD): auth_type password, v3applicationcredential or token
+  --os-auth-type TYPE    password, v3applicationcredential or token (env OS_AUTH_TYPE; default: the complete one);
+                         an application credential comes from OS_APPLICATION_CREDENTIAL_ID (or _NAME with
+                         OS_USERNAME) and OS_APPLICATION_CREDENTIAL_SECRET; a token with OS_AUTH_URL looks up its catalog
+  --os-interface IF      catalog interface of the compute endpoint: public (default), internal, admin (env OS_INTERFACE)
   Secrets given as flags (--token, --sk) are visible to other users in "ps" and your shell
   history: prefer the environment or a profile (chmod 600).
 `;
@@ -59,6 +69,9 @@ export function configOptionsFromFlags(values: ConfigFlagValues): ConfigOptions 
   }
   return {
     profile: values.profile,
+    cloud: values['os-cloud'],
+    authType: values['os-auth-type'],
+    interface: values['os-interface'],
     endpoint: values.endpoint,
     region: values.region,
     domain: values.domain,
@@ -87,7 +100,7 @@ export async function loadCliConfig(values: ConfigFlagValues, io: CliIo): Promis
       `ecs-metadata: warning: ${onCommandLine.join(' and ')} put a secret on the command line, where other users can see it (ps, shell history); prefer the environment or a profile\n`,
     );
   }
-  const config = resolveConfig(options, io.env, await loadConfigFiles(io.env));
+  const config = resolveConfig(options, io.env, await loadConfigFiles(io.env, { cloud: options.cloud }));
   for (const warning of config.warnings) {
     io.stderr.write(`ecs-metadata: warning: ${warning}\n`);
   }
@@ -114,7 +127,9 @@ export async function createCliClient(config: ResolvedConfig, io: CliIo, options
       const setting = config[name];
       return setting === undefined ? '' : ` ${name} ${setting.value} (${setting.source})`;
     };
-    io.stderr.write(`config: credentials ${config.credentials ?? 'none'}${where('endpoint')}${where('region')}${where('projectId')}\n`);
+    const endpoint = plannedEndpoint(config);
+    const calls = ` calls ${endpoint.url ?? '-'} (${endpoint.source})`;
+    io.stderr.write(`config: credentials ${config.credentials ?? 'none'}${where('endpoint')}${where('region')}${where('projectId')}${calls}\n`);
   }
   return createClientFromConfig(config, {
     ...clientOptions,

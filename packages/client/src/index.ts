@@ -69,3 +69,4 @@ export { MASK, Secret } from './secret.js';
 export { akskAuth, type AkSkAuthOptions } from './aksk-auth.js';
 export { applicationCredentialAuth, type ApplicationCredentialAuthOptions } from './application-credential-auth.js';
 export { tokenLookupAuth, type TokenLookupAuthOptions } from './token-lookup-auth.js';
+export { plannedEndpoint, type PlannedEndpoint } from './planned-endpoint.js';

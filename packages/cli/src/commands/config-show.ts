@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CONFIG_SETTINGS, type ConfigValue, MASK, type ResolvedConfig, Secret, type SettingName } from '@ecs-metadata/client';
+import { CONFIG_SETTINGS, type ConfigValue, MASK, plannedEndpoint, type ResolvedConfig, Secret, type SettingName } from '@ecs-metadata/client';
 import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -8,8 +8,10 @@ import { parseCommandLine } from '../parse.js';
 export const CONFIG_SHOW_USAGE = `Usage: ecs-metadata config show [--profile NAME] [options] [--output table|json]
 
 Print the configuration a command would use: each setting, its value and where it came from
-(option, env:NAME, clouds.yaml:CLOUD, profile:NAME, default). Secrets (token, secret key, security
-token, password) are never printed; the access key shows its last 4 characters only.
+(option, env:NAME, clouds.yaml:CLOUD, profile:NAME, default), and the endpoint that will be called
+("calls": an endpoint setting, HUAWEICLOUD_SDK_REGION_ECS_{REGION}, the login's catalog or the
+region table). Secrets (token, secret key, security token, password, application credential secret)
+are never printed; the access key shows its last 4 characters only.
 
 ${CONFIG_FLAGS_USAGE}`;
 
@@ -40,6 +42,9 @@ function rows(config: ResolvedConfig): [string, string, string][] {
     }
   }
   result.push(['credentials', config.credentials ?? 'none', config.credentials === undefined ? 'nothing complete is configured' : 'derived']);
+  const endpoint = plannedEndpoint(config);
+  const project = config.projectId?.value ?? '{project_id of the token}';
+  result.push(['calls', endpoint.url === undefined ? '-' : `${endpoint.url}/${config.apiVersion.value}/${project}/servers/…`, endpoint.source]);
   return result;
 }
 
