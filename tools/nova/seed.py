@@ -9,7 +9,7 @@ API database. Metadata calls only read and write those rows.
             [--locked | --unlocked] [--vm-state active|building|stopped|error|...] [--task-state T]
     seed.py --env STATE/env --project-id P --server-id S --delete
     seed.py --env STATE/env --batch servers.json     # [{"projectId", "serverId", "metadata"?,
-                                                    #   "locked"?, "vmState"?, "taskState"?, "delete"?}]
+                                                    #   "name"?, "locked"?, "vmState"?, "taskState"?, "delete"?}]
 
 Idempotent: an existing server is updated in place (only the given fields change; --metadata
 replaces the whole map); a new one starts active, unlocked, without metadata unless told.
@@ -50,6 +50,7 @@ def parse_args(argv):
     parser.add_argument('--project-id')
     parser.add_argument('--server-id')
     parser.add_argument('--metadata', help='JSON object of string values; replaces the whole map')
+    parser.add_argument('--name', help='display name (default seed-<first 8 characters of the id>)')
     lock = parser.add_mutually_exclusive_group()
     lock.add_argument('--locked', dest='locked', action='store_const', const=True)
     lock.add_argument('--unlocked', dest='locked', action='store_const', const=False)
@@ -65,6 +66,8 @@ def parse_args(argv):
 
 def spec_from_args(args):
     spec = {'projectId': args.project_id, 'serverId': args.server_id}
+    if args.name is not None:
+        spec['name'] = args.name
     if args.metadata is not None:
         spec['metadata'] = json.loads(args.metadata)
     if args.locked is not None:
@@ -86,6 +89,8 @@ def check_spec(spec):
     if metadata is not None:
         if not isinstance(metadata, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
             raise SystemExit(f'seed: metadata must be a JSON object of strings, got {metadata!r}')
+    if 'name' in spec and (not isinstance(spec['name'], str) or not spec['name']):
+        raise SystemExit(f"seed: name must be a non-empty string, got {spec['name']!r}")
     if spec.get('vmState') is not None and spec['vmState'] not in VM_STATES:
         raise SystemExit(f"seed: vmState {spec['vmState']!r} is not one of {', '.join(VM_STATES)}")
 
@@ -109,6 +114,7 @@ def main(argv):
     # Nova's objects, configured as the running nova-api is (its nova.conf), logging kept quiet.
     from nova import config, context, exception, objects
     from nova.compute import power_state, vm_states
+    from nova.network import model as network_model
     from oslo_utils import timeutils
     objects.register_all()
     config.parse_args(['seed'], default_config_files=[os.path.join(state, 'nova', 'nova.conf')])
@@ -169,6 +175,11 @@ def main(argv):
                 instance.metadata = {}
                 instance.system_metadata = {}
                 instance.availability_zone = 'nova'
+                # No network: an empty info cache, as a server booted without ports has (Nova's
+                # server views read it; without one GET /servers/{id} fails with a 500).
+                instance.info_cache = objects.InstanceInfoCache(network_info=network_model.NetworkInfo())
+            if 'name' in spec:
+                instance.display_name = spec['name']
             if 'metadata' in spec:
                 instance.metadata = dict(spec['metadata'])
             if 'vmState' in spec:

@@ -187,7 +187,9 @@ describe('the mock under abuse', () => {
       ['an encoded `..`', `${base}/%2e%2e/metadata`, WEBOB_NOT_FOUND],
       ['an upper-case encoded `..`', `${base}/%2E%2E/metadata`, WEBOB_NOT_FOUND],
       ['a half-encoded `..`', `${base}/.%2e/metadata`, WEBOB_NOT_FOUND],
-      ['an encoded slash inside a segment', `${base}/${S}%2fmetadata`, WEBOB_NOT_FOUND],
+      // Nova's wsgi server decodes %2F before routing (this reads the metadata there); the mock keeps
+      // it inside the segment, so it names a server that does not exist (docs/conformance.md).
+      ['an encoded slash inside a segment', `${base}/${S}%2fmetadata`, { itemNotFound: { code: 404, message: `Instance ${S}/metadata could not be found.` } }],
       ['encoded slashes for the whole path', `/v2.1/${P}%2fservers%2f${S}%2fmetadata`, WEBOB_NOT_FOUND],
       ['a trailing slash', `${base}/${S}/metadata/`, WEBOB_NOT_FOUND],
       ['a double-encoded `..`: a server named %2e%2e', `${base}/%252e%252e/metadata`, { itemNotFound: { code: 404, message: 'Instance %2e%2e could not be found.' } }],

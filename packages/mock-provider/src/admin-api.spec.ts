@@ -24,7 +24,7 @@ describe('admin HTTP API', () => {
   it('puts, gets and deletes a server, and the API follows', async () => {
     const put = await fetch(serverAdminUrl(mock), { method: 'PUT', headers: json, body: JSON.stringify({ metadata: { env: 'prod' } }) });
     expect(put.status).toBe(200);
-    const stored = { projectId: EXAMPLE_PROJECT_ID, serverId: SERVER_ID, metadata: { env: 'prod' }, vmState: 'active', locked: false };
+    const stored = { projectId: EXAMPLE_PROJECT_ID, serverId: SERVER_ID, metadata: { env: 'prod' }, name: 'server-5f3d1c2b', vmState: 'active', locked: false };
     expect(await put.json()).toEqual(stored);
     expect(put.headers.get('content-type')).toBe('application/json');
     expect(put.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/u);

@@ -72,7 +72,7 @@ async function queueFault(context: RouteContext): Promise<Reply> {
  *
  * | Method and path | Body in | Answer |
  * |---|---|---|
- * | `PUT /_admin/projects/{projectId}/servers/{serverId}` | `{metadata, vmState?, locked?}` | 200 the stored server `{projectId, serverId, metadata, vmState, locked}` |
+ * | `PUT /_admin/projects/{projectId}/servers/{serverId}` | `{metadata, name?, vmState?, locked?}` | 200 the stored server `{projectId, serverId, metadata, name, vmState, locked}` |
  * | `GET /_admin/projects/{projectId}/servers/{serverId}` | – | 200 the server, or 404 `itemNotFound` |
  * | `DELETE /_admin/projects/{projectId}/servers/{serverId}` | – | 204, whether or not it existed |
  * | `POST /_admin/tokens` | `{token, projectId}` | 201 the grant |

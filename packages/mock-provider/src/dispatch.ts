@@ -25,6 +25,9 @@ export interface DispatchEnvironment {
   readonly signatureMaxSkewMs?: number | false;
 }
 
+// What `/v2` serves, and `/v2.1` when no microversion is asked for.
+const DEFAULT_MICROVERSION = '2.1';
+
 const unknownResource = (): HttpFault => new HttpFault(novaFaultReply(404, FAULT_MESSAGES.unknownResource));
 
 /** The 404 of Nova's router for a path it does not route: webob's body, not a Nova fault. */
@@ -99,7 +102,8 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
   }
   if (first.route.family === 'nova' || first.route.family === 'native') {
     contextProjectId ??= authenticateToken(req, env.store, env.url);
-    if (!projectIdSchema.safeParse(first.params['projectId']).success) {
+    const pathProjectId = first.params['projectId'];
+    if (pathProjectId !== undefined && !projectIdSchema.safeParse(pathProjectId).success) {
       throw notFound();
     }
   }
@@ -108,7 +112,7 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
     throw notFound();
   }
   if (chosen.route.family !== 'nova') {
-    return runRoute(chosen, contextProjectId, req, body, env);
+    return runRoute(chosen, { projectId: contextProjectId, microversion: DEFAULT_MICROVERSION }, req, body, env);
   }
   // Nova's API layer from here: the microversion first (on /v2.1 only; /v2 ignores the headers),
   // then the route; its answers, faults included, carry the microversion headers.
@@ -119,7 +123,7 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
     reply = microversion.refusal;
   } else {
     try {
-      reply = await runRoute(chosen, contextProjectId, req, body, env);
+      reply = await runRoute(chosen, { projectId: contextProjectId, microversion: microversion.version ?? DEFAULT_MICROVERSION }, req, body, env);
     } catch (error) {
       reply = errorReply(error);
     }
@@ -130,15 +134,19 @@ export async function dispatch(req: IncomingMessage, segments: readonly string[]
   return { ...reply, headers: { ...novaVersionHeaders(apiVersion, microversion.version), ...reply.headers } };
 }
 
-async function runRoute(
-  chosen: RouteMatch,
-  contextProjectId: string | undefined,
-  req: IncomingMessage,
-  body: BodyReader,
-  env: DispatchEnvironment,
-): Promise<Reply> {
+/** Who is calling and how, as established before the route runs. */
+interface CallContext {
+  /** The project of the token or AK (`undefined` for the unauthenticated admin and iam routes). */
+  readonly projectId: string | undefined;
+  readonly microversion: string;
+}
+
+async function runRoute(chosen: RouteMatch, call: CallContext, req: IncomingMessage, body: BodyReader, env: DispatchEnvironment): Promise<Reply> {
   const urlProjectId = chosen.params['projectId'];
-  if (contextProjectId !== undefined && urlProjectId !== contextProjectId) {
+  const contextProjectId = call.projectId;
+  // A project-less Nova path acts in the token's project; a path naming another is refused.
+  const actingProjectId = urlProjectId ?? (chosen.route.family === 'nova' ? contextProjectId : undefined);
+  if (contextProjectId !== undefined && actingProjectId !== contextProjectId) {
     throw new HttpFault(
       chosen.route.family === 'native'
         ? NATIVE_ERRORS.projectMismatch(urlProjectId ?? '', contextProjectId)
@@ -148,6 +156,8 @@ async function runRoute(
   return chosen.route.handler({
     req,
     params: chosen.params,
+    projectId: actingProjectId,
+    microversion: call.microversion,
     store: env.store,
     admin: env.admin,
     log: env.log,

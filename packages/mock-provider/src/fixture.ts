@@ -22,7 +22,8 @@ import { describeIssue } from './validate.js';
  * }
  * ```
  *
- * Servers: `vmState` defaults to `active` (one of Nova's `vm_state` values), `locked` to `false`;
+ * Servers: `name` defaults to `server-` and the id's first 8 characters (Nova's display name: what
+ * `GET /servers?name=` filters on), `vmState` to `active` (one of Nova's `vm_state` values), `locked` to `false`;
  * metadata follows upstream Nova's rules (keys `A-Z a-z 0-9 - _ : .` and space, 1-255 characters;
  * values 0-255; at most 128 items). Later entries replace earlier ones with the same ids.
  * `accessKeys` (optional, none by default) are checked as the API gateway checks AK/SK signatures

@@ -293,8 +293,8 @@ function showToken(context: RouteContext): Reply {
  * rules apply to it as to the API (a rule without `match` also faults the login).
  */
 export const IAM_ROUTES: readonly Route[] = [
-  { method: 'POST', pattern: '/v3/auth/tokens', family: 'iam', handler: createToken },
-  { method: 'POST', pattern: '/identity/v3/auth/tokens', family: 'iam', handler: createToken },
+  { method: 'POST', pattern: '/v3/auth/tokens', family: 'iam', handler: createToken, name: 'login' },
+  { method: 'POST', pattern: '/identity/v3/auth/tokens', family: 'iam', handler: createToken, name: 'login' },
   { method: 'GET', pattern: '/v3/auth/tokens', family: 'iam', handler: showToken },
   { method: 'GET', pattern: '/identity/v3/auth/tokens', family: 'iam', handler: showToken },
 ];

@@ -8,6 +8,16 @@ export const NOVA_MAX_MICROVERSION = { major: 2, minor: 93 } as const;
 
 const format = ({ major, minor }: { major: number; minor: number }): string => `${major}.${minor}`;
 
+/**
+ * Whether microversion `version` is `min` or later (`2.10` is after `2.9`), as Nova's
+ * `api_version_request.is_supported(req, min_version=...)` decides what a response holds.
+ */
+export function microversionAtLeast(version: string, min: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const [minMajor = 0, minMinor = 0] = min.split('.').map(Number);
+  return major > minMajor || (major === minMajor && minor >= minMinor);
+}
+
 /** What {@link negotiateMicroversion} decided for one `/v2.1` request. */
 export interface Microversion {
   /** The version to report in the microversion headers; `undefined`: send none. */

@@ -10,6 +10,7 @@ import {
   type WriteRefusal,
 } from './metadata-rules.js';
 import { HttpFault, type Reply } from './reply.js';
+import type { FaultRouteName } from './faults.js';
 import type { Route, RouteContext, RouteHandler } from './router.js';
 import type { MockServer } from './store.js';
 
@@ -59,7 +60,7 @@ function write(context: RouteContext, server: MockServer, after: Metadata, check
   if (refusal !== undefined) {
     throw new HttpFault(refusalReply(refusal));
   }
-  context.store.putServer(server.projectId, server.serverId, { metadata: after, vmState: server.vmState, locked: server.locked });
+  context.store.updateServer(server, { metadata: after });
 }
 
 /**
@@ -116,8 +117,8 @@ export function deleteServerMetadataItemV1(context: RouteContext): Reply {
   return { status: 204 };
 }
 
-function nativeRoute(method: string, path: string, handler: RouteHandler): Route {
-  return { method, pattern: `/v1/{projectId}${path}`, family: 'native', handler };
+function nativeRoute(method: string, path: string, handler: RouteHandler, name: FaultRouteName): Route {
+  return { method, pattern: `/v1/{projectId}${path}`, family: 'native', handler, name };
 }
 
 /**
@@ -125,6 +126,6 @@ function nativeRoute(method: string, path: string, handler: RouteHandler): Route
  * (token or AK/SK), with Huawei error bodies (§6.2); a token of another project is 400 `Ecs.0023`.
  */
 export const NATIVE_ROUTES: readonly Route[] = [
-  nativeRoute('POST', '/cloudservers/{serverId}/metadata', updateServerMetadataV1),
-  nativeRoute('DELETE', '/cloudservers/{serverId}/metadata/{key}', deleteServerMetadataItemV1),
+  nativeRoute('POST', '/cloudservers/{serverId}/metadata', updateServerMetadataV1, 'updateV1'),
+  nativeRoute('DELETE', '/cloudservers/{serverId}/metadata/{key}', deleteServerMetadataItemV1, 'deleteItemV1'),
 ];

@@ -1,5 +1,4 @@
 import type { Metadata } from '@ecs-metadata/core';
-import { FAULT_MESSAGES } from './fault-bodies.js';
 import {
   bodyMediaType,
   checkItemBody,
@@ -11,6 +10,7 @@ import {
   schemaViolationMessage,
   type WriteRefusal,
 } from './metadata-rules.js';
+import { requireServer } from './nova-servers-api.js';
 import { HttpFault, novaFaultReply, type Reply } from './reply.js';
 import type { RouteContext } from './router.js';
 import type { MockServer } from './store.js';
@@ -25,20 +25,6 @@ export const METADATA_FAULT_MESSAGES = {
   vmState: (action: string, serverId: string, vmState: string): string => `Cannot '${action}' instance ${serverId} while it is in vm_state ${vmState}`,
   protectedKey: `The metadata key ${PROTECTED_KEY} cannot be added, changed or deleted.`,
 } as const;
-
-/**
- * The server named by the path, in the token's project.
- *
- * @throws {HttpFault} 404 `itemNotFound` "Instance <id> could not be found." (spec §6.1).
- */
-function requireServer({ store, params }: RouteContext): MockServer {
-  const serverId = params['serverId'] as string;
-  const server = store.getServer(params['projectId'] as string, serverId);
-  if (server === undefined) {
-    throw new HttpFault(novaFaultReply(404, FAULT_MESSAGES.serverNotFound(serverId)));
-  }
-  return server;
-}
 
 /**
  * The request body as Nova reads it: 415 `badMediaType` for a content type that is not JSON,
@@ -74,7 +60,7 @@ function write(context: RouteContext, server: MockServer, after: Metadata, actio
   if (refusal !== undefined) {
     throw new HttpFault(refusalReply(refusal, action, server.serverId));
   }
-  context.store.putServer(server.projectId, server.serverId, { metadata: after, vmState: server.vmState, locked: server.locked });
+  context.store.updateServer(server, { metadata: after });
   return after;
 }
 

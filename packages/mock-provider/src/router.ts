@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { MockAdmin } from './admin.js';
+import type { FaultRouteName } from './faults.js';
 import type { Reply } from './reply.js';
 import type { RequestLog } from './request-log.js';
 import type { MetadataStore } from './store.js';
@@ -17,6 +18,13 @@ export interface RouteContext {
   readonly req: IncomingMessage;
   /** Decoded path parameters by the names of the route's pattern. */
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * The project the call acts in: the path's `{projectId}`, else (Nova's project-less paths) the
+   * token's project; `undefined` for the unauthenticated families (admin, iam).
+   */
+  readonly projectId: string | undefined;
+  /** The Nova microversion the call is served at: `2.1` unless a `/v2.1` request asked for another. */
+  readonly microversion: string;
   readonly store: MetadataStore;
   readonly admin: MockAdmin;
   readonly log: RequestLog;
@@ -36,6 +44,8 @@ export interface Route {
   /** Literal segments and `{name}` parameters: `/{version}/{projectId}/servers/{serverId}/metadata`. */
   readonly pattern: string;
   readonly family: RouteFamily;
+  /** The call's name for a fault rule's `match.route` (`get`, `setItem`, `login`, ...), if it has one. */
+  readonly name?: FaultRouteName;
   /** Extra conditions on parameters; a failing one means the path is not this route's. */
   readonly where?: Readonly<Record<string, (value: string) => boolean>>;
   readonly handler: RouteHandler;

@@ -37,6 +37,12 @@ export const MAX_ISSUED_TOKENS = 10_000;
 /** The `vm_state` of a server that does not say otherwise. */
 export const DEFAULT_VM_STATE = 'active';
 
+/**
+ * The name of a server that does not say otherwise: `server-` and the first 8 characters of its id
+ * (Nova requires a name at creation; this one is unique enough to look a server up by).
+ */
+export const defaultServerName = (serverId: string): string => `server-${serverId.slice(0, 8)}`;
+
 // A string rather than an enum type, so callers can pass states they read from elsewhere; the
 // runtime check still catches typos such as `ACTIVE`.
 const vmStateSchema = z.string().refine((state) => VM_STATES.includes(state), `must be one of ${VM_STATES.join(', ')}`);
@@ -56,12 +62,21 @@ const mockServerIdSchema = serverIdSchema.refine((id) => {
 const storedMetadataSchema = ownKeysRecordSchema(novaMetadataKeySchema, metadataValueSchema)
   .refine((metadata) => Object.keys(metadata).length <= MAX_METADATA_ITEMS, `must hold at most ${MAX_METADATA_ITEMS} items`);
 
+// A display name as Nova takes one (`nova/api/validation/parameter_types.py` `name`): 1-255
+// characters, no leading or trailing space, no control characters.
+const serverNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
+  .regex(/^(?!\s)[^\p{Cc}]*(?<!\s)$/u, 'must have no leading or trailing space and no control characters');
+
 /**
- * A server's contents as the admin API takes them: `{metadata, vmState?, locked?}`. Strict, so a
- * misspelt field (`vm_state`) is refused rather than ignored.
+ * A server's contents as the admin API takes them: `{metadata, name?, vmState?, locked?}`. Strict,
+ * so a misspelt field (`vm_state`) is refused rather than ignored.
  */
 export const serverInputSchema = z.strictObject({
   metadata: storedMetadataSchema,
+  name: serverNameSchema.optional(),
   vmState: vmStateSchema.optional(),
   locked: z.boolean().optional(),
 });
@@ -86,12 +101,18 @@ export const accessKeyGrantSchema = z.strictObject({
   projectId: projectIdSchema,
 });
 
-/** `{metadata, vmState?, locked?}`: a server's contents as given to the admin API. */
+/** `{metadata, name?, vmState?, locked?}`: a server's contents as given to the admin API. */
 export type ServerInput = z.infer<typeof serverInputSchema>;
 /** A server as a fixture lists it. */
 export type FixtureServer = z.infer<typeof fixtureServerSchema>;
 /** A server as the mock stores and returns it: every field present. */
 export type MockServer = Required<FixtureServer>;
+
+/** When a stored server was created and last changed (epoch ms), for Nova's `created`/`updated`. */
+export interface ServerTimes {
+  readonly created: number;
+  readonly updated: number;
+}
 /** A token and its project. */
 export type TokenGrant = z.infer<typeof tokenGrantSchema>;
 /** An AK, its SK and its project. */
@@ -103,7 +124,7 @@ export type AccessKeyGrant = z.infer<typeof accessKeyGrantSchema>;
  * Everything going in is validated and everything coming out is a copy.
  */
 export class MetadataStore {
-  readonly #servers = new Map<string, Map<string, MockServer>>();
+  readonly #servers = new Map<string, Map<string, MockServer & ServerTimes>>();
   readonly #tokens = new Map<string, string>();
   readonly #accessKeys = new Map<string, AccessKeyGrant>();
   // Identity service (password login, spec §9.1): users by name, and when issued tokens expire.
@@ -136,24 +157,54 @@ export class MetadataStore {
   putServer(projectId: string, serverId: string, input: ServerInput): MockServer {
     const where = { projectId: parseInput(projectIdSchema, 'projectId', projectId), serverId: parseInput(mockServerIdSchema, 'serverId', serverId) };
     const valid = parseInput(serverInputSchema, '', input);
-    const server: MockServer = {
-      ...where,
-      metadata: { ...valid.metadata },
-      vmState: valid.vmState ?? DEFAULT_VM_STATE,
-      locked: valid.locked ?? false,
-    };
     let project = this.#servers.get(projectId);
     if (project === undefined) {
       project = new Map();
       this.#servers.set(projectId, project);
     }
+    const now = Date.now();
+    const server: MockServer & ServerTimes = {
+      ...where,
+      metadata: { ...valid.metadata },
+      name: valid.name ?? defaultServerName(where.serverId),
+      vmState: valid.vmState ?? DEFAULT_VM_STATE,
+      locked: valid.locked ?? false,
+      created: project.get(serverId)?.created ?? now,
+      updated: now,
+    };
     project.set(serverId, server);
     return copyServer(server);
+  }
+
+  /**
+   * Changes some fields of a stored server (the API's writes: metadata, the lock flag), keeping
+   * the others.
+   *
+   * @throws {ValidationError} naming the failing field.
+   */
+  updateServer(server: MockServer, changes: Partial<ServerInput>): MockServer {
+    const { projectId, serverId, metadata, name, vmState, locked } = server;
+    return this.putServer(projectId, serverId, { metadata, name, vmState, locked, ...changes });
   }
 
   getServer(projectId: string, serverId: string): MockServer | undefined {
     const server = this.#servers.get(projectId)?.get(serverId);
     return server === undefined ? undefined : copyServer(server);
+  }
+
+  /** When a stored server was created and last changed, or `undefined` for an unknown one. */
+  serverTimes(projectId: string, serverId: string): ServerTimes | undefined {
+    const server = this.#servers.get(projectId)?.get(serverId);
+    return server === undefined ? undefined : { created: server.created, updated: server.updated };
+  }
+
+  /**
+   * The servers of one project, or of every project when `projectId` is `undefined` (an admin's
+   * `all_tenants` listing), in the order they were first stored.
+   */
+  listServers(projectId: string | undefined): MockServer[] {
+    const projects = projectId === undefined ? [...this.#servers.values()] : [this.#servers.get(projectId) ?? new Map<string, MockServer>()];
+    return projects.flatMap((project) => [...project.values()].map(copyServer));
   }
 
   /** @returns whether the server existed. */
@@ -255,6 +306,6 @@ export class MetadataStore {
 
 }
 
-function copyServer(server: MockServer): MockServer {
-  return { ...server, metadata: { ...server.metadata } };
+function copyServer({ projectId, serverId, metadata, name, vmState, locked }: MockServer): MockServer {
+  return { projectId, serverId, metadata: { ...metadata }, name, vmState, locked };
 }
