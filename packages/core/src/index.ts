@@ -112,6 +112,20 @@ export {
 export { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, huaweiRegionEndpointVariable, isKnownRegion, regionEndpoint } from './regions.js';
 export { resolveEndpoint, type EndpointSources } from './resolve-endpoint.js';
 export {
+  buildFindServersByNameRequest,
+  buildShowServerRequest,
+  couldBeServerId,
+  exactServerMatches,
+  isServerUuid,
+  listServersExpectation,
+  listServersResponseSchema,
+  showServerExpectation,
+  showServerResponseSchema,
+  type FindServersByNameParams,
+  type ServerSummary,
+  type ShowServerParams,
+} from './server-lookup.js';
+export {
   buildApplicationCredentialLoginRequest,
   buildTokenLookupRequest,
   type ApplicationCredentialLoginParams,

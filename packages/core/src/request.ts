@@ -111,10 +111,16 @@ export function buildGetServerMetadataRequest(params: GetServerMetadataParams): 
 
 /** `{endpoint}/{v}/{project}/servers/{server}`, every part validated and encoded. */
 export function serverUrl(target: RequestTarget, serverId: string): string {
+  const servers = serversUrl(target);
+  parseWith(serverIdSchema, 'serverId', serverId);
+  return `${servers}/${encodePathSegment('serverId', serverId)}`;
+}
+
+/** `{endpoint}/{v}/{project}/servers`, the collection, every part validated. */
+export function serversUrl(target: RequestTarget): string {
   const { endpoint, projectId } = endpointAndProject(target);
   const version = validatedPart(target).apiVersion ?? parseWith(apiVersionSchema, 'apiVersion', target.apiVersion ?? DEFAULT_API_VERSION);
-  parseWith(serverIdSchema, 'serverId', serverId);
-  return `${endpoint}/${version}/${projectId}/servers/${encodePathSegment('serverId', serverId)}`;
+  return `${endpoint}/${version}/${projectId}/servers`;
 }
 
 /**
