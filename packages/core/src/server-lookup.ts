@@ -40,6 +40,8 @@ export const listServersExpectation: ResponseExpectation<readonly ServerSummary[
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
 // Characters special in the regular expressions Nova matches `name` with (Python re, MySQL, RE2).
 const REGEX_SPECIAL = /[\\^$.|?*+()[\]{}]/gu;
+// eslint-disable-next-line no-control-regex -- a name is one line of printable characters
+const CONTROL = /[\u0000-\u001f\u007f]/u;
 
 /**
  * Whether a server argument is taken as an id outright: a UUID, the form of every id Nova issues.
@@ -89,7 +91,7 @@ export interface FindServersByNameParams extends RequestTarget {
  * @throws {ValidationError} (`server`) for an empty name or one with control characters.
  */
 export function buildFindServersByNameRequest(params: FindServersByNameParams): EcsRequest {
-  if (typeof params.name !== 'string' || params.name === '' || /[\u0000-\u001f\u007f]/u.test(params.name)) {
+  if (typeof params.name !== 'string' || params.name === '' || CONTROL.test(params.name)) {
     throw new ValidationError('server', 'a server name must be a non-empty single line without control characters');
   }
   const pattern = `^${params.name.replace(REGEX_SPECIAL, '\\$&')}$`;
