@@ -1,7 +1,15 @@
 import {
   type ApiVersion,
+  buildFindServersByNameRequest,
   buildGetServerMetadataRequest,
+  buildShowServerRequest,
   ConfigError,
+  couldBeServerId,
+  exactServerMatches,
+  isServerUuid,
+  listServersExpectation,
+  NotFoundError,
+  showServerExpectation,
   DEFAULT_RETRY_OPTIONS,
   type EcsRequest,
   type EcsMetadataError,
@@ -314,6 +322,41 @@ export class EcsMetadataClient {
   async deleteServerMetadataItemV1(serverId: string, key: string, options: WriteCallOptions = {}): Promise<void> {
     const request = buildDeleteServerMetadataItemV1Request({ ...this.#target, serverId, key, keyRules: options.keyRules, force: options.force });
     await this.#sendDelete(request, deleteServerMetadataItemV1Expectation, options);
+  }
+
+  /**
+   * The id of a server given by id or by name, as `openstack server show` finds it (openstacksdk's
+   * `find_server`): a UUID is taken as an id at once, without a request; anything else is first tried
+   * as an id (`GET /servers/{id}`), then as an exact name (`GET /servers?name=`).
+   *
+   * @returns the server's id.
+   * @throws {NotFoundError} (404) when no server has that id or name.
+   * @throws {ValidationError} (`server`) when several servers have that name: the message lists their ids.
+   * @throws as {@link getServerMetadata} for every other failure.
+   */
+  async findServerId(server: string, options: CallOptions = {}): Promise<string> {
+    if (isServerUuid(server)) {
+      return server;
+    }
+    if (couldBeServerId(server)) {
+      try {
+        return (await this.#send(buildShowServerRequest({ ...this.#target, serverId: server }), showServerExpectation, options)).id;
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) {
+          throw error;
+        }
+      }
+    }
+    const listed = await this.#send(buildFindServersByNameRequest({ ...this.#target, name: server }), listServersExpectation, options);
+    const matches = exactServerMatches(server, listed);
+    const [only] = matches;
+    if (only === undefined) {
+      throw new NotFoundError({ status: 404, code: 'itemNotFound', message: `No server with the id or name "${server}"`, requestId: undefined, bodyExcerpt: '' });
+    }
+    if (matches.length > 1) {
+      throw new ValidationError('server', `${matches.length} servers are named "${server}": ${matches.map((match) => match.id).join(', ')}; give one of their ids`);
+    }
+    return only.id;
   }
 
   /** Ends the connection pool. Calls after `close()` open new connections. */
