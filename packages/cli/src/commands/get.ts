@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { encodePathSegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
 import { DEFAULT_BATCH_CONCURRENCY } from '@ecs-metadata/client';
 import type { IdSource } from '../batch/id-source.js';
 import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
@@ -8,6 +7,7 @@ import type { CliIo } from '../io.js';
 import { formatMetadata, OUTPUT_FORMATS, type OutputFormat } from '../output.js';
 import { parseCommandLine } from '../parse.js';
 import { BATCH_OUTPUT_FORMATS, type BatchOutputFormat } from './batch-formats.js';
+import { checkServerArgument, resolveServerArgument, SERVER_ARGUMENT_USAGE } from './metadata-client.js';
 
 export const GET_USAGE = `Usage: ecs-metadata get <server-id> [options]
        ecs-metadata get <server-id>... | --from-file FILE | - [options]
@@ -19,6 +19,7 @@ A progress bar on stderr when it is a terminal, and a summary line on stderr. A 
 that id's own error line; the others go on. Throttling (429) slows the batch down: the client learns
 the provider's rate. Exit 0 when every server was read, 7 when some failed, the failure's code when
 all failed or with --fail-fast.
+${SERVER_ARGUMENT_USAGE} Many servers: ids only.
 
 Options:
   --output FORMAT        one server: json (default), table, env or value; many: ndjson (default in a
@@ -63,14 +64,15 @@ export async function runGet(args: readonly string[], io: CliIo): Promise<void |
   if (positionals.length !== 1 || positionals[0] === '-' || fromFile !== undefined || batchFormat) {
     return runGetMany(positionals, values, io);
   }
-  const serverId = positionals[0] as string;
+  const server = positionals[0] as string;
   const format = parseOutputFormat(values.output);
   const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
   // Checked before the configuration, so a typo is named before any login is sent.
-  encodePathSegment('serverId', parseWith(serverIdSchema, 'serverId', serverId));
+  checkServerArgument(server);
   const config = await loadCliConfig(values, io);
   const client = await createCliClient(config, io, { verbose: values.verbose === true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   try {
+    const serverId = await resolveServerArgument(client, server, io, values.verbose === true);
     // --key reads one item (spec §3.2): a missing key is the server's 404 "Metadata item was not
     // found" (exit 4). Nova's key rules, so that a key with a space set on OpenStack can be read.
     const selected =

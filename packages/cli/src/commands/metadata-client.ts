@@ -1,5 +1,5 @@
 import type { EcsMetadataClient, ResolvedConfig } from '@ecs-metadata/client';
-import { ConfigError, type EcsRequest, resolveEndpoint } from '@ecs-metadata/core';
+import { ConfigError, type EcsRequest, encodePathSegment, isServerUuid, parseWith, resolveEndpoint, serverIdSchema } from '@ecs-metadata/core';
 import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -84,6 +84,43 @@ export function formatRequest(request: EcsRequest): string {
  * server id, keys and values the same whatever the endpoint, so a placeholder one serves.
  */
 export const VALIDATION_TARGET: { readonly endpoint: string; readonly projectId: string } = Object.freeze({ endpoint: 'http://127.0.0.1', projectId: '0' });
+
+/** What the one-server commands say about their `<server-id>` argument. */
+export const SERVER_ARGUMENT_USAGE = `<server-id> may be a name instead, looked up as "openstack server show" does: exact id first,
+then exact name (GET /servers?name=); several servers of that name: exit 2, listing their ids.`;
+
+/**
+ * Checks a server argument before anything is configured or sent: an id or a name, it must be one
+ * safe path segment (not empty, no `/`, `\\`, `.`/`..` or control characters), so that a typo or an
+ * injection is named, never sent; a name with a slash is therefore not looked up.
+ *
+ * @throws {ValidationError} (`serverId`) naming what is wrong.
+ */
+export function checkServerArgument(server: string): void {
+  encodePathSegment('serverId', parseWith(serverIdSchema, 'serverId', server));
+}
+
+/**
+ * The id of the server argument: a UUID as it is, else looked up by id, then by exact name
+ * (`findServerId`); `--verbose` says what a name resolved to.
+ *
+ * @throws {NotFoundError} (exit 4) for no such server; {@link ValidationError} (exit 2) for several.
+ */
+export async function resolveServerArgument(client: EcsMetadataClient, server: string, io: CliIo, verbose: boolean): Promise<string> {
+  const id = await client.findServerId(server, { signal: io.signal });
+  if (verbose && id !== server) {
+    io.stderr.write(`server "${server}" is ${id}\n`);
+  }
+  return id;
+}
+
+/** A dry run sends nothing, so it cannot look a name up: it takes the argument as the id, and says so. */
+export function dryRunServer(server: string, io: CliIo): string {
+  if (!isServerUuid(server)) {
+    io.stderr.write(`Dry run: "${server}" is taken as the server id (a name is looked up only when sending).\n`);
+  }
+  return server;
+}
 
 function parseTimeout(value: string): number {
   const timeout = Number(value);

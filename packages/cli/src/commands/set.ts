@@ -11,13 +11,25 @@ import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, type OutputFormat } from '../output.js';
 import { parseCommandLine } from '../parse.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, dryRunTarget, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
+import {
+  CONNECTION_OPTIONS,
+  CONNECTION_USAGE,
+  dryRunServer,
+  dryRunTarget,
+  formatRequest,
+  loadConnectionConfig,
+  openClient,
+  resolveServerArgument,
+  SERVER_ARGUMENT_USAGE,
+  VALIDATION_TARGET,
+} from './metadata-client.js';
 
 export const SET_USAGE = `Usage: ecs-metadata set <server-id> KEY=VALUE... [options]
 
 Merge items into a server's metadata (POST .../metadata): the keys given are created or
 overwritten, the others kept. With --replace, the server's metadata becomes exactly the items
 given (PUT .../metadata). Prints the map the server answers with.
+${SERVER_ARGUMENT_USAGE}
 
 Items:
   KEY=VALUE              one item; split at the first "=", the value may be empty
@@ -60,8 +72,8 @@ export async function runSet(args: readonly string[], io: CliIo): Promise<void> 
       },
     }),
   );
-  const [serverId, ...itemArgs] = positionals;
-  if (serverId === undefined) {
+  const [server, ...itemArgs] = positionals;
+  if (server === undefined) {
     throw new UsageError(`set needs a <server-id> and at least one KEY=VALUE\n\n${SET_USAGE}`);
   }
   if (values.replace === true && values.native === true) {
@@ -85,21 +97,22 @@ export async function runSet(args: readonly string[], io: CliIo): Promise<void> 
   const keyRules: MetadataKeyRules = values['nova-keys'] === true ? 'nova' : 'huawei';
   const force = values.force === true;
   const mode = values.native === true ? 'native' : values.replace === true ? 'replace' : 'merge';
-  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }): EcsRequest => {
+  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }, serverId: string): EcsRequest => {
     const params = { ...target, serverId, metadata, keyRules, force };
     return mode === 'native' ? buildUpdateServerMetadataV1Request(params) : mode === 'replace' ? buildReplaceServerMetadataRequest(params) : buildUpdateServerMetadataRequest(params);
   };
   // Every input is checked before anything is configured, logged in or sent.
-  build(VALIDATION_TARGET);
+  build(VALIDATION_TARGET, server);
 
   const config = await loadConnectionConfig(values, io);
   if (values['dry-run'] === true) {
-    io.stdout.write(formatRequest(build(dryRunTarget(config))));
+    io.stdout.write(formatRequest(build(dryRunTarget(config), dryRunServer(server, io))));
     io.stderr.write('Dry run: nothing was sent (credentials are added only when sending).\n');
     return;
   }
   const client = await openClient(config, values, io);
   try {
+    const serverId = await resolveServerArgument(client, server, io, values.verbose === true);
     const options = { signal: io.signal, keyRules, force };
     const result =
       mode === 'native'

@@ -11,7 +11,18 @@ import {
 import { ExitCode, exitCodeFor, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseCommandLine } from '../parse.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, dryRunTarget, formatRequest, loadConnectionConfig, openClient, VALIDATION_TARGET } from './metadata-client.js';
+import {
+  CONNECTION_OPTIONS,
+  CONNECTION_USAGE,
+  dryRunServer,
+  dryRunTarget,
+  formatRequest,
+  loadConnectionConfig,
+  openClient,
+  resolveServerArgument,
+  SERVER_ARGUMENT_USAGE,
+  VALIDATION_TARGET,
+} from './metadata-client.js';
 
 export const UNSET_USAGE = `Usage: ecs-metadata unset <server-id> KEY... [options]
 
@@ -19,6 +30,7 @@ Delete items from a server's metadata: one DELETE .../metadata/{key} per key, in
 python-novaclient does. Prints "deleted KEY" for each key deleted; each failure goes to stderr.
 Exit 0 when every key was deleted, 7 when only some were, else the code of the first failure
 (4 for an unknown key or server).
+${SERVER_ARGUMENT_USAGE}
 
 Options:
   --native               use the ECS native API: DELETE /v1/{project}/cloudservers/{server}/metadata/{key}
@@ -45,8 +57,8 @@ export async function runUnset(args: readonly string[], io: CliIo): Promise<numb
       },
     }),
   );
-  const [serverId, ...keys] = positionals;
-  if (serverId === undefined || keys.length === 0) {
+  const [server, ...keys] = positionals;
+  if (server === undefined || keys.length === 0) {
     throw new UsageError(`unset needs a <server-id> and at least one KEY\n\n${UNSET_USAGE}`);
   }
   const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
@@ -56,22 +68,30 @@ export async function runUnset(args: readonly string[], io: CliIo): Promise<numb
   const keyRules: MetadataKeyRules = values['nova-keys'] === true ? 'nova' : 'huawei';
   const force = values.force === true;
   const native = values.native === true;
-  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }, key: string): EcsRequest => {
+  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }, serverId: string, key: string): EcsRequest => {
     const params = { ...target, serverId, key, keyRules, force };
     return native ? buildDeleteServerMetadataItemV1Request(params) : buildDeleteServerMetadataItemRequest(params);
   };
   // Every key is checked before anything is configured, logged in or sent.
-  keys.forEach((key) => build(VALIDATION_TARGET, key));
+  keys.forEach((key) => build(VALIDATION_TARGET, server, key));
 
   const config = await loadConnectionConfig(values, io);
   if (values['dry-run'] === true) {
     const target = dryRunTarget(config);
-    io.stdout.write(keys.map((key) => formatRequest(build(target, key))).join('\n'));
+    const serverId = dryRunServer(server, io);
+    io.stdout.write(keys.map((key) => formatRequest(build(target, serverId, key))).join('\n'));
     io.stderr.write('Dry run: nothing was sent (credentials are added only when sending).\n');
     return ExitCode.Ok;
   }
   const client = await openClient(config, values, io);
   const deleted: string[] = [];
+  let serverId: string;
+  try {
+    serverId = await resolveServerArgument(client, server, io, values.verbose === true);
+  } catch (error) {
+    client.close();
+    throw error;
+  }
   let firstFailure: unknown;
   try {
     for (const [index, key] of keys.entries()) {
