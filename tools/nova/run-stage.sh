@@ -173,6 +173,7 @@ step "b. conformance run (Nova vs mock)" node "$HERE/conformance.mjs" --env "$ST
 
 # ---- c. client integration against Nova and Keystone -------------------------------------------
 step "c. client integration (node --test)" env NOVA_ENV_FILE="$STATE/env" node --test "$HERE/client-integration.test.mjs"
+step "c2. CLI for OpenStack users (node --test)" env NOVA_ENV_FILE="$STATE/env" node --test "$HERE/cli-openstack.test.mjs"
 
 if [ "$FAILED" -ne 0 ]; then
   printf '\nFAILED: the real-Nova stage found problems (results below).\n' >&2
