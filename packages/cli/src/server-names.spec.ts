@@ -34,15 +34,21 @@ const run = (args: readonly string[]): Promise<BinRun> =>
 const calls = (): string[] => mock.requestLog.filter((entry) => !entry.path.startsWith('/_admin')).map((entry) => `${entry.method} ${entry.path}`);
 
 describe('a server given by name, as openstack server show finds it (issue 16)', () => {
-  it('get NAME: the id looked up (GET /servers/NAME, then ?name=), its metadata read; --verbose says which', async () => {
+  it('get NAME: tried as the id first (404), then looked up by exact name; --verbose says which', async () => {
     const result = await run(['get', 'db-primary', '--verbose']);
     expect(result).toMatchObject({ code: 0, stdout: '{"role":"db"}\n' });
     expect(result.stderr).toContain(`server "db-primary" is ${DB}`);
     expect(calls()).toEqual([
-      `GET /v2.1/${PROJECT}/servers/db-primary`,
+      `GET /v2.1/${PROJECT}/servers/db-primary/metadata`,
       `GET /v2.1/${PROJECT}/servers?name=${encodeURIComponent('^db-primary$')}`,
       `GET /v2.1/${PROJECT}/servers/${DB}/metadata`,
     ]);
+  });
+
+  it('get --key on a named server: a missing key is the item\'s 404, not a name lookup', async () => {
+    const result = await run(['get', DB, '--key', 'nope']);
+    expect(result.code).toBe(4);
+    expect(calls()).toEqual([`GET /v2.1/${PROJECT}/servers/${DB}/metadata/nope`]);
   });
 
   it('set and unset NAME write to the server of that name', async () => {
@@ -58,13 +64,13 @@ describe('a server given by name, as openstack server show finds it (issue 16)',
     expect(result.stderr).toContain('2 servers are named "web"');
     expect(result.stderr).toContain(WEB_1);
     expect(result.stderr).toContain(WEB_2);
-    expect(calls().filter((call) => call.startsWith('POST'))).toEqual([]);
+    expect([mock.admin.getServer(PROJECT, WEB_1)?.metadata, mock.admin.getServer(PROJECT, WEB_2)?.metadata]).toEqual([{ n: '1' }, { n: '2' }]);
   });
 
-  it('exits 4 for no server of that id or name', async () => {
+  it('exits 4 for no server of that id or name, with the server\'s own 404', async () => {
     const result = await run(['get', 'no-such-server']);
     expect(result.code).toBe(4);
-    expect(result.stderr).toContain('No server with the id or name "no-such-server"');
+    expect(calls()).toEqual([`GET /v2.1/${PROJECT}/servers/no-such-server/metadata`, `GET /v2.1/${PROJECT}/servers?name=${encodeURIComponent('^no-such-server$')}`]);
   });
 
   it('takes a UUID as the id, with no lookup', async () => {

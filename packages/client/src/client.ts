@@ -327,7 +327,7 @@ export class EcsMetadataClient {
   /**
    * The id of a server given by id or by name, as `openstack server show` finds it (openstacksdk's
    * `find_server`): a UUID is taken as an id at once, without a request; anything else is first tried
-   * as an id (`GET /servers/{id}`), then as an exact name (`GET /servers?name=`).
+   * as an id (`GET /servers/{id}`), then as an exact name ({@link findServerIdByName}).
    *
    * @returns the server's id.
    * @throws {NotFoundError} (404) when no server has that id or name.
@@ -347,14 +347,25 @@ export class EcsMetadataClient {
         }
       }
     }
-    const listed = await this.#send(buildFindServersByNameRequest({ ...this.#target, name: server }), listServersExpectation, options);
-    const matches = exactServerMatches(server, listed);
+    return this.findServerIdByName(server, options);
+  }
+
+  /**
+   * The id of the one server named exactly `name`: `GET /servers?name=` (Nova matches a regular
+   * expression; the name is escaped and anchored, and only exact matches are kept, as openstacksdk does).
+   *
+   * @throws {NotFoundError} (404) when no server has that name.
+   * @throws {ValidationError} (`server`) when several do: the message lists their ids.
+   */
+  async findServerIdByName(name: string, options: CallOptions = {}): Promise<string> {
+    const listed = await this.#send(buildFindServersByNameRequest({ ...this.#target, name }), listServersExpectation, options);
+    const matches = exactServerMatches(name, listed);
     const [only] = matches;
     if (only === undefined) {
-      throw new NotFoundError({ status: 404, code: 'itemNotFound', message: `No server with the id or name "${server}"`, requestId: undefined, bodyExcerpt: '' });
+      throw new NotFoundError({ status: 404, code: 'itemNotFound', message: `No server with the id or name "${name}"`, requestId: undefined, bodyExcerpt: '' });
     }
     if (matches.length > 1) {
-      throw new ValidationError('server', `${matches.length} servers are named "${server}": ${matches.map((match) => match.id).join(', ')}; give one of their ids`);
+      throw new ValidationError('server', `${matches.length} servers are named "${name}": ${matches.map((match) => match.id).join(', ')}; give one of their ids`);
     }
     return only.id;
   }

@@ -98,7 +98,7 @@ const SOURCE_RANK = (source: ConfigSource): number =>
 
 /**
  * Resolves the configuration: explicit options > environment > the `clouds.yaml` cloud named by
- * `OS_CLOUD` > the profile (`--profile`, `ECS_METADATA_PROFILE`, else `[default]` when present).
+ * `--os-cloud` (option `cloud`) or `OS_CLOUD` > the profile (`--profile`, `ECS_METADATA_PROFILE`, else `[default]` when present).
  * Pure and synchronous: it is handed the environment and the files' contents (see
  * {@link loadConfig} for the version that reads them) and never reads `process.env` itself.
  *
@@ -107,7 +107,8 @@ const SOURCE_RANK = (source: ConfigSource): number =>
  * and `createClientFromConfig` names what a client still lacks.
  *
  * @throws {ConfigError} naming the setting (and its source) for an invalid value; `profile` for a
- *   profile that is missing or malformed; `OS_CLOUD` for a cloud that is not there; the first missing
+ *   profile that is missing or malformed; `OS_CLOUD` for a cloud that is not there; `interface`,
+ *   `authType` for a value outside their lists; the first missing
  *   setting of a credential that is only partly given (an AK without its SK). Messages never hold secrets.
  */
 export function resolveConfig(options: ConfigOptions, env: Environment, files: ConfigFiles = {}): ResolvedConfig {

@@ -7,7 +7,7 @@ import type { CliIo } from '../io.js';
 import { formatMetadata, OUTPUT_FORMATS, type OutputFormat } from '../output.js';
 import { parseCommandLine } from '../parse.js';
 import { BATCH_OUTPUT_FORMATS, type BatchOutputFormat } from './batch-formats.js';
-import { checkServerArgument, resolveServerArgument, SERVER_ARGUMENT_USAGE } from './metadata-client.js';
+import { checkServerArgument, SERVER_ARGUMENT_USAGE, serverCalls } from './metadata-client.js';
 
 export const GET_USAGE = `Usage: ecs-metadata get <server-id> [options]
        ecs-metadata get <server-id>... | --from-file FILE | - [options]
@@ -72,13 +72,14 @@ export async function runGet(args: readonly string[], io: CliIo): Promise<void |
   const config = await loadCliConfig(values, io);
   const client = await createCliClient(config, io, { verbose: values.verbose === true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   try {
-    const serverId = await resolveServerArgument(client, server, io, values.verbose === true);
+    const onServer = serverCalls(client, server, io, values.verbose === true);
+    const key = values.key;
     // --key reads one item (spec §3.2): a missing key is the server's 404 "Metadata item was not
     // found" (exit 4). Nova's key rules, so that a key with a space set on OpenStack can be read.
     const selected =
-      values.key === undefined
-        ? await client.getServerMetadata(serverId, { signal: io.signal })
-        : { [values.key]: await client.getServerMetadataItem(serverId, values.key, { signal: io.signal, keyRules: 'nova' }) };
+      key === undefined
+        ? await onServer((serverId) => client.getServerMetadata(serverId, { signal: io.signal }))
+        : { [key]: await onServer((serverId) => client.getServerMetadataItem(serverId, key, { signal: io.signal, keyRules: 'nova' })) };
     io.stdout.write(
       formatMetadata(selected, { format, pretty: io.stdout.isTTY === true, key: values.key, envPrefix: values['env-prefix'] ?? 'ECS_META_' }),
     );

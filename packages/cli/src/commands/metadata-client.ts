@@ -1,5 +1,5 @@
-import type { EcsMetadataClient, ResolvedConfig } from '@ecs-metadata/client';
-import { ConfigError, type EcsRequest, encodePathSegment, isServerUuid, parseWith, resolveEndpoint, serverIdSchema } from '@ecs-metadata/core';
+import { type EcsMetadataClient, NotFoundError, type ResolvedConfig } from '@ecs-metadata/client';
+import { ConfigError, type EcsRequest, encodePathSegment, isMetadataItemNotFound, isServerUuid, parseWith, resolveEndpoint, serverIdSchema } from '@ecs-metadata/core';
 import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -86,8 +86,8 @@ export function formatRequest(request: EcsRequest): string {
 export const VALIDATION_TARGET: { readonly endpoint: string; readonly projectId: string } = Object.freeze({ endpoint: 'http://127.0.0.1', projectId: '0' });
 
 /** What the one-server commands say about their `<server-id>` argument. */
-export const SERVER_ARGUMENT_USAGE = `<server-id> may be a name instead, looked up as "openstack server show" does: exact id first,
-then exact name (GET /servers?name=); several servers of that name: exit 2, listing their ids.`;
+export const SERVER_ARGUMENT_USAGE = `<server-id> may be a name instead, found as "openstack server show" finds it: exact id first,
+then, when no server has that id, exact name (GET /servers?name=); several of that name: exit 2, listing their ids.`;
 
 /**
  * Checks a server argument before anything is configured or sent: an id or a name, it must be one
@@ -101,17 +101,36 @@ export function checkServerArgument(server: string): void {
 }
 
 /**
- * The id of the server argument: a UUID as it is, else looked up by id, then by exact name
- * (`findServerId`); `--verbose` says what a name resolved to.
- *
- * @throws {NotFoundError} (exit 4) for no such server; {@link ValidationError} (exit 2) for several.
+ * Runs `call` with the server argument as the id, as `openstack` tries the exact id first: an id
+ * costs no extra request. When the server answers that no server has that id (404, not a missing
+ * item) and the argument is no UUID, it is looked up as an exact name (`GET /servers?name=`) and
+ * `call` runs once more with the server's id, which later calls reuse; `--verbose` says which. A
+ * name no server has fails with the server's own 404 (its request id); several → exit 2 listing ids.
  */
-export async function resolveServerArgument(client: EcsMetadataClient, server: string, io: CliIo, verbose: boolean): Promise<string> {
-  const id = await client.findServerId(server, { signal: io.signal });
-  if (verbose && id !== server) {
-    io.stderr.write(`server "${server}" is ${id}\n`);
-  }
-  return id;
+export function serverCalls(client: EcsMetadataClient, server: string, io: CliIo, verbose: boolean): <T>(call: (serverId: string) => Promise<T>) => Promise<T> {
+  let resolved: string | undefined;
+  return async <T>(call: (serverId: string) => Promise<T>): Promise<T> => {
+    if (resolved !== undefined) {
+      return call(resolved);
+    }
+    try {
+      const result = await call(server);
+      resolved = server;
+      return result;
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || isMetadataItemNotFound(error) || isServerUuid(server)) {
+        throw error;
+      }
+      const id = await client.findServerIdByName(server, { signal: io.signal }).catch((lookup: unknown) => {
+        throw lookup instanceof NotFoundError ? error : lookup;
+      });
+      if (verbose) {
+        io.stderr.write(`server "${server}" is ${id}\n`);
+      }
+      resolved = id;
+      return call(id);
+    }
+  };
 }
 
 /** A dry run sends nothing, so it cannot look a name up: it takes the argument as the id, and says so. */

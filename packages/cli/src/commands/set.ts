@@ -19,8 +19,8 @@ import {
   formatRequest,
   loadConnectionConfig,
   openClient,
-  resolveServerArgument,
   SERVER_ARGUMENT_USAGE,
+  serverCalls,
   VALIDATION_TARGET,
 } from './metadata-client.js';
 
@@ -112,14 +112,14 @@ export async function runSet(args: readonly string[], io: CliIo): Promise<void> 
   }
   const client = await openClient(config, values, io);
   try {
-    const serverId = await resolveServerArgument(client, server, io, values.verbose === true);
     const options = { signal: io.signal, keyRules, force };
-    const result =
+    const result = await serverCalls(client, server, io, values.verbose === true)((serverId) =>
       mode === 'native'
-        ? await client.updateServerMetadataV1(serverId, metadata, options)
+        ? client.updateServerMetadataV1(serverId, metadata, options)
         : mode === 'replace'
-          ? await client.replaceServerMetadata(serverId, metadata, options)
-          : await client.updateServerMetadata(serverId, metadata, options);
+          ? client.replaceServerMetadata(serverId, metadata, options)
+          : client.updateServerMetadata(serverId, metadata, options),
+    );
     io.stdout.write(formatMetadata(result, { format: output, pretty: io.stdout.isTTY === true, envPrefix: values['env-prefix'] ?? 'ECS_META_' }));
   } finally {
     client.close();

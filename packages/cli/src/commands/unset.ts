@@ -19,8 +19,8 @@ import {
   formatRequest,
   loadConnectionConfig,
   openClient,
-  resolveServerArgument,
   SERVER_ARGUMENT_USAGE,
+  serverCalls,
   VALIDATION_TARGET,
 } from './metadata-client.js';
 
@@ -85,19 +85,13 @@ export async function runUnset(args: readonly string[], io: CliIo): Promise<numb
   }
   const client = await openClient(config, values, io);
   const deleted: string[] = [];
-  let serverId: string;
-  try {
-    serverId = await resolveServerArgument(client, server, io, values.verbose === true);
-  } catch (error) {
-    client.close();
-    throw error;
-  }
+  const onServer = serverCalls(client, server, io, values.verbose === true);
   let firstFailure: unknown;
   try {
     for (const [index, key] of keys.entries()) {
       try {
         const options = { signal: io.signal, keyRules, force };
-        await (native ? client.deleteServerMetadataItemV1(serverId, key, options) : client.deleteServerMetadataItem(serverId, key, options));
+        await onServer((serverId) => (native ? client.deleteServerMetadataItemV1(serverId, key, options) : client.deleteServerMetadataItem(serverId, key, options)));
         deleted.push(key);
         io.stdout.write(`deleted ${key}\n`);
       } catch (error) {
