@@ -133,12 +133,11 @@ export function serverCalls(client: EcsMetadataClient, server: string, io: CliIo
   };
 }
 
-/** A dry run sends nothing, so it cannot look a name up: it takes the argument as the id, and says so. */
-export function dryRunServer(server: string, io: CliIo): string {
+/** A dry run sends nothing, so it cannot look a name up: it shows the argument as the id, and says so. */
+export function noteDryRunServer(server: string, io: CliIo): void {
   if (!isServerUuid(server)) {
-    io.stderr.write(`Dry run: "${server}" is taken as the server id (a name is looked up only when sending).\n`);
+    io.stderr.write(`Dry run: "${server}" is shown as the server id (a name is looked up only when sending).\n`);
   }
-  return server;
 }
 
 function parseTimeout(value: string): number {

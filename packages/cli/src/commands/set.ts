@@ -14,10 +14,10 @@ import { parseCommandLine } from '../parse.js';
 import {
   CONNECTION_OPTIONS,
   CONNECTION_USAGE,
-  dryRunServer,
   dryRunTarget,
   formatRequest,
   loadConnectionConfig,
+  noteDryRunServer,
   openClient,
   SERVER_ARGUMENT_USAGE,
   serverCalls,
@@ -97,16 +97,17 @@ export async function runSet(args: readonly string[], io: CliIo): Promise<void> 
   const keyRules: MetadataKeyRules = values['nova-keys'] === true ? 'nova' : 'huawei';
   const force = values.force === true;
   const mode = values.native === true ? 'native' : values.replace === true ? 'replace' : 'merge';
-  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }, serverId: string): EcsRequest => {
-    const params = { ...target, serverId, metadata, keyRules, force };
+  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }): EcsRequest => {
+    const params = { ...target, serverId: server, metadata, keyRules, force };
     return mode === 'native' ? buildUpdateServerMetadataV1Request(params) : mode === 'replace' ? buildReplaceServerMetadataRequest(params) : buildUpdateServerMetadataRequest(params);
   };
   // Every input is checked before anything is configured, logged in or sent.
-  build(VALIDATION_TARGET, server);
+  build(VALIDATION_TARGET);
 
   const config = await loadConnectionConfig(values, io);
   if (values['dry-run'] === true) {
-    io.stdout.write(formatRequest(build(dryRunTarget(config), dryRunServer(server, io))));
+    noteDryRunServer(server, io);
+    io.stdout.write(formatRequest(build(dryRunTarget(config))));
     io.stderr.write('Dry run: nothing was sent (credentials are added only when sending).\n');
     return;
   }

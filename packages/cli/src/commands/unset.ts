@@ -14,10 +14,10 @@ import { parseCommandLine } from '../parse.js';
 import {
   CONNECTION_OPTIONS,
   CONNECTION_USAGE,
-  dryRunServer,
   dryRunTarget,
   formatRequest,
   loadConnectionConfig,
+  noteDryRunServer,
   openClient,
   SERVER_ARGUMENT_USAGE,
   serverCalls,
@@ -68,18 +68,18 @@ export async function runUnset(args: readonly string[], io: CliIo): Promise<numb
   const keyRules: MetadataKeyRules = values['nova-keys'] === true ? 'nova' : 'huawei';
   const force = values.force === true;
   const native = values.native === true;
-  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }, serverId: string, key: string): EcsRequest => {
-    const params = { ...target, serverId, key, keyRules, force };
+  const build = (target: typeof VALIDATION_TARGET & { apiVersion?: 'v2' | 'v2.1' }, key: string): EcsRequest => {
+    const params = { ...target, serverId: server, key, keyRules, force };
     return native ? buildDeleteServerMetadataItemV1Request(params) : buildDeleteServerMetadataItemRequest(params);
   };
   // Every key is checked before anything is configured, logged in or sent.
-  keys.forEach((key) => build(VALIDATION_TARGET, server, key));
+  keys.forEach((key) => build(VALIDATION_TARGET, key));
 
   const config = await loadConnectionConfig(values, io);
   if (values['dry-run'] === true) {
     const target = dryRunTarget(config);
-    const serverId = dryRunServer(server, io);
-    io.stdout.write(keys.map((key) => formatRequest(build(target, serverId, key))).join('\n'));
+    noteDryRunServer(server, io);
+    io.stdout.write(keys.map((key) => formatRequest(build(target, key))).join('\n'));
     io.stderr.write('Dry run: nothing was sent (credentials are added only when sending).\n');
     return ExitCode.Ok;
   }
