@@ -66,6 +66,15 @@ describe('createClientFromConfig against the mock, with each kind of credential'
     expect(inspect(client, { depth: 10 })).not.toContain(AC_SECRET);
   });
 
+  it.each([
+    ['internal', 'http://nova-internal.invalid:8774'],
+    ['public', undefined],
+  ])('OS_INTERFACE=%s picks that catalog entry', async (wanted, endpoint) => {
+    const config = resolveConfig({}, { OS_AUTH_URL: `${harness.mock.url}/v3`, OS_APPLICATION_CREDENTIAL_ID: 'ac-sam', OS_APPLICATION_CREDENTIAL_SECRET: AC_SECRET, OS_INTERFACE: wanted });
+    const client = harness.track(await createClientFromConfig(config));
+    expect(client.endpoint).toBe(endpoint ?? harness.mock.url);
+  });
+
   it('a refused application credential: an AuthenticationError naming the login, without the secret', async () => {
     const config = resolveConfig({}, { OS_AUTH_URL: `${harness.mock.url}/v3`, OS_APPLICATION_CREDENTIAL_ID: 'ac-sam', OS_APPLICATION_CREDENTIAL_SECRET: 'wrong-secret-0001' });
     const error = await rejection(createClientFromConfig(config));
