@@ -175,6 +175,7 @@ step "b. conformance run (Nova vs mock)" node "$HERE/conformance.mjs" --env "$ST
 
 # ---- c. client integration against Nova and Keystone -------------------------------------------
 step "c. client integration (node --test)" env NOVA_ENV_FILE="$STATE/env" node --test "$HERE/client-integration.test.mjs"
+step "c2. CLI for OpenStack users (node --test)" env NOVA_ENV_FILE="$STATE/env" node --test "$HERE/cli-openstack.test.mjs"
 
 # ---- d. OpenStack's own clients: Nova and the mock answer them alike --------------------------
 step "d. openstack CLI + openstacksdk (Nova vs mock)" env NOVA_ENV_FILE="$STATE/env" node --test "$HERE/openstack-clients.test.mjs"

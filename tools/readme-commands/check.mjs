@@ -49,7 +49,20 @@ const CI_RUNNERS = {
 const NOT_RUN_YET = {};
 
 /** A block's own mock, where it needs more than the default fixture. */
-const MOCK_OPTIONS = { 'fleet-read': { generatedServers: 3 }, 'fleet-writes': { generatedServers: 3 }, 'fleet-plan': { generatedServers: 2 } };
+const APP_CREDENTIAL = { id: 'ac-demo', name: 'readme', secret: 'readme-app-cred-secret' };
+const MOCK_OPTIONS = {
+  'fleet-read': { generatedServers: 3 },
+  'fleet-writes': { generatedServers: 3 },
+  'fleet-plan': { generatedServers: 2 },
+  // A server named web-1 and an application credential of the demo user.
+  'clouds-yaml': {
+    fixture: {
+      ...DEFAULT_FIXTURE,
+      servers: [...DEFAULT_FIXTURE.servers, { projectId: PROJECT_ID, serverId: '7c1e0000-0000-4000-8000-0000000000e1', name: 'web-1', metadata: { role: 'web' } }],
+      users: [{ ...DEMO_USER, applicationCredentials: [APP_CREDENTIAL] }],
+    },
+  },
+};
 
 /** The API settings of the mock as environment variables, for blocks that expect them set. */
 const mockEnv = (mock) => ({ ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT_ID, ECS_METADATA_TOKEN: DEMO_TOKEN });
@@ -98,9 +111,32 @@ const RUNNERS = {
   }),
   'clouds-yaml': (mock) => ({
     files: {
-      'clouds.yaml': `clouds:\n  mycloud:\n    auth:\n      auth_url: ${mock.url}/v3\n      username: ${DEMO_USER.username}\n      password: ${DEMO_USER.password}\n      project_id: ${PROJECT_ID}\n`,
+      'clouds.yaml': [
+        'clouds:',
+        '  mycloud:',
+        '    auth:',
+        `      auth_url: ${mock.url}/v3`,
+        `      username: ${DEMO_USER.username}`,
+        `      password: ${DEMO_USER.password}`,
+        `      project_id: ${PROJECT_ID}`,
+        '  appcred:',
+        '    auth_type: v3applicationcredential',
+        '    auth:',
+        `      auth_url: ${mock.url}/v3`,
+        `      application_credential_id: ${APP_CREDENTIAL.id}`,
+        `      application_credential_secret: ${APP_CREDENTIAL.secret}`,
+        '',
+      ].join('\n'),
     },
-    substitute: [['6f1c…', SERVER_ID]],
+    env: { TOKEN: DEMO_TOKEN },
+    substitute: [
+      ['6f1c…', SERVER_ID],
+      ['https://keystone.example:5000/v3', `${mock.url}/v3`],
+    ],
+  }),
+  'huawei-region-variables': (mock) => ({
+    env: { HUAWEICLOUD_SDK_AK: 'DEMOACCESSKEY0000000', HUAWEICLOUD_SDK_SK: 'demo-secret-key-0000000000000000000000000', HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID },
+    substitute: [['https://ecs.cn-north-4.internal.example\n', `${mock.url}\n`]],
   }),
   'mock-credentials': (mock) => ({
     cwd: root,

@@ -217,6 +217,7 @@ describe('ecs-metadata config show', () => {
       expect.stringMatching(new RegExp(`^secretKey +\\*{4} +profile:default \\(${path}\\)$`, 'u')),
       expect.stringMatching(/^password +\*{4} +env:OS_PASSWORD$/u),
       expect.stringMatching(/^credentials +aksk +derived$/u),
+      expect.stringMatching(new RegExp(`^calls +https://ecs\\.cn-north-4\\.myhuaweicloud\\.com/v2\\.1/${PROJECT}/servers/… +region table \\(region from profile:default \\(${path}\\)\\)$`, 'u')),
       '',
     ]);
     expect(result.stdout).not.toContain(AK);
@@ -232,6 +233,7 @@ describe('ecs-metadata config show', () => {
       apiVersion: { value: 'v2.1', source: 'default' },
       token: { value: '****', source: 'option' },
       credentials: { value: 'token', source: 'derived' },
+      calls: { value: 'https://ecs.eu-de.otc.t-systems.com/v2.1/{project_id of the token}/servers/…', source: 'region table (region from option)' },
     });
     expectNoSecrets(result);
   });
@@ -259,5 +261,112 @@ describe('ecs-metadata config show', () => {
     expect((await run(['config', 'show', 'extra'])).code).toBe(2);
     expect((await run(['config', 'show', '--output', 'xml'])).code).toBe(2);
     expect((await run(['config'])).code).toBe(2);
+  });
+});
+
+describe('OpenStack users (issue 16): --os-cloud, application credentials, OS_TOKEN with OS_AUTH_URL, catalog endpoints', () => {
+  const AC_SECRET = 'cli-app-cred-secret-that-must-never-show-0001';
+  const cloudsPath = (): string => join(xdg, 'openstack', 'clouds.yaml');
+  const acClouds = (): string =>
+    [
+      'clouds:',
+      '  appcred:',
+      '    auth_type: v3applicationcredential',
+      '    auth:',
+      `      auth_url: ${mock.url}/v3`,
+      '      application_credential_id: ac-sam',
+      `      application_credential_secret: "${AC_SECRET}"`,
+      '',
+    ].join('\n');
+  const acUser = { username: 'sam', password: PASSWORD, domainName: 'Default', projectId: PROJECT, applicationCredentials: [{ id: 'ac-sam', name: 'ci', secret: AC_SECRET }] };
+
+  it('--os-cloud with clouds.yaml auth_type v3applicationcredential: one login, the endpoint from the catalog', async () => {
+    mock.admin.addUser(acUser);
+    await writeFile(cloudsPath(), acClouds(), { mode: 0o600 });
+    const result = await run(['get', SERVER, '--os-cloud', 'appcred', '--verbose']);
+    expect(result).toMatchObject({ code: 0, stdout: '{"wj":"True"}\n' });
+    expect(result.stderr).toContain('config: credentials applicationCredential');
+    expect(logins()).toBe(1);
+    expect(result.stdout + result.stderr).not.toContain(AC_SECRET);
+  });
+
+  it.each([
+    ['by id', { OS_APPLICATION_CREDENTIAL_ID: 'ac-sam' }],
+    ['by name with OS_USERNAME', { OS_APPLICATION_CREDENTIAL_NAME: 'ci', OS_USERNAME: 'sam', OS_AUTH_TYPE: 'v3applicationcredential' }],
+  ])('OS_APPLICATION_CREDENTIAL_* %s', async (_label, env) => {
+    mock.admin.addUser(acUser);
+    const result = await run(['get', SERVER], { OS_AUTH_URL: `${mock.url}/v3`, OS_APPLICATION_CREDENTIAL_SECRET: AC_SECRET, ...env });
+    expect(result).toMatchObject({ code: 0, stdout: '{"wj":"True"}\n' });
+  });
+
+  it('exits 3 for a refused application credential, without its secret', async () => {
+    mock.admin.addUser(acUser);
+    const result = await run(['get', SERVER], { OS_AUTH_URL: `${mock.url}/v3`, OS_APPLICATION_CREDENTIAL_ID: 'ac-sam', OS_APPLICATION_CREDENTIAL_SECRET: 'wrong-app-cred-secret' });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('application credential login');
+    expect(result.stderr).not.toContain('wrong-app-cred-secret');
+  });
+
+  it('OS_TOKEN with OS_AUTH_URL: the catalog and project looked up with the token, no login', async () => {
+    const result = await run(['get', SERVER, '--verbose'], { OS_AUTH_URL: `${mock.url}/v3`, OS_TOKEN: TOKEN });
+    expect(result).toMatchObject({ code: 0, stdout: '{"wj":"True"}\n' });
+    expect(result.stderr).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/v3\/auth\/tokens → 200/u);
+    expect(mock.requestLog.filter((entry) => entry.method === 'POST' && entry.path.startsWith('/v3/auth/tokens'))).toEqual([]);
+    expectNoSecrets(result);
+  });
+
+  it.each([
+    ['/v2.1', '/v2.1'],
+    ['/v2.1/', '/v2.1/'],
+    ['/v2', '/v2'],
+    ['/v2.1/{project}', `/v2.1/${PROJECT}`],
+  ])('--endpoint ending in %s (as a catalog shows it) is not sent with the version twice', async (_label, suffix) => {
+    const result = await run(['get', SERVER, '--endpoint', `${mock.url}${suffix}`, '--project-id', PROJECT, '--token', TOKEN]);
+    expect(result).toMatchObject({ code: 0, stdout: '{"wj":"True"}\n' });
+    expect(mock.requestLog.at(-1)?.path).toBe(`/v2.1/${PROJECT}/servers/${SERVER}/metadata`);
+  });
+
+  it('exits 2 for an --endpoint naming another project, saying why, before any request', async () => {
+    const other = '0123456789abcdef0123456789abcdef';
+    const result = await run(['get', SERVER, '--endpoint', `${mock.url}/v2.1/${other}`, '--project-id', PROJECT, '--token', TOKEN]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`names project ${other}, but the project id is ${PROJECT}`);
+    expect(mock.requestLog).toEqual([]);
+  });
+
+  it('config show names the catalog entry --os-interface picks, and refuses an unknown interface', async () => {
+    const env = { OS_AUTH_URL: `${mock.url}/v3`, OS_APPLICATION_CREDENTIAL_ID: 'ac-sam', OS_APPLICATION_CREDENTIAL_SECRET: AC_SECRET, OS_REGION_NAME: 'RegionOne' };
+    const shown = await run(['config', 'show', '--output', 'json', '--os-interface', 'internal'], env);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      interface: { value: 'internal', source: 'option' },
+      applicationCredentialSecret: { value: '****' },
+      credentials: { value: 'applicationCredential' },
+      calls: { value: '-', source: `catalog (compute, interface internal, region RegionOne) of the login to ${mock.url}/v3` },
+    });
+    expect(shown.stdout).not.toContain(AC_SECRET);
+    const refused = await run(['config', 'show', '--os-interface', 'private'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Invalid interface (from option): must be public, internal, admin, got "private"');
+  });
+});
+
+describe('Huawei users (issue 16, item 6): the SDKs\' region variables', () => {
+  const li = { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT };
+
+  it('HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4 sends --region cn-north-4 to that endpoint (here the mock)', async () => {
+    const result = await run(['get', SERVER, '--region', 'cn-north-4'], { ...li, HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4: mock.url });
+    expect(result).toMatchObject({ code: 0, stdout: '{"wj":"True"}\n' });
+    expect(mock.requestLog.at(-1)?.headers['authorization']).toMatch(/^SDK-HMAC-SHA256 /u);
+    expectNoSecrets(result);
+  });
+
+  it('HUAWEICLOUD_SDK_REGION_ID names the region; config show names the variable the endpoint came from', async () => {
+    const result = await run(['config', 'show', '--output', 'json'], { ...li, HUAWEICLOUD_SDK_REGION_ID: 'cn-north-4', HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4: mock.url });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      region: { value: 'cn-north-4', source: 'env:HUAWEICLOUD_SDK_REGION_ID' },
+      endpoint: { value: mock.url, source: 'env:HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4' },
+      calls: { value: `${mock.url}/v2.1/${PROJECT}/servers/…`, source: 'env:HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4' },
+    });
   });
 });

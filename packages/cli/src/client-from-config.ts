@@ -5,6 +5,7 @@ import {
   type EcsMetadataClient,
   type EcsMetadataClientOptions,
   loadConfigFiles,
+  plannedEndpoint,
   type ResolvedConfig,
   resolveConfig,
   Secret,
@@ -28,6 +29,9 @@ export function configOptionsFromFlags(values: ConfigFlagValues): ConfigOptions 
   }
   return {
     profile: values.profile,
+    cloud: values['os-cloud'],
+    authType: values['os-auth-type'],
+    interface: values['os-interface'],
     endpoint: values.endpoint,
     region: values.region,
     domain: values.domain,
@@ -65,7 +69,7 @@ export async function loadCliConfig(values: ConfigFlagValues, io: CliIo): Promis
       spec.env.forEach((name) => io.secrets?.add(io.env[name]));
     }
   }
-  const config = resolveConfig(options, io.env, await loadConfigFiles(io.env));
+  const config = resolveConfig(options, io.env, await loadConfigFiles(io.env, { cloud: options.cloud }));
   for (const name of Object.keys(CONFIG_SETTINGS) as SettingName[]) {
     const value = config[name]?.value;
     if (value instanceof Secret) {
@@ -98,7 +102,9 @@ export async function createCliClient(config: ResolvedConfig, io: CliIo, options
       const setting = config[name];
       return setting === undefined ? '' : ` ${name} ${setting.value} (${setting.source})`;
     };
-    io.stderr.write(`config: credentials ${config.credentials ?? 'none'}${where('endpoint')}${where('region')}${where('projectId')}\n`);
+    const endpoint = plannedEndpoint(config);
+    const calls = ` calls ${endpoint.url ?? '-'} (${endpoint.source})`;
+    io.stderr.write(`config: credentials ${config.credentials ?? 'none'}${where('endpoint')}${where('region')}${where('projectId')}${calls}\n`);
   }
   const loginWarning = plainHttpWarning(config, undefined);
   if (loginWarning !== undefined) {

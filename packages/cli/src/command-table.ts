@@ -112,7 +112,8 @@ export const CONFIGURATION_OPTIONS = {
   region: {
     type: 'string',
     value: 'ID',
-    help: 'region, e.g. cn-north-4: endpoint https://ecs.{region}.myhuaweicloud.com\n(env ECS_METADATA_REGION, OS_REGION_NAME; with a password login it picks the catalog\'s region)',
+    help:
+      'region, e.g. cn-north-4: endpoint HUAWEICLOUD_SDK_REGION_ECS_{REGION} if set, else\nhttps://ecs.{region}.myhuaweicloud.com (env ECS_METADATA_REGION, HUAWEICLOUD_SDK_REGION_ID,\nOS_REGION_NAME; with a login it picks the catalog\'s region)',
   },
   domain: { type: 'string', value: 'DOMAIN', help: 'endpoint domain for --region, e.g. otc.t-systems.com (default myhuaweicloud.com)' },
   'project-id': { type: 'string', value: 'ID', help: 'project (env ECS_METADATA_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID, OS_PROJECT_ID)' },
@@ -125,6 +126,24 @@ export const CONFIGURATION_OPTIONS = {
     type: 'string',
     value: 'NAME',
     help: 'password login user (env OS_USERNAME); the password only from OS_PASSWORD,\nclouds.yaml or a profile, never an option',
+  },
+  'os-cloud': {
+    type: 'string',
+    value: 'NAME',
+    help: 'cloud of clouds.yaml (env OS_CLOUD): auth_type password, v3applicationcredential or token',
+  },
+  'os-auth-type': {
+    type: 'string',
+    value: 'TYPE',
+    choices: ['password', 'v3applicationcredential', 'token'],
+    help:
+      'password, v3applicationcredential or token (env OS_AUTH_TYPE; default: the complete one);\nan application credential comes from OS_APPLICATION_CREDENTIAL_ID (or _NAME with\nOS_USERNAME) and OS_APPLICATION_CREDENTIAL_SECRET; a token with OS_AUTH_URL looks up its catalog',
+  },
+  'os-interface': {
+    type: 'string',
+    value: 'IF',
+    choices: ['public', 'internal', 'admin'],
+    help: 'catalog interface of the compute endpoint: public (default), internal, admin (env OS_INTERFACE)',
   },
 } as const satisfies OptionTable;
 
@@ -163,6 +182,11 @@ const ENV_PREFIX_OPTION = {
 } as const;
 
 /** `ecs-metadata get`. */
+/** What the commands say about their `<server-id>` argument (one server; many servers take ids only). */
+const SERVER_ARGUMENT_HELP = `One <server-id> may be a name instead, found as "openstack server show" finds it: exact id
+first, then, when no server has that id, exact name (GET /servers?name=); several of that name:
+exit 2, listing their ids. Many servers: ids only.`;
+
 export const GET_COMMAND = {
   name: 'get',
   summary: 'print the metadata of a server, or of many (--key K: one item)',
@@ -174,7 +198,9 @@ line. Many servers give one line per server as results arrive (completion order,
 A progress bar on stderr when it is a terminal, and a summary line on stderr. A typo in an id is
 that id's own error line; the others go on. Throttling (429) slows the batch down: the client learns
 the provider's rate. Exit 0 when every server was read, 7 when some failed, the failure's code when
-all failed or with --fail-fast.`,
+all failed or with --fail-fast.
+
+${SERVER_ARGUMENT_HELP}`,
   options: {
     output: outputOption(
       ['json', 'yaml', 'table', 'env', 'value', 'ndjson', 'text'],
@@ -226,7 +252,9 @@ progress on a terminal's stderr, a summary line; exit 0, 7 (some failed) or the 
 Items:
   KEY=VALUE              one item; split at the first "=", the value may be empty
   --items FILE           a JSON object {"KEY": "VALUE", ...} or {"metadata": {...}}; "-" reads stdin
-                         (items on the command line win over the file's)`,
+                         (items on the command line win over the file's)
+
+${SERVER_ARGUMENT_HELP}`,
   options: {
     items: { type: 'string', value: 'FILE', file: true, help: 'items from a JSON file ("-": stdin); see Items above' },
     replace: { type: 'boolean', help: 'replace all metadata (PUT; idempotent) instead of merging (POST)' },
@@ -276,7 +304,9 @@ every key was deleted, 7 when only some were, else the code of the first failure
 key or server).
 Many servers: the batch contract of "get": one line per server as results arrive,
   {"serverId":"...","deleted":[...],"absent":[...]}   or   {"serverId":"...","error":{...},"deleted":[...]}
-A key the server does not have is "absent", not a failure (the fleet reaches the state asked for).`,
+A key the server does not have is "absent", not a failure (the fleet reaches the state asked for).
+
+${SERVER_ARGUMENT_HELP}`,
   options: {
     key: { type: 'string', value: 'KEY', multiple: true, help: 'a key to delete (repeatable); then every argument is a server id' },
     native: { type: 'boolean', help: 'use the ECS native API: DELETE /v1/{project}/cloudservers/{server}/metadata/{key}' },

@@ -2,8 +2,16 @@ import {
   AbortError,
   answerMayHaveBeenLost,
   type ApiVersion,
+  buildFindServersByNameRequest,
   buildGetServerMetadataRequest,
+  buildShowServerRequest,
   ConfigError,
+  couldBeServerId,
+  exactServerMatches,
+  isServerUuid,
+  listServersExpectation,
+  NotFoundError,
+  showServerExpectation,
   DEFAULT_RETRY_OPTIONS,
   type EcsRequest,
   type EcsMetadataError,
@@ -366,6 +374,52 @@ export class EcsMetadataClient {
   async deleteServerMetadataItemV1(serverId: string, key: string, options: WriteCallOptions = {}): Promise<void> {
     const request = buildDeleteServerMetadataItemV1Request({ ...this.#target, serverId, key, keyRules: options.keyRules, force: options.force });
     await this.#sendDelete(request, deleteServerMetadataItemV1Expectation, options);
+  }
+
+  /**
+   * The id of a server given by id or by name, as `openstack server show` finds it (openstacksdk's
+   * `find_server`): a UUID is taken as an id at once, without a request; anything else is first tried
+   * as an id (`GET /servers/{id}`), then as an exact name ({@link findServerIdByName}).
+   *
+   * @returns the server's id.
+   * @throws {NotFoundError} (404) when no server has that id or name.
+   * @throws {ValidationError} (`server`) when several servers have that name: the message lists their ids.
+   * @throws as {@link getServerMetadata} for every other failure.
+   */
+  async findServerId(server: string, options: CallOptions = {}): Promise<string> {
+    if (isServerUuid(server)) {
+      return server;
+    }
+    if (couldBeServerId(server)) {
+      try {
+        return (await this.#send(buildShowServerRequest({ ...this.#target, serverId: server }), showServerExpectation, options)).id;
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) {
+          throw error;
+        }
+      }
+    }
+    return this.findServerIdByName(server, options);
+  }
+
+  /**
+   * The id of the one server named exactly `name`: `GET /servers?name=` (Nova matches a regular
+   * expression; the name is escaped and anchored, and only exact matches are kept, as openstacksdk does).
+   *
+   * @throws {NotFoundError} (404) when no server has that name.
+   * @throws {ValidationError} (`server`) when several do: the message lists their ids.
+   */
+  async findServerIdByName(name: string, options: CallOptions = {}): Promise<string> {
+    const listed = await this.#send(buildFindServersByNameRequest({ ...this.#target, name }), listServersExpectation, options);
+    const matches = exactServerMatches(name, listed);
+    const [only] = matches;
+    if (only === undefined) {
+      throw new NotFoundError({ status: 404, code: 'itemNotFound', message: `No server with the id or name "${name}"`, requestId: undefined, bodyExcerpt: '' });
+    }
+    if (matches.length > 1) {
+      throw new ValidationError('server', `${matches.length} servers are named "${name}": ${matches.map((match) => match.id).join(', ')}; give one of their ids`);
+    }
+    return only.id;
   }
 
   /** Ends the connection pool. Calls after `close()` open new connections. */

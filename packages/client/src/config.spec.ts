@@ -82,7 +82,8 @@ username = "profile-user"
   it('lists the variables of each setting', () => {
     expect(CONFIG_ENV_VARS.token).toEqual(['ECS_METADATA_TOKEN', 'OS_TOKEN']);
     expect(CONFIG_ENV_VARS.secretKey).toEqual(['HUAWEICLOUD_SDK_SK']);
-    expect(CONFIG_ENV_VARS.authUrl).toEqual(['OS_AUTH_URL']);
+    expect(CONFIG_ENV_VARS.authUrl).toEqual(['OS_AUTH_URL', 'HUAWEICLOUD_SDK_IAM_ENDPOINT']);
+    expect(CONFIG_ENV_VARS.region).toEqual(['ECS_METADATA_REGION', 'HUAWEICLOUD_SDK_REGION_ID', 'OS_REGION_NAME']);
   });
 });
 
@@ -363,5 +364,109 @@ describe('fromEnv', () => {
         process.env['ECS_METADATA_TOKEN'] = saved;
       }
     }
+  });
+});
+
+describe('OpenStack users: --os-cloud, application credentials, OS_AUTH_TYPE, OS_INTERFACE (issue 16)', () => {
+  const AC_SECRET = 'app-cred-secret-value-0001';
+  const acEnv = { OS_AUTH_URL: 'http://keystone:5000/v3', OS_APPLICATION_CREDENTIAL_ID: 'ac1', OS_APPLICATION_CREDENTIAL_SECRET: AC_SECRET };
+  const clouds: ConfigFiles = {
+    cloudsFile: {
+      path: '/etc/openstack/clouds.yaml',
+      text: [
+        'clouds:',
+        '  appcred:',
+        '    auth_type: v3applicationcredential',
+        '    interface: internal',
+        '    region_name: RegionOne',
+        '    auth:',
+        '      auth_url: http://keystone:5000/v3',
+        '      application_credential_name: ci',
+        '      username: sam',
+        `      application_credential_secret: ${AC_SECRET}`,
+        '  other:',
+        '    auth: { auth_url: "http://other:5000/v3" }',
+        '',
+      ].join('\n'),
+    },
+  };
+
+  it('reads the cloud --os-cloud names (option cloud), before OS_CLOUD', () => {
+    const config = resolveConfig({ cloud: 'appcred' }, { OS_CLOUD: 'other' }, clouds);
+    expect(config.cloud).toEqual({ value: 'appcred', source: 'option' });
+    expect(config.credentials).toBe('applicationCredential');
+    expect(config.interface).toEqual({ value: 'internal', source: 'clouds.yaml:appcred (/etc/openstack/clouds.yaml)' });
+    expect(config.authType?.value).toBe('v3applicationcredential');
+    expect(config.applicationCredentialSecret?.value).toBeInstanceOf(Secret);
+    expect(JSON.stringify(config)).not.toContain(AC_SECRET);
+    expect(resolveConfig({}, { OS_CLOUD: 'other' }, clouds).cloud).toEqual({ value: 'other', source: 'env:OS_CLOUD' });
+  });
+
+  it('names --os-cloud in the error for a cloud that is not there', () => {
+    expect(() => resolveConfig({ cloud: 'nope' }, {}, clouds)).toThrow('No cloud "nope" (from option) in /etc/openstack/clouds.yaml; it has appcred, other');
+  });
+
+  it.each([
+    ['an application credential by id', acEnv, 'applicationCredential'],
+    ['one by name and user', { ...acEnv, OS_APPLICATION_CREDENTIAL_ID: undefined, OS_APPLICATION_CREDENTIAL_NAME: 'ci', OS_USERNAME: 'sam' }, 'applicationCredential'],
+    ['a password on a tie with one', { ...acEnv, OS_USERNAME: 'sam', OS_PASSWORD: PASSWORD }, 'password'],
+    ['OS_AUTH_TYPE over the tie', { ...acEnv, OS_USERNAME: 'sam', OS_PASSWORD: PASSWORD, OS_AUTH_TYPE: 'v3applicationcredential' }, 'applicationCredential'],
+    ['OS_AUTH_TYPE=token with a token', { ...acEnv, OS_TOKEN: TOKEN, OS_AUTH_TYPE: 'v3token' }, 'token'],
+  ])('chooses %s', (_label, env, kind) => {
+    expect(resolveConfig({}, env).credentials).toBe(kind);
+  });
+
+  it.each([
+    ['a secret without id or name', { OS_AUTH_URL: 'http://keystone:5000/v3', OS_APPLICATION_CREDENTIAL_SECRET: AC_SECRET }, 'applicationCredentialId'],
+    ['a name without its user', { ...acEnv, OS_APPLICATION_CREDENTIAL_ID: undefined, OS_APPLICATION_CREDENTIAL_NAME: 'ci' }, 'username'],
+    ['an id without its secret', { OS_AUTH_URL: 'http://keystone:5000/v3', OS_APPLICATION_CREDENTIAL_ID: 'ac1' }, 'applicationCredentialSecret'],
+    ['OS_AUTH_TYPE=v3applicationcredential with a password only', { OS_AUTH_TYPE: 'v3applicationcredential', OS_AUTH_URL: 'http://k/v3', OS_USERNAME: 'sam', OS_PASSWORD: PASSWORD }, 'applicationCredentialSecret'],
+  ])('names what is missing for %s', (_label, env, setting) => {
+    expect(() => resolveConfig({}, env)).toThrow(expect.objectContaining({ setting }));
+    try {
+      resolveConfig({}, env);
+    } catch (error) {
+      expect(String(error)).not.toContain(AC_SECRET);
+      expect(String(error)).not.toContain(PASSWORD);
+    }
+  });
+
+  it.each([
+    ['interface', { OS_INTERFACE: 'private' }, 'Invalid interface (from env:OS_INTERFACE): must be public, internal, admin, got "private"'],
+    ['authType', { OS_AUTH_TYPE: 'v3oidcpassword' }, 'Invalid authType (from env:OS_AUTH_TYPE): must be one of password, v3password, v3applicationcredential, token, v3token, got "v3oidcpassword"'],
+  ])('refuses an unknown %s, naming the variable', (setting, env, message) => {
+    expect(() => resolveConfig({}, env)).toThrow(new ConfigError(setting, message));
+  });
+});
+
+describe('Huawei users: the SDKs\' region variables (issue 16, item 6)', () => {
+  const aksk = { HUAWEICLOUD_SDK_AK: 'AK1', HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT };
+
+  it('takes HUAWEICLOUD_SDK_REGION_ECS_{REGION} as the endpoint of that region, naming the variable as its source', () => {
+    const config = resolveConfig({ region: 'cn-north-4' }, { ...aksk, HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4: 'http://127.0.0.1:8774' });
+    expect(config.endpoint).toEqual({ value: 'http://127.0.0.1:8774', source: 'env:HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4' });
+  });
+
+  it('takes the region from HUAWEICLOUD_SDK_REGION_ID, after ECS_METADATA_REGION', () => {
+    expect(resolveConfig({}, { ...aksk, HUAWEICLOUD_SDK_REGION_ID: 'cn-north-4', OS_REGION_NAME: 'RegionOne' }).region).toEqual({ value: 'cn-north-4', source: 'env:HUAWEICLOUD_SDK_REGION_ID' });
+    const both = resolveConfig({}, { ...aksk, ECS_METADATA_REGION: 'eu-west-101', HUAWEICLOUD_SDK_REGION_ID: 'cn-north-4', HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4: 'http://127.0.0.1:1' });
+    expect(both.region?.value).toBe('eu-west-101');
+    expect(both.endpoint).toBeUndefined(); // the variable of another region does not apply
+  });
+
+  it('lets an endpoint setting win over the region variable', () => {
+    const env = { ...aksk, ECS_METADATA_ENDPOINT: 'https://ecs.example', HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4: 'http://127.0.0.1:8774' };
+    expect(resolveConfig({ region: 'cn-north-4' }, env).endpoint).toEqual({ value: 'https://ecs.example', source: 'env:ECS_METADATA_ENDPOINT' });
+  });
+
+  it('accepts a region outside the built-in table when its variable gives the endpoint', () => {
+    const config = resolveConfig({ region: 'my-private-1' }, { ...aksk, HUAWEICLOUD_SDK_REGION_ECS_MY_PRIVATE_1: 'https://ecs.private.example' });
+    expect(config.endpoint?.value).toBe('https://ecs.private.example');
+  });
+
+  it('reads HUAWEICLOUD_SDK_IAM_ENDPOINT and HUAWEICLOUD_SDK_DOMAIN_ID after the OpenStack variables', () => {
+    const config = resolveConfig({}, { HUAWEICLOUD_SDK_IAM_ENDPOINT: 'https://iam.cn-north-4.myhuaweicloud.com/v3', HUAWEICLOUD_SDK_DOMAIN_ID: 'd0' });
+    expect(config.authUrl).toEqual({ value: 'https://iam.cn-north-4.myhuaweicloud.com/v3', source: 'env:HUAWEICLOUD_SDK_IAM_ENDPOINT' });
+    expect(config.userDomainId).toEqual({ value: 'd0', source: 'env:HUAWEICLOUD_SDK_DOMAIN_ID' });
   });
 });

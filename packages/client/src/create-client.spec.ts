@@ -19,11 +19,12 @@ const SERVER = '998af54b-5762-4041-abc1-f98a2c27b3a2';
 const AK = 'AKCONFIGTEST00000001';
 const SK = 'sk-config-test-secret-000000000000000001';
 const PASSWORD = 'config-test-password-0001';
+const AC_SECRET = 'config-test-app-cred-secret-0001';
 
 const FIXTURE: Fixture = {
   ...DEFAULT_FIXTURE,
   accessKeys: [{ accessKey: AK, secretKey: SK, projectId: PROJECT }],
-  users: [{ username: 'sam', password: PASSWORD, projectId: PROJECT }],
+  users: [{ username: 'sam', password: PASSWORD, projectId: PROJECT, applicationCredentials: [{ id: 'ac-sam', name: 'ci', secret: AC_SECRET }] }],
 };
 const harness = useMockProvider(FIXTURE);
 
@@ -49,6 +50,55 @@ describe('createClientFromConfig against the mock, with each kind of credential'
     expect(client.endpoint).toBe(harness.mock.url);
     await expect(client.getServerMetadata(SERVER)).resolves.toEqual({ wj: 'True' });
     expect(events.map((event) => event.status)).toEqual([201]);
+  });
+
+  it.each([
+    ['by id', { OS_APPLICATION_CREDENTIAL_ID: 'ac-sam' }],
+    ['by name and user', { OS_APPLICATION_CREDENTIAL_NAME: 'ci', OS_USERNAME: 'sam' }],
+  ])('a Keystone application credential %s: endpoint and project from the token, the secret nowhere', async (_label, env) => {
+    const events: LoginEvent[] = [];
+    const config = resolveConfig({}, { OS_AUTH_URL: `${harness.mock.url}/v3`, OS_APPLICATION_CREDENTIAL_SECRET: AC_SECRET, ...env });
+    expect(config.credentials).toBe('applicationCredential');
+    const client = harness.track(await createClientFromConfig(config, { onLogin: (event) => events.push(event) }));
+    expect({ endpoint: client.endpoint, projectId: client.projectId }).toEqual({ endpoint: harness.mock.url, projectId: PROJECT });
+    await expect(client.getServerMetadata(SERVER)).resolves.toEqual({ wj: 'True' });
+    expect(events.map((event) => `${event.method} ${event.status}`)).toEqual(['POST 201']);
+    expect(inspect(client, { depth: 10 })).not.toContain(AC_SECRET);
+  });
+
+  it.each([
+    ['internal', 'http://nova-internal.invalid:8774'],
+    ['public', undefined],
+  ])('OS_INTERFACE=%s picks that catalog entry', async (wanted, endpoint) => {
+    const config = resolveConfig({}, { OS_AUTH_URL: `${harness.mock.url}/v3`, OS_APPLICATION_CREDENTIAL_ID: 'ac-sam', OS_APPLICATION_CREDENTIAL_SECRET: AC_SECRET, OS_INTERFACE: wanted });
+    const client = harness.track(await createClientFromConfig(config));
+    expect(client.endpoint).toBe(endpoint ?? harness.mock.url);
+  });
+
+  it('a refused application credential: an AuthenticationError naming the login, without the secret', async () => {
+    const config = resolveConfig({}, { OS_AUTH_URL: `${harness.mock.url}/v3`, OS_APPLICATION_CREDENTIAL_ID: 'ac-sam', OS_APPLICATION_CREDENTIAL_SECRET: 'wrong-secret-0001' });
+    const error = await rejection(createClientFromConfig(config));
+    expect(error).toMatchObject({ name: 'AuthenticationError', status: 401 });
+    expect(String(error)).toContain('application credential login (POST');
+    expect(String(error)).not.toContain('wrong-secret-0001');
+  });
+
+  it('OS_TOKEN with OS_AUTH_URL: the token\'s catalog and project looked up, the token itself sent', async () => {
+    const events: LoginEvent[] = [];
+    const config = resolveConfig({}, { OS_AUTH_URL: `${harness.mock.url}/v3`, OS_TOKEN: DEMO_TOKEN });
+    const client = harness.track(await createClientFromConfig(config, { onLogin: (event) => events.push(event) }));
+    expect({ endpoint: client.endpoint, projectId: client.projectId }).toEqual({ endpoint: harness.mock.url, projectId: DEFAULT_FIXTURE.tokens?.[0]?.projectId });
+    expect(events.map((event) => `${event.method} ${event.status}`)).toEqual(['GET 200']);
+    await client.getServerMetadata(SERVER).catch(() => undefined);
+    expect(harness.apiRequests().at(-1)?.headers['x-auth-token']).toBe(DEMO_TOKEN);
+  });
+
+  it('OS_TOKEN with OS_AUTH_URL and an endpoint and project: no lookup at all', async () => {
+    const events: LoginEvent[] = [];
+    const config = resolveConfig({}, { OS_AUTH_URL: `${harness.mock.url}/v3`, OS_TOKEN: DEMO_TOKEN, ECS_METADATA_ENDPOINT: `${harness.mock.url}/v2.1`, OS_PROJECT_ID: PROJECT });
+    const client = harness.track(await createClientFromConfig(config, { onLogin: (event) => events.push(event) }));
+    expect(client.endpoint).toBe(harness.mock.url); // the /v2.1 a catalog shows is not sent twice
+    expect(events).toEqual([]);
   });
 
   it('a password login scoped by project name, the project id from the token', async () => {

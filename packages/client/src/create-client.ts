@@ -1,7 +1,8 @@
 import { ConfigError, resolveEndpoint } from '@ecs-metadata/core';
 import type { LoginDetails, RequestSigner } from './auth.js';
 import { EcsMetadataClient, type EcsMetadataClientOptions } from './client.js';
-import { CONFIG_SETTINGS, describeWays, type ResolvedConfig } from './config.js';
+import { CONFIG_SETTINGS, describeWays } from './config-settings.js';
+import { reachesCatalog, type ResolvedConfig } from './resolve-config.js';
 import { credentialsFromConfig } from './config-credentials.js';
 import { type LoginEvent } from './password-auth.js';
 
@@ -11,14 +12,17 @@ export type CreateClientOptions = Omit<EcsMetadataClientOptions, 'projectId'> & 
   projectId?: string | undefined;
   /** Abandons the password login done here (for the catalog) when it aborts: an `AbortError`. */
   signal?: AbortSignal | undefined;
+  /** The catalog interface of the compute endpoint: `public` (default), `internal`, `admin` (`OS_INTERFACE`). */
+  interface?: string | undefined;
 };
 
 /**
  * Creates a client, taking what it is not given from the credential's login, as OpenStack clients
  * do (DECISIONS "CLI"):
  *
- * - endpoint: `endpoint`; else, for a credential that logs in (password), the catalog's `compute`
- *   endpoint, interface `public`, of `region` when given (its `/v2.1[/{project_id}]` suffix removed,
+ * - endpoint: `endpoint`; else, for a credential that logs in (password, application credential, a
+ *   token with its auth URL), the catalog's `compute` endpoint of `interface` (default `public`) and
+ *   of `region` when given (its `/v2.1[/{project_id}]` suffix removed,
  *   spec §10); else the endpoint of `region` (`https://ecs.{region}.{domain}`);
  * - project id: `projectId`; else the project of the login's token.
  *
@@ -35,7 +39,7 @@ export async function createEcsMetadataClient(options: CreateClientOptions): Pro
   const signer = await options.auth();
   const needsLogin = signer.loginDetails !== undefined && (options.endpoint === undefined || options.projectId === undefined);
   const details: LoginDetails | undefined = needsLogin ? await (signer.loginDetails as NonNullable<RequestSigner['loginDetails']>)({ signal: options.signal }) : undefined;
-  const endpoint = resolveEndpoint({ endpoint: options.endpoint, region: options.region, domain: options.domain, catalog: details?.catalog });
+  const endpoint = resolveEndpoint({ endpoint: options.endpoint, region: options.region, domain: options.domain, catalog: details?.catalog, interface: options.interface });
   const projectId = options.projectId ?? details?.projectId;
   if (endpoint === undefined) {
     throw new ConfigError('endpoint', `No endpoint: ${describeWays('endpoint')}; or give a region (${describeWays('region')})`);
@@ -72,14 +76,15 @@ export async function createClientFromConfig(config: ResolvedConfig, options: Cl
   if (config.credentials === undefined) {
     credentialsFromConfig(config); // throws CredentialsNotConfiguredError, naming what to set
   }
-  const loginProvidesTarget = config.credentials === 'password';
+  // Credentials that reach the identity service learn the catalog and the token's project.
+  const loginProvidesTarget = reachesCatalog(config.credentials, config.authUrl !== undefined);
   if (config.endpoint === undefined && config.region === undefined && !loginProvidesTarget) {
     throw new ConfigError('endpoint', `No endpoint: ${describeWays('endpoint')}; or give a region (${describeWays('region')})`);
   }
   if (config.projectId === undefined && !loginProvidesTarget) {
     throw new ConfigError('projectId', `No project id: ${describeWays('projectId')}`);
   }
-  if (config.projectId === undefined && config.projectName === undefined && loginProvidesTarget) {
+  if (config.projectId === undefined && config.projectName === undefined && config.credentials === 'password') {
     const ways = `${describeWays('projectId')}; or set ${CONFIG_SETTINGS.projectName.env.join(' or ')}`;
     throw new ConfigError('projectId', `A password login is scoped to a project, but no project is given: ${ways}`);
   }
@@ -91,6 +96,7 @@ export async function createClientFromConfig(config: ResolvedConfig, options: Cl
     domain: config.domain?.value,
     projectId: config.projectId?.value,
     apiVersion: config.apiVersion.value,
+    interface: config.interface?.value,
     auth,
   });
 }

@@ -49,28 +49,20 @@ export {
 } from '@ecs-metadata/core';
 export {
   CLOUD_ENV_VAR,
-  cloudsFilePaths,
   CONFIG_ENV_VARS,
   CONFIG_SETTINGS,
-  fromEnv,
-  loadConfig,
-  loadConfigFiles,
   PROFILE_ENV_VAR,
-  profileFilePath,
-  resolveConfig,
-  type ConfigFile,
-  type ConfigFiles,
-  type ConfigOptions,
   type ConfigSource,
   type ConfigValue,
-  type CredentialKind,
   type Environment,
-  type LoadConfigFilesOptions,
   type PlainSetting,
-  type ResolvedConfig,
   type SecretSetting,
   type SettingName,
-} from './config.js';
+} from './config-settings.js';
+export { cloudsFilePaths, loadConfigFiles, profileFilePath, type ConfigFile, type ConfigFiles, type LoadConfigFilesOptions } from './config-files.js';
+export { resolveConfig, type ConfigOptions, type CredentialKind, type ResolvedConfig } from './resolve-config.js';
+export { loadConfig } from './load-config.js';
+export { fromEnv } from './from-env.js';
 export type { ConfigParser, ConfigParsers } from './config-parsers.js';
 export { credentialsFromConfig, type CredentialsFromConfigOptions } from './config-credentials.js';
 export { chainAuth, CredentialsNotConfiguredError } from './credential-chain.js';
@@ -78,3 +70,6 @@ export { DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_REFRESH_BEFORE_EXPIRY_MS, passwordAut
 export { createClientFromConfig, createEcsMetadataClient, type ClientFromConfigOptions, type CreateClientOptions } from './create-client.js';
 export { MASK, Secret } from './secret.js';
 export { akskAuth, type AkSkAuthOptions } from './aksk-auth.js';
+export { applicationCredentialAuth, type ApplicationCredentialAuthOptions } from './application-credential-auth.js';
+export { tokenLookupAuth, type TokenLookupAuthOptions } from './token-lookup-auth.js';
+export { plannedEndpoint, type PlannedEndpoint } from './planned-endpoint.js';

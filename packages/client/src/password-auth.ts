@@ -5,6 +5,7 @@ import {
   EcsApiError,
   type EcsApiErrorDetails,
   EcsMetadataError,
+  type EcsRequest,
   interpretPasswordLoginResponse,
   type PasswordLogin,
   type PasswordLoginParams,
@@ -26,9 +27,9 @@ const MAX_LOGIN_RESPONSE_BYTES = 4 * 1024 * 1024;
 // resend with the new one) from a 401 for the current token (renew). Bounded, oldest dropped.
 const REMEMBERED_REQUESTS = 256;
 
-/** One answered login, as reported to {@link PasswordAuthOptions.onResponse} (never the token or password). */
+/** One answered login (or token lookup), as reported to {@link PasswordAuthOptions.onResponse} (never the token or password). */
 export interface LoginEvent {
-  method: 'POST';
+  method: 'POST' | 'GET';
   url: string;
   status: number;
   attempt: number;
@@ -95,11 +96,11 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('authUrl', 'passwordAuth needs { authUrl, username, password, projectId | projectName }');
   }
-  const { password, fetch: customFetch, now = Date.now, onResponse } = options;
-  const loginParams = {
+  // Validates every parameter now, so a configuration mistake surfaces before the first request.
+  const request = buildPasswordLoginRequest({
     authUrl: options.authUrl,
     username: options.username,
-    password,
+    password: options.password,
     userDomainName: options.userDomainName,
     userDomainId: options.userDomainId,
     projectId: options.projectId,
@@ -107,9 +108,26 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
     projectDomainName: options.projectDomainName,
     projectDomainId: options.projectDomainId,
     userAgent: options.userAgent,
-  };
-  // Validates every parameter now, so a configuration mistake surfaces before the first request.
-  const { url } = buildPasswordLoginRequest(loginParams);
+  });
+  return keystoneLoginAuth(request, { ...options, subject: 'password login', secrets: [options.password] });
+}
+
+/** How a login is sent and cached: the options of {@link passwordAuth} that are not its parameters. */
+export type KeystoneLoginOptions = Pick<PasswordAuthOptions, 'refreshBeforeExpiryMs' | 'timeoutMs' | 'fetch' | 'now' | 'onResponse'> & {
+  /** What the login is, in errors: `password login`, `application credential login`. */
+  readonly subject: string;
+  /** What the request holds that no error may show (the password, the secret). */
+  readonly secrets: readonly string[];
+};
+
+/**
+ * The token of a Keystone v3 login (`request`, built and validated by the caller), cached and
+ * renewed as {@link passwordAuth} describes; shared by every credential that logs in.
+ *
+ * @throws {ConfigError} naming `refreshBeforeExpiryMs`, `timeoutMs`, `fetch` or `now`.
+ */
+export function keystoneLoginAuth(request: EcsRequest, options: KeystoneLoginOptions): CredentialProvider {
+  const { fetch: customFetch, now = Date.now, onResponse, subject, secrets } = options;
   const refreshBeforeExpiryMs = nonNegativeInteger('refreshBeforeExpiryMs', options.refreshBeforeExpiryMs ?? DEFAULT_REFRESH_BEFORE_EXPIRY_MS);
   const timeoutMs = nonNegativeInteger('timeoutMs', options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS);
   if (timeoutMs === 0) {
@@ -142,7 +160,7 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
 
   const logIn = async (abandon: AbortSignal): Promise<CachedLogin> => {
     attempts += 1;
-    const login = await sendLogin(loginParams, { url, timeoutMs, customFetch, onResponse, attempt: attempts, secrets: [password], abandon });
+    const login = await sendLogin(request, { subject, timeoutMs, customFetch, onResponse, attempt: attempts, secrets, abandon });
     const obtainedAt = now();
     const lifetime = login.expiresAt - (login.issuedAt ?? obtainedAt);
     const margin = Math.min(refreshBeforeExpiryMs, Math.max(0, lifetime) / 2);
@@ -258,8 +276,10 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
   return () => Promise.resolve(signer);
 }
 
-interface LoginTransport {
-  url: string;
+/** How {@link sendLogin} sends one login. */
+export interface LoginTransport {
+  /** What the login is, in errors: `password login`, `token lookup`. */
+  subject: string;
   timeoutMs: number;
   customFetch: FetchLike | undefined;
   onResponse: ((event: LoginEvent) => void) | undefined;
@@ -269,9 +289,10 @@ interface LoginTransport {
   abandon: AbortSignal;
 }
 
-/** One login over HTTP; every error is a toolkit error whose text holds neither password nor token. */
-async function sendLogin(params: Parameters<typeof buildPasswordLoginRequest>[0], transport: LoginTransport): Promise<PasswordLogin> {
-  const request = buildPasswordLoginRequest(params);
+/** One login (or token lookup) over HTTP; every error is a toolkit error whose text holds neither secret nor token. */
+export async function sendLogin(request: EcsRequest, transport: LoginTransport): Promise<PasswordLogin> {
+  const what = `${transport.subject} (${request.method} ${request.url})`;
+  const What = `${what.charAt(0).toUpperCase()}${what.slice(1)}`;
   const own = transport.customFetch === undefined ? createNodeHttpFetch({ maxResponseBytes: MAX_LOGIN_RESPONSE_BYTES, maxSockets: 1 }) : undefined;
   const send = own ?? withBufferedBody(transport.customFetch as FetchLike, MAX_LOGIN_RESPONSE_BYTES);
   const timeout = AbortSignal.timeout(transport.timeoutMs);
@@ -286,18 +307,18 @@ async function sendLogin(params: Parameters<typeof buildPasswordLoginRequest>[0]
       throw error; // ResponseTooLargeError
     }
     if (transport.abandon.aborted) {
-      throw new AbortError(`Password login (POST ${transport.url}) abandoned: every caller aborted`, { cause: transport.abandon.reason });
+      throw new AbortError(`${What} abandoned: every caller aborted`, { cause: transport.abandon.reason });
     }
-    throw toTransportError(error, { attempts: 1, timedOut: timeout.aborted, timeoutMs: transport.timeoutMs, subject: `Password login (POST ${transport.url}) failed`, secrets: transport.secrets });
+    throw toTransportError(error, { attempts: 1, timedOut: timeout.aborted, timeoutMs: transport.timeoutMs, subject: `${What} failed`, secrets: transport.secrets });
   } finally {
     own?.close();
   }
   const requestId = response.headers.get('X-Request-Id') ?? response.headers.get('X-Openstack-Request-Id') ?? undefined;
-  transport.onResponse?.({ method: 'POST', url: transport.url, status: response.status, attempt: transport.attempt, requestId, requestIds: readRequestIdHeaders(response.headers) });
+  transport.onResponse?.({ method: request.method === 'GET' ? 'GET' : 'POST', url: request.url, status: response.status, attempt: transport.attempt, requestId, requestIds: readRequestIdHeaders(response.headers) });
   try {
     return interpretPasswordLoginResponse(response.status, response.headers, bodyText);
   } catch (error) {
-    throw withLoginContext(error, transport.url, transport.secrets);
+    throw withLoginContext(error, what, transport.secrets);
   }
 }
 
@@ -305,12 +326,12 @@ async function sendLogin(params: Parameters<typeof buildPasswordLoginRequest>[0]
  * Names the login in an API error's message and removes any echo of the password from it. Other
  * errors (a malformed success) pass unchanged: they carry no request data.
  */
-function withLoginContext(error: unknown, url: string, secrets: readonly string[]): unknown {
+function withLoginContext(error: unknown, what: string, secrets: readonly string[]): unknown {
   if (error instanceof EcsApiError) {
     const details: EcsApiErrorDetails & { retryAfterMs?: number | undefined } = {
       status: error.status,
       code: error.code,
-      message: `password login (POST ${url}) refused: ${redactSecrets(error.serverMessage, secrets)}`,
+      message: `${what} refused: ${redactSecrets(error.serverMessage, secrets)}`,
       requestId: error.requestId,
       bodyExcerpt: redactSecrets(error.bodyExcerpt, secrets),
       attempts: error.attempts,

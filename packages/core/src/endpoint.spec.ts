@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { normalizeEndpoint } from './endpoint.js';
+import { normalizeComputeEndpoint, normalizeEndpoint } from './endpoint.js';
 import type { ValidationError } from './errors.js';
 import { thrownBy, validationError } from './test-support/thrown.js';
 
@@ -78,5 +78,36 @@ describe('normalizeEndpoint', () => {
     expect(thrownBy(() => normalizeEndpoint('ftp://x', 'computeEndpoint'))).toEqual(
       validationError('computeEndpoint', 'scheme must be https or http, got "ftp:"'),
     );
+  });
+});
+
+describe('normalizeComputeEndpoint: an endpoint as a catalog shows it is never sent with the version twice', () => {
+  const PROJECT = '9c53a566cb3443ab910cf0daebca90c4';
+  const OTHER = '0123456789abcdef0123456789abcdef';
+  // label, endpoint, project id of the requests, expected base
+  it.each([
+    ['no version', 'http://nova:8774', PROJECT, 'http://nova:8774'],
+    ['/v2.1', 'http://nova:8774/v2.1', PROJECT, 'http://nova:8774'],
+    ['/v2.1/', 'http://nova:8774/v2.1/', PROJECT, 'http://nova:8774'],
+    ['/v2', 'http://nova:8774/v2', PROJECT, 'http://nova:8774'],
+    ['/v2.1/{project} of the same project', `http://nova:8774/v2.1/${PROJECT}`, PROJECT, 'http://nova:8774'],
+    ['/v2/{project}/', `http://nova:8774/v2/${PROJECT}/`, PROJECT, 'http://nova:8774'],
+    ['/v2.1/{project} with no project id known yet', `http://nova:8774/v2.1/${PROJECT}`, undefined, 'http://nova:8774'],
+    ['a base path before the version', 'https://gw.example/compute/v2.1', PROJECT, 'https://gw.example/compute'],
+    ['a base path without a version', 'https://gw.example/compute', PROJECT, 'https://gw.example/compute'],
+    ['a $(tenant_id)s template', 'https://ecs.eu-de.otc.t-systems.com/v2.1/$(tenant_id)s', PROJECT, 'https://ecs.eu-de.otc.t-systems.com'],
+    ['a %(project_id)s template', 'http://nova:8774/v2.1/%(project_id)s', PROJECT, 'http://nova:8774'],
+    ['a version-like host part only', 'https://v2.example', PROJECT, 'https://v2.example'],
+    ['a version that is not the last segment', 'https://gw.example/v2.1x', PROJECT, 'https://gw.example/v2.1x'],
+  ])('%s', (_label, endpoint, projectId, expected) => {
+    expect(normalizeComputeEndpoint(endpoint, projectId)).toBe(expected);
+  });
+
+  it.each([
+    ['another project', `http://nova:8774/v2.1/${OTHER}`, PROJECT, `"http://nova:8774/v2.1/${OTHER}" names project ${OTHER}, but the project id is ${PROJECT}: drop the project from the endpoint or fix the project id`],
+    ['a path past the version', 'http://nova:8774/v2.1/servers', PROJECT, '"http://nova:8774/v2.1/servers" goes past the API version: give it up to /v2.1 or /v2.1/{project_id} (got "/servers" after the version)'],
+    ['an invalid URL', 'nova:8774/v2.1', PROJECT, 'scheme must be https or http, got "nova:"'],
+  ])('refuses %s, saying why', (_label, endpoint, projectId, reason) => {
+    expect(thrownBy(() => normalizeComputeEndpoint(endpoint, projectId))).toEqual(validationError('endpoint', reason));
   });
 });

@@ -8,7 +8,7 @@
 export * from './errors.js';
 export * from './schemas.js';
 export { encodePathSegment } from './path-segment.js';
-export { normalizeEndpoint } from './endpoint.js';
+export { normalizeComputeEndpoint, normalizeEndpoint } from './endpoint.js';
 export {
   apiVersionSchema,
   buildGetServerMetadataRequest,
@@ -111,8 +111,28 @@ export {
   type SignAkSkRequestInput,
   type VerifyAkSkOptions,
 } from './aksk-signature.js';
-export { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, isKnownRegion, regionEndpoint } from './regions.js';
+export { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, huaweiRegionEndpointVariable, isKnownRegion, regionEndpoint } from './regions.js';
 export { resolveEndpoint, type EndpointSources } from './resolve-endpoint.js';
+export {
+  buildFindServersByNameRequest,
+  buildShowServerRequest,
+  couldBeServerId,
+  exactServerMatches,
+  isServerUuid,
+  listServersExpectation,
+  listServersResponseSchema,
+  showServerExpectation,
+  showServerResponseSchema,
+  type FindServersByNameParams,
+  type ServerSummary,
+  type ShowServerParams,
+} from './server-lookup.js';
+export {
+  buildApplicationCredentialLoginRequest,
+  buildTokenLookupRequest,
+  type ApplicationCredentialLoginParams,
+  type TokenLookupParams,
+} from './keystone-logins.js';
 export {
   buildPasswordLoginRequest,
   computeEndpointBase,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { normalizeEndpoint } from './endpoint.js';
+import { normalizeComputeEndpoint, normalizeEndpoint } from './endpoint.js';
 import { ConfigError, ResponseValidationError } from './errors.js';
 import { type HeaderSource, readHeader, readRequestIdHeader } from './headers.js';
 import { interpretResponse, type ResponseExpectation } from './interpret-response.js';
@@ -107,6 +107,23 @@ const passwordLoginExpectation: ResponseExpectation<PasswordLoginBody> = {
 // A name or id sent in the login body: one line, not empty.
 const SINGLE_LINE = /^[^\r\n\0]+$/u;
 
+/** A name or id of a login body, checked: `undefined` stays absent; anything else must be one non-empty line. */
+export function loginLine(setting: string, value: string | undefined): string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || !SINGLE_LINE.test(value))) {
+    throw new ConfigError(setting, `Invalid ${setting}: must be a non-empty single line`);
+  }
+  return value;
+}
+
+/** The `User-Agent` of a login, default `ecs-metadata/<version>`, checked for what a header may hold. */
+export function loginUserAgent(userAgent: string | undefined): string {
+  const value = userAgent ?? DEFAULT_USER_AGENT;
+  if (/[^\t\x20-\x7e\x80-\xff]/u.test(value) || value.trim() === '') {
+    throw new ConfigError('userAgent', 'Invalid userAgent: must be a non-empty single line of printable Latin-1 characters');
+  }
+  return value;
+}
+
 /**
  * The token endpoint of an identity service: `{authUrl without /v3}/v3/auth/tokens`.
  *
@@ -134,24 +151,18 @@ export function passwordLoginUrl(authUrl: string): string {
  */
 export function buildPasswordLoginRequest(params: PasswordLoginParams): EcsRequest {
   const url = passwordLoginUrl(params.authUrl);
-  const line = (setting: string, value: string | undefined): string | undefined => {
-    if (value !== undefined && (typeof value !== 'string' || !SINGLE_LINE.test(value))) {
-      throw new ConfigError(setting, `Invalid ${setting}: must be a non-empty single line`);
-    }
-    return value;
-  };
-  const username = line('username', params.username);
+  const username = loginLine('username', params.username);
   if (username === undefined) {
     throw new ConfigError('username', 'A password login needs a user name (username)');
   }
   if (typeof params.password !== 'string' || params.password === '') {
     throw new ConfigError('password', 'A password login needs a non-empty password');
   }
-  const userDomainName = line('userDomainName', params.userDomainName);
-  const userDomainId = line('userDomainId', params.userDomainId);
-  const projectName = line('projectName', params.projectName);
-  const projectDomainName = line('projectDomainName', params.projectDomainName);
-  const projectDomainId = line('projectDomainId', params.projectDomainId);
+  const userDomainName = loginLine('userDomainName', params.userDomainName);
+  const userDomainId = loginLine('userDomainId', params.userDomainId);
+  const projectName = loginLine('projectName', params.projectName);
+  const projectDomainName = loginLine('projectDomainName', params.projectDomainName);
+  const projectDomainId = loginLine('projectDomainId', params.projectDomainId);
   if (params.projectId !== undefined && !projectIdSchema.safeParse(params.projectId).success) {
     throw new ConfigError('projectId', 'Invalid projectId: must be 1-64 characters of lower-case hex digits and "-"');
   }
@@ -164,10 +175,7 @@ export function buildPasswordLoginRequest(params: PasswordLoginParams): EcsReque
   } else {
     throw new ConfigError('projectId', 'A password login is scoped to a project: give its id (projectId) or name (projectName)');
   }
-  const userAgent = params.userAgent ?? DEFAULT_USER_AGENT;
-  if (/[^\t\x20-\x7e\x80-\xff]/u.test(userAgent) || userAgent.trim() === '') {
-    throw new ConfigError('userAgent', 'Invalid userAgent: must be a non-empty single line of printable Latin-1 characters');
-  }
+  const userAgent = loginUserAgent(params.userAgent);
   const domain = userDomainName !== undefined ? { name: userDomainName } : { id: userDomainId ?? 'default' };
   const body = {
     auth: {
@@ -256,15 +264,11 @@ export function findCatalogEndpoint(catalog: ServiceCatalog, query: CatalogQuery
  * @throws {ConfigError} (`endpoint`) when the catalog's URL is not a usable http(s) URL.
  */
 export function computeEndpointBase(catalogUrl: string): string {
-  let endpoint: string;
   try {
-    endpoint = normalizeEndpoint(catalogUrl);
+    return normalizeComputeEndpoint(catalogUrl);
   } catch (error) {
     throw new ConfigError('endpoint', `The catalog's compute endpoint is unusable: ${(error as Error).message}`, { cause: error });
   }
-  const url = new URL(endpoint);
-  const stripped = url.pathname.replace(/\/+$/u, '').replace(/\/v2(?:\.1)?(?:\/[^/]+)?$/u, '');
-  return `${url.origin}${stripped}`;
 }
 
 /** `2024-01-02T03:04:05.123456Z` → epoch ms; fractions beyond milliseconds are dropped. `NaN` when invalid. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from './errors.js';
-import { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, isKnownRegion, regionEndpoint } from './regions.js';
+import { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, huaweiRegionEndpointVariable, isKnownRegion, regionEndpoint } from './regions.js';
 import { thrownBy } from './test-support/thrown.js';
 
 describe('HUAWEI_CLOUD_REGIONS (spec §10)', () => {
@@ -38,5 +38,16 @@ describe('regionEndpoint', () => {
 
   it.each([[''], ['localhost'], ['a..b'], ['evil.com/path'], ['-x.com'], [7]])('refuses the malformed domain %j', (domain) => {
     expect(thrownBy(() => regionEndpoint('eu-de', domain as string))).toMatchObject({ type: ConfigError, setting: 'domain' });
+  });
+});
+
+describe('huaweiRegionEndpointVariable: the Huawei Cloud SDKs\' EnvRegionProvider naming', () => {
+  it.each([
+    ['cn-north-4', undefined, 'HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4'],
+    ['ap-southeast-1', 'ecs', 'HUAWEICLOUD_SDK_REGION_ECS_AP_SOUTHEAST_1'],
+    ['eu-west-101', 'iam', 'HUAWEICLOUD_SDK_REGION_IAM_EU_WEST_101'],
+    ['RegionOne', undefined, 'HUAWEICLOUD_SDK_REGION_ECS_REGIONONE'],
+  ])('%s (service %s) → %s', (region, service, variable) => {
+    expect(huaweiRegionEndpointVariable(region, service)).toBe(variable);
   });
 });

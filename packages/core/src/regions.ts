@@ -85,3 +85,13 @@ export function regionEndpoint(region: string, domain?: string): string {
   }
   return `https://ecs.${region}.${DEFAULT_ENDPOINT_DOMAIN}`;
 }
+
+/**
+ * The variable through which the Huawei Cloud SDKs take a region's endpoint of a service:
+ * `HUAWEICLOUD_SDK_REGION_{SERVICE}_{REGION_ID}`, upper case, `-` turned into `_` (their
+ * `EnvRegionProvider`, first in the default region provider chain, before the profile file and the
+ * built-in regions), e.g. `HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4`.
+ */
+export function huaweiRegionEndpointVariable(region: string, service = 'ecs'): string {
+  return `HUAWEICLOUD_SDK_REGION_${service.toUpperCase()}_${region.replaceAll('-', '_').toUpperCase()}`;
+}

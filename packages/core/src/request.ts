@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { normalizeEndpoint } from './endpoint.js';
+import { normalizeComputeEndpoint } from './endpoint.js';
 import { ValidationError } from './errors.js';
 import { encodePathSegment } from './path-segment.js';
 import { projectIdSchema, serverIdSchema } from './schemas.js';
@@ -58,7 +58,7 @@ const VALIDATED = Symbol('ecs-metadata.validatedTarget');
  */
 export function resolveTarget(target: RequestTarget): ResolvedTarget {
   const resolved: ResolvedTarget = Object.freeze({
-    endpoint: normalizeEndpoint(target.endpoint),
+    endpoint: normalizeComputeEndpoint(target.endpoint, target.projectId),
     apiVersion: parseWith(apiVersionSchema, 'apiVersion', target.apiVersion ?? DEFAULT_API_VERSION),
     projectId: parseWith(projectIdSchema, 'projectId', target.projectId),
     userAgent: checkUserAgent(target.userAgent ?? DEFAULT_USER_AGENT),
@@ -84,7 +84,7 @@ function validatedPart(target: Partial<RequestTarget>): Partial<ResolvedTarget> 
 export function endpointAndProject(target: Pick<RequestTarget, 'endpoint' | 'projectId'>): { endpoint: string; projectId: string } {
   const validated = validatedPart(target);
   return {
-    endpoint: validated.endpoint ?? normalizeEndpoint(target.endpoint),
+    endpoint: validated.endpoint ?? normalizeComputeEndpoint(target.endpoint, target.projectId),
     projectId: validated.projectId ?? parseWith(projectIdSchema, 'projectId', target.projectId),
   };
 }
@@ -111,10 +111,16 @@ export function buildGetServerMetadataRequest(params: GetServerMetadataParams): 
 
 /** `{endpoint}/{v}/{project}/servers/{server}`, every part validated and encoded. */
 export function serverUrl(target: RequestTarget, serverId: string): string {
+  const servers = serversUrl(target);
+  parseWith(serverIdSchema, 'serverId', serverId);
+  return `${servers}/${encodePathSegment('serverId', serverId)}`;
+}
+
+/** `{endpoint}/{v}/{project}/servers`, the collection, every part validated. */
+export function serversUrl(target: RequestTarget): string {
   const { endpoint, projectId } = endpointAndProject(target);
   const version = validatedPart(target).apiVersion ?? parseWith(apiVersionSchema, 'apiVersion', target.apiVersion ?? DEFAULT_API_VERSION);
-  parseWith(serverIdSchema, 'serverId', serverId);
-  return `${endpoint}/${version}/${projectId}/servers/${encodePathSegment('serverId', serverId)}`;
+  return `${endpoint}/${version}/${projectId}/servers`;
 }
 
 /**

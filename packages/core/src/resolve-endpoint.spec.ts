@@ -32,6 +32,20 @@ describe('resolveEndpoint: the one derivation of the endpoint', () => {
     );
   });
 
+  it.each([
+    ['internal', undefined, 'http://nova-internal:8774'],
+    ['internal', 'RegionOne', 'http://nova-internal:8774'],
+    ['public', 'RegionOne', 'https://nova.example'],
+  ])('takes the catalog entry of the interface %s (OS_INTERFACE) and region %s', (wanted, region, endpoint) => {
+    expect(resolveEndpoint({ catalog: CATALOG, interface: wanted, region })).toBe(endpoint);
+  });
+
+  it('refuses an interface the catalog does not list, naming it', () => {
+    expect(() => resolveEndpoint({ catalog: CATALOG, interface: 'admin' })).toThrow(
+      new ConfigError('endpoint', "The login's catalog lists no admin compute endpoint: give the endpoint (--endpoint, ECS_METADATA_ENDPOINT)"),
+    );
+  });
+
   it('builds the endpoint of a region, with its domain', () => {
     expect(resolveEndpoint({ region: 'cn-north-4' })).toBe('https://ecs.cn-north-4.myhuaweicloud.com');
     expect(resolveEndpoint({ region: 'eu-de', domain: 'otc.t-systems.com' })).toBe('https://ecs.eu-de.otc.t-systems.com');

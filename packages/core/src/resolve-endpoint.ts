@@ -10,13 +10,15 @@ export interface EndpointSources {
   readonly region?: string | undefined;
   /** The domain of `region`'s endpoint; default `myhuaweicloud.com`. */
   readonly domain?: string | undefined;
-  /** A password login's service catalog: its public `compute` endpoint (of `region`, when given). */
+  /** A login's service catalog: its `compute` endpoint of `interface` (of `region`, when given). */
   readonly catalog?: ServiceCatalog | undefined;
+  /** The catalog interface to take: `public` (default), `internal` or `admin` (`OS_INTERFACE`). */
+  readonly interface?: string | undefined;
 }
 
 /**
  * The one derivation of the API endpoint (DECISIONS "CLI", spec §10): `endpoint` when given; else,
- * with a login's `catalog`, its public compute endpoint of `region` with the `/v2.1[/{project_id}]`
+ * with a login's `catalog`, its compute endpoint of `interface` (default `public`) and `region` with the `/v2.1[/{project_id}]`
  * suffix removed; else the endpoint of `region`, `https://ecs.{region}.{domain}`; else `undefined`.
  *
  * @throws {ConfigError} (`endpoint`) when the catalog lists no usable public compute endpoint;
@@ -27,10 +29,11 @@ export function resolveEndpoint(sources: EndpointSources): string | undefined {
     return sources.endpoint;
   }
   if (sources.catalog !== undefined) {
-    const url = findCatalogEndpoint(sources.catalog, { type: 'compute', interface: 'public', region: sources.region });
+    const wanted = sources.interface ?? 'public';
+    const url = findCatalogEndpoint(sources.catalog, { type: 'compute', interface: wanted, region: sources.region });
     if (url === undefined) {
       const region = sources.region === undefined ? '' : ` in region ${sources.region}`;
-      throw new ConfigError('endpoint', `The login's catalog lists no public compute endpoint${region}: give the endpoint (--endpoint, ECS_METADATA_ENDPOINT)`);
+      throw new ConfigError('endpoint', `The login's catalog lists no ${wanted} compute endpoint${region}: give the endpoint (--endpoint, ECS_METADATA_ENDPOINT)`);
     }
     return computeEndpointBase(url);
   }

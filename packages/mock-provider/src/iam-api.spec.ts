@@ -5,11 +5,18 @@ import { metadataPath, type RawResponse, rawRequest } from './test-support/http.
 
 const OTHER_PROJECT = '0123456789abcdef0123456789abcdef';
 const PASSWORD = 'S3cret-pass-word';
+const AC_SECRET = 'app-cred-secret-0001';
 const FIXTURE: Fixture = {
   ...DEFAULT_FIXTURE,
   users: [
     { username: 'li', password: PASSWORD, domainName: 'acme', domainId: 'acme-id', projectId: EXAMPLE_PROJECT_ID },
-    { username: 'sam', password: PASSWORD, projectId: OTHER_PROJECT, projectName: 'sams-project' },
+    {
+      username: 'sam',
+      password: PASSWORD,
+      projectId: OTHER_PROJECT,
+      projectName: 'sams-project',
+      applicationCredentials: [{ id: 'ac-sam-ci', name: 'ci', secret: AC_SECRET }],
+    },
   ],
   region: 'cn-north-4',
 };
@@ -26,6 +33,8 @@ function loginBody({ name = 'li', password = PASSWORD, domain = { name: 'acme' }
   const user = domain === null ? { name, password } : { name, password, domain };
   return JSON.stringify({ auth: { identity: { methods: ['password'], password: { user } }, scope: { project } } });
 }
+
+const KEYSTONE_UNAUTHORIZED = 'The request you have made requires authentication.';
 
 let mock: MockProvider;
 beforeAll(async () => {
@@ -121,8 +130,9 @@ describe('identity service: POST /v3/auth/tokens (spec §9.1)', () => {
     expect(response.text).not.toContain(PASSWORD);
   });
 
-  it('answers 404 for GET, as for any unsupported method', async () => {
-    expect((await rawRequest(mock.url, '/v3/auth/tokens')).status).toBe(404);
+  it('answers 401 for GET without a token (a token lookup, as Keystone) and 404 for an unsupported method', async () => {
+    expect((await rawRequest(mock.url, '/v3/auth/tokens')).status).toBe(401);
+    expect((await rawRequest(mock.url, '/v3/auth/tokens', { method: 'PATCH' })).status).toBe(404);
   });
 
   it('expires tokens after the configured lifetime (401 afterwards)', async () => {
@@ -191,5 +201,52 @@ describe('identity service: POST /v3/auth/tokens (spec §9.1)', () => {
     await expect(startMockProvider({ fixture: { ...FIXTURE, users: [{ username: 'a', password: '', projectId: EXAMPLE_PROJECT_ID }] } })).rejects.toThrow(
       '$.users[0].password',
     );
+  });
+});
+
+describe('identity service: application credentials (auth_type v3applicationcredential)', () => {
+  const acLogin = (credential: Record<string, unknown>, scope?: Record<string, unknown>): Promise<RawResponse> =>
+    login(JSON.stringify({ auth: { identity: { methods: ['application_credential'], application_credential: credential }, ...(scope === undefined ? {} : { scope }) } }));
+
+  it.each([
+    ['by id', { id: 'ac-sam-ci', secret: AC_SECRET }],
+    ['by name and user name with domain', { name: 'ci', secret: AC_SECRET, user: { name: 'sam', domain: { id: 'default' } } }],
+    ['by name and user id', { name: 'ci', secret: AC_SECRET, user: { id: 'user-sam' } }],
+  ])('logs in %s: a token of the owner\'s project, methods application_credential', async (_label, credential) => {
+    const response = await acLogin(credential);
+    expect(response.status).toBe(201);
+    const body = JSON.parse(response.text) as { token: Record<string, unknown> };
+    expect(body.token).toMatchObject({ methods: ['application_credential'], project: { id: OTHER_PROJECT }, application_credential: { id: 'ac-sam-ci', name: 'ci' } });
+    const token = response.headers['x-subject-token'] as string;
+    const read = await rawRequest(mock.url, metadataPath({ projectId: OTHER_PROJECT, serverId: '00000000-0000-4000-8000-000000000000' }), { headers: { 'X-Auth-Token': token } });
+    expect(read.status).toBe(404); // authenticated: the server is what is missing
+  });
+
+  it.each([
+    ['a wrong secret', { id: 'ac-sam-ci', secret: 'wrong' }, undefined, KEYSTONE_UNAUTHORIZED],
+    ['an unknown id', { id: 'nope', secret: AC_SECRET }, undefined, KEYSTONE_UNAUTHORIZED],
+    ['a name of another user', { name: 'ci', secret: AC_SECRET, user: { name: 'li', domain: { name: 'acme' } } }, undefined, KEYSTONE_UNAUTHORIZED],
+    ['a scope', { id: 'ac-sam-ci', secret: AC_SECRET }, { project: { id: OTHER_PROJECT } }, 'Application credentials cannot request a scope.'],
+  ])('refuses %s with 401 and never echoes the secret', async (_label, credential, scope, message) => {
+    const response = await acLogin(credential, scope);
+    expect(response.status).toBe(401);
+    expect(JSON.parse(response.text)).toEqual({ error: { code: 401, title: 'Unauthorized', message } });
+    expect(response.text).not.toContain(AC_SECRET);
+  });
+});
+
+describe('identity service: GET /v3/auth/tokens shows a token\'s project and catalog', () => {
+  it('answers 200 for the token itself, with its catalog', async () => {
+    const token = (await login(loginBody())).headers['x-subject-token'] as string;
+    const response = await rawRequest(mock.url, '/v3/auth/tokens', { headers: { 'X-Auth-Token': token, 'X-Subject-Token': token } });
+    expect(response.status).toBe(200);
+    expect(response.headers['x-subject-token']).toBe(token);
+    expect(JSON.parse(response.text)).toMatchObject({ token: { project: { id: EXAMPLE_PROJECT_ID }, catalog: expect.arrayContaining([expect.objectContaining({ type: 'compute' })]) } });
+  });
+
+  it('answers 401 for an unknown X-Auth-Token and 404 for an unknown X-Subject-Token', async () => {
+    const token = (await login(loginBody())).headers['x-subject-token'] as string;
+    expect((await rawRequest(mock.url, '/v3/auth/tokens', { headers: { 'X-Auth-Token': 'nope', 'X-Subject-Token': token } })).status).toBe(401);
+    expect((await rawRequest(mock.url, '/v3/auth/tokens', { headers: { 'X-Auth-Token': token, 'X-Subject-Token': 'nope' } })).status).toBe(404);
   });
 });

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
+import { readHeader } from '@ecs-metadata/core';
 import { DEFAULT_ROLES, effectiveRoles, newToken, type UserGrant } from './identity.js';
 import { HttpFault, type Reply } from './reply.js';
 import type { Route, RouteContext } from './router.js';
 
+const ERROR_TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found' } as const;
+
 /** Keystone's error body: `{"error": {"code": 401, "title": "Unauthorized", "message": "..."}}`. */
-function keystoneError(status: 400 | 401, message: string): HttpFault {
-  return new HttpFault({ status, json: { error: { code: status, title: status === 400 ? 'Bad Request' : 'Unauthorized', message } } });
+function keystoneError(status: 400 | 401 | 404, message: string): HttpFault {
+  return new HttpFault({ status, json: { error: { code: status, title: ERROR_TITLES[status], message } } });
 }
 
 /** Keystone's messages, verbatim. */
@@ -44,6 +47,50 @@ const loginBodySchema = z.object({
 });
 
 type LoginBody = z.infer<typeof loginBodySchema>;
+
+// The application_credential method (keystoneauth's ApplicationCredentialMethod): by id, or by name
+// and its user (by name and domain, or by id `user-{name}`, the mock's user ids).
+const applicationCredentialBodySchema = z.object({
+  auth: z.object({
+    identity: z.object({
+      methods: z.array(z.string()),
+      application_credential: z.union([
+        z.object({ id: z.string().min(1), secret: z.string() }),
+        z.object({
+          name: z.string().min(1),
+          secret: z.string(),
+          user: z.union([z.object({ id: z.string().min(1) }), z.object({ name: z.string().min(1), domain: reference.optional() })]),
+        }),
+      ]),
+    }),
+    scope: z.unknown().optional(),
+  }),
+});
+
+type ApplicationCredentialBody = z.infer<typeof applicationCredentialBodySchema>['auth']['identity']['application_credential'];
+
+/** Only the methods of a login body, to pick its schema. */
+const loginMethodsSchema = z.object({ auth: z.object({ identity: z.object({ methods: z.array(z.string()) }) }) });
+
+/** The user owning the application credential a login names, and its id, when it and its secret fit. */
+function authenticateApplicationCredential(context: RouteContext, credential: ApplicationCredentialBody): { grant: UserGrant; id: string; name: string } | undefined {
+  for (const grant of context.store.users()) {
+    const found = (grant.applicationCredentials ?? []).find((candidate) => {
+      if ('id' in credential) {
+        return candidate.id === credential.id;
+      }
+      const user = credential.user;
+      const userMatches = 'id' in user
+        ? user.id === `user-${grant.username}`
+        : user.name === grant.username && (user.domain === undefined || ('id' in user.domain ? user.domain.id === (grant.domainId ?? 'default') : user.domain.name === (grant.domainName ?? 'Default')));
+      return candidate.name === credential.name && userMatches;
+    });
+    if (found !== undefined) {
+      return found.secret === credential.secret ? { grant, id: found.id, name: found.name } : undefined;
+    }
+  }
+  return undefined;
+}
 
 /** The user a login names, when its name, domain and password all fit; `undefined` otherwise. */
 function authenticateUser(context: RouteContext, user: LoginBody['auth']['identity']['password']['user']): UserGrant | undefined {
@@ -108,26 +155,84 @@ async function createToken(context: RouteContext): Promise<Reply> {
     }
     throw error;
   }
+  if (loginMethodsSchema.safeParse(json).data?.auth.identity.methods.includes('application_credential') === true) {
+    return createApplicationCredentialToken(context, json);
+  }
   const parsed = loginBodySchema.safeParse(json);
   if (!parsed.success) {
-    // Only the path of the first issue: a value (a password) must never be echoed.
-    const path = parsed.error.issues[0]?.path.join('.') ?? 'auth';
-    throw keystoneError(400, `Invalid input for field '${path}'. ${KEYSTONE_MESSAGES.malformed}`);
+    throw invalidInput(parsed.error);
   }
   const { identity, scope } = parsed.data.auth;
   const grant = authenticateUser(context, identity.password.user);
   if (grant === undefined || !scopedProject(context, grant, scope.project)) {
     throw keystoneError(401, KEYSTONE_MESSAGES.unauthorized);
   }
-  const { tokenLifetimeMs, region } = context.store.identitySettings;
+  return issueToken(context, grant, { methods: ['password'] });
+}
+
+/** 400 naming only the path of the first issue: a value (a password, a secret) must never be echoed. */
+function invalidInput(error: z.ZodError): HttpFault {
+  const path = error.issues[0]?.path.join('.') ?? 'auth';
+  return keystoneError(400, `Invalid input for field '${path}'. ${KEYSTONE_MESSAGES.malformed}`);
+}
+
+/**
+ * An application credential login: the credential by id, or by name and user; no scope (Keystone
+ * answers 401 "Application credentials cannot request a scope."); a token for the user's project.
+ */
+function createApplicationCredentialToken(context: RouteContext, json: unknown): Reply {
+  const parsed = applicationCredentialBodySchema.safeParse(json);
+  if (!parsed.success) {
+    throw invalidInput(parsed.error);
+  }
+  const { identity, scope } = parsed.data.auth;
+  if (scope !== undefined) {
+    throw keystoneError(401, 'Application credentials cannot request a scope.');
+  }
+  const found = authenticateApplicationCredential(context, identity.application_credential);
+  if (found === undefined) {
+    throw keystoneError(401, KEYSTONE_MESSAGES.unauthorized);
+  }
+  return issueToken(context, found.grant, { methods: ['application_credential'], applicationCredential: { id: found.id, name: found.name } });
+}
+
+/** How a token was obtained, for its body. */
+interface TokenOrigin {
+  readonly methods: readonly string[];
+  readonly applicationCredential?: { readonly id: string; readonly name: string };
+}
+
+/** Issues a token for `grant`'s project: 201, the token in `X-Subject-Token`, its body with the catalog. */
+function issueToken(context: RouteContext, grant: UserGrant, origin: TokenOrigin): Reply {
+  const { tokenLifetimeMs } = context.store.identitySettings;
   const issuedAt = Date.now();
   const expiresAt = issuedAt + tokenLifetimeMs;
   const token = newToken();
   const roles = effectiveRoles(grant.roles ?? DEFAULT_ROLES);
   context.store.issueToken(token, grant.projectId, expiresAt, roles);
-
-  const url = ownUrl(context.req);
   const domain = { id: grant.domainId ?? 'default', name: grant.domainName ?? 'Default' };
+  return {
+    status: 201,
+    headers: { 'X-Subject-Token': token },
+    json: {
+      token: {
+        methods: origin.methods,
+        expires_at: isoMicros(expiresAt),
+        issued_at: isoMicros(issuedAt),
+        user: { id: `user-${grant.username}`, name: grant.username, domain, password_expires_at: null },
+        project: { id: grant.projectId, name: grant.projectName ?? context.store.identitySettings.region, domain },
+        roles: roles.map((role) => ({ id: role, name: role })),
+        ...(origin.applicationCredential === undefined ? {} : { application_credential: { ...origin.applicationCredential, restricted: true } }),
+        ...catalogOf(context, grant.projectId),
+      },
+    },
+  };
+}
+
+/** `{catalog}` for a token of `projectId`, unless the request says `?nocatalog`. */
+function catalogOf(context: RouteContext, projectId: string): { catalog?: unknown[] } {
+  const { region } = context.store.identitySettings;
+  const url = ownUrl(context.req);
   const noCatalog = new URL(context.req.url ?? '/', url).searchParams.get('nocatalog');
   const catalog = [
     {
@@ -135,8 +240,8 @@ async function createToken(context: RouteContext): Promise<Reply> {
       name: 'nova',
       id: 'compute',
       endpoints: [
-        { id: randomUUID().replaceAll('-', ''), interface: 'internal', region, region_id: region, url: `http://nova-internal.invalid:8774/v2.1/${grant.projectId}` },
-        { id: randomUUID().replaceAll('-', ''), interface: 'public', region, region_id: region, url: `${url}/v2.1/${grant.projectId}` },
+        { id: randomUUID().replaceAll('-', ''), interface: 'internal', region, region_id: region, url: `http://nova-internal.invalid:8774/v2.1/${projectId}` },
+        { id: randomUUID().replaceAll('-', ''), interface: 'public', region, region_id: region, url: `${url}/v2.1/${projectId}` },
       ],
     },
     {
@@ -154,25 +259,46 @@ async function createToken(context: RouteContext): Promise<Reply> {
       endpoints: [{ id: randomUUID().replaceAll('-', ''), interface: 'public', region, region_id: region, url: `${url}/image` }],
     },
   ];
+  return noCatalog === null || noCatalog === '' ? { catalog } : {};
+}
+
+/**
+ * `GET /v3/auth/tokens`: Keystone's "validate and show information for token" — the token in
+ * `X-Subject-Token`, authorised by `X-Auth-Token` (its own subject may look itself up): 200 with its
+ * project and catalog, as `openstack` reads them for `OS_TOKEN` with `OS_AUTH_URL`. A token the
+ * mock does not accept: 401 for `X-Auth-Token`, 404 for `X-Subject-Token`. `expires_at` is the
+ * configured lifetime from now (the mock keeps only whether a token is valid).
+ */
+function showToken(context: RouteContext): Reply {
+  const authToken = readHeader(context.req.headers, 'X-Auth-Token');
+  if (authToken === undefined || context.store.credentialsOfToken(authToken) === undefined) {
+    throw keystoneError(401, KEYSTONE_MESSAGES.unauthorized);
+  }
+  const subject = readHeader(context.req.headers, 'X-Subject-Token');
+  const subjectGrant = subject === undefined ? undefined : context.store.credentialsOfToken(subject);
+  if (subject === undefined || subjectGrant === undefined) {
+    throw keystoneError(404, 'Could not find token.');
+  }
+  const now = Date.now();
   return {
-    status: 201,
-    headers: { 'X-Subject-Token': token },
+    status: 200,
+    headers: { 'X-Subject-Token': subject },
     json: {
       token: {
-        methods: ['password'],
-        expires_at: isoMicros(expiresAt),
-        issued_at: isoMicros(issuedAt),
-        user: { id: `user-${grant.username}`, name: grant.username, domain, password_expires_at: null },
-        project: { id: grant.projectId, name: grant.projectName ?? region, domain },
-        roles: roles.map((role) => ({ id: role, name: role })),
-        ...(noCatalog === null || noCatalog === '' ? { catalog } : {}),
+        methods: ['token'],
+        expires_at: isoMicros(now + context.store.identitySettings.tokenLifetimeMs),
+        issued_at: isoMicros(now),
+        project: { id: subjectGrant.projectId },
+        roles: subjectGrant.roles.map((role) => ({ id: role, name: role })),
+        ...catalogOf(context, subjectGrant.projectId),
       },
     },
   };
 }
 
 /**
- * The mock's identity service (IAM / Keystone v3, spec §9.1): password login only. Served on the
+ * The mock's identity service (IAM / Keystone v3, spec §9.1): password and application credential
+ * login, and the lookup of a token (`GET`). Served on the
  * mock's own origin, so `OS_AUTH_URL={mock url}/v3` works, and under `/identity` (where the 401's
  * `WWW-Authenticate: Keystone uri="{mock url}/identity"` points). Behind no authentication; fault
  * rules apply to it as to the API (a rule without `match` also faults the login).
@@ -180,4 +306,6 @@ async function createToken(context: RouteContext): Promise<Reply> {
 export const IAM_ROUTES: readonly Route[] = [
   { method: 'POST', pattern: '/v3/auth/tokens', family: 'iam', handler: createToken, name: 'login' },
   { method: 'POST', pattern: '/identity/v3/auth/tokens', family: 'iam', handler: createToken, name: 'login' },
+  { method: 'GET', pattern: '/v3/auth/tokens', family: 'iam', handler: showToken },
+  { method: 'GET', pattern: '/identity/v3/auth/tokens', family: 'iam', handler: showToken },
 ];

@@ -47,6 +47,8 @@ export const userGrantSchema = z.strictObject({
   projectId: projectIdSchema,
   projectName: nameSchema.optional(),
   roles: rolesSchema.optional(),
+  /** Keystone application credentials of the user, bound to its project (`auth_type: v3applicationcredential`). */
+  applicationCredentials: z.array(z.strictObject({ id: nameSchema, name: nameSchema, secret: z.string().min(1, 'must not be empty') })).optional(),
 });
 
 /** A user of the mock's identity service; see {@link userGrantSchema}. */

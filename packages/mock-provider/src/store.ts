@@ -325,6 +325,11 @@ export class MetadataStore {
     return user === undefined ? undefined : { ...user };
   }
 
+  /** Every user of the identity service (copies). */
+  users(): UserGrant[] {
+    return [...this.#users.values()].map((user) => ({ ...user }));
+  }
+
   /** The identity service's token lifetime and catalog region. */
   get identitySettings(): IdentitySettings {
     return this.#identity;

@@ -1,4 +1,4 @@
-import { CONFIG_SETTINGS, type ConfigValue, MASK, type ResolvedConfig, Secret, type SettingName } from '@ecs-metadata/client';
+import { CONFIG_SETTINGS, type ConfigValue, MASK, plannedEndpoint, type ResolvedConfig, Secret, type SettingName } from '@ecs-metadata/client';
 import { loadCliConfig } from '../client-from-config.js';
 import { formatYaml, jsonText } from '../output.js';
 import { escapeLine } from '../terminal.js';
@@ -33,6 +33,9 @@ function rows(config: ResolvedConfig): [string, string, string][] {
     }
   }
   result.push(['credentials', config.credentials ?? 'none', config.credentials === undefined ? 'nothing complete is configured' : 'derived']);
+  const endpoint = plannedEndpoint(config);
+  const project = config.projectId?.value ?? '{project_id of the token}';
+  result.push(['calls', endpoint.url === undefined ? '-' : `${endpoint.url}/${config.apiVersion.value}/${project}/servers/…`, endpoint.source]);
   return result;
 }
 

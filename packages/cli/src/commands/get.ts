@@ -7,6 +7,7 @@ import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, OUTPUT_FORMATS, type OutputFormat } from '../output.js';
 import { type ParsedCommandLine, parseCommandLine } from '../parse.js';
+import { checkServerArgument, serverCalls } from './metadata-client.js';
 
 /**
  * `ecs-metadata get <server-id>`: prints the server's metadata; with several ids, `--from-file` or
@@ -23,20 +24,22 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
   if (isBatch(sources) || batchFormat || values.resume !== undefined) {
     return runGetMany(sources, values, io);
   }
-  const serverId = positionals[0] as string;
+  const server = positionals[0] as string;
   const format = parseOutputFormat(values.output);
   const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
   // Checked before the configuration, so a typo is named before any login is sent.
-  encodePathSegment('serverId', parseWith(serverIdSchema, 'serverId', serverId));
+  checkServerArgument(server);
   const config = await loadCliConfig(values, io);
   const client = await createCliClient(config, io, { verbose: values.verbose === true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   try {
+    const onServer = serverCalls(client, server, io, values.verbose === true);
+    const key = values.key;
     // --key reads one item (spec §3.2): a missing key is the server's 404 "Metadata item was not
     // found" (exit 4). Nova's key rules, so that a key with a space set on OpenStack can be read.
     const selected =
-      values.key === undefined
-        ? await client.getServerMetadata(serverId, { signal: io.signal })
-        : { [values.key]: await client.getServerMetadataItem(serverId, values.key, { signal: io.signal, keyRules: 'nova' }) };
+      key === undefined
+        ? await onServer((serverId) => client.getServerMetadata(serverId, { signal: io.signal }))
+        : { [key]: await onServer((serverId) => client.getServerMetadataItem(serverId, key, { signal: io.signal, keyRules: 'nova' })) };
     io.stdout.write(
       await formatMetadata(selected, { format, pretty: io.stdout.isTTY === true, key: values.key, envPrefix: values['env-prefix'] ?? 'ECS_META_' }),
     );

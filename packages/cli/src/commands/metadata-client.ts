@@ -1,5 +1,5 @@
-import type { EcsMetadataClient, ResolvedConfig } from '@ecs-metadata/client';
-import { ConfigError, type EcsRequest, resolveEndpoint } from '@ecs-metadata/core';
+import { type EcsMetadataClient, NotFoundError, type ResolvedConfig } from '@ecs-metadata/client';
+import { ConfigError, type EcsRequest, encodePathSegment, isMetadataItemNotFound, isServerUuid, parseWith, resolveEndpoint, serverIdSchema } from '@ecs-metadata/core';
 import { type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -74,6 +74,57 @@ export const VALIDATION_TARGET: { readonly endpoint: string; readonly projectId:
 
 /** A placeholder server id for checking a batch's items once, before any server's own id is looked at. */
 export const VALIDATION_SERVER_ID = '0';
+
+/**
+ * Checks a server argument before anything is configured or sent: an id or a name, it must be one
+ * safe path segment (not empty, no `/`, `\\`, `.`/`..` or control characters), so that a typo or an
+ * injection is named, never sent; a name with a slash is therefore not looked up.
+ *
+ * @throws {ValidationError} (`serverId`) naming what is wrong.
+ */
+export function checkServerArgument(server: string): void {
+  encodePathSegment('serverId', parseWith(serverIdSchema, 'serverId', server));
+}
+
+/**
+ * Runs `call` with the server argument as the id, as `openstack` tries the exact id first: an id
+ * costs no extra request. When the server answers that no server has that id (404, not a missing
+ * item) and the argument is no UUID, it is looked up as an exact name (`GET /servers?name=`) and
+ * `call` runs once more with the server's id, which later calls reuse; `--verbose` says which. A
+ * name no server has fails with the server's own 404 (its request id); several → exit 2 listing ids.
+ */
+export function serverCalls(client: EcsMetadataClient, server: string, io: CliIo, verbose: boolean): <T>(call: (serverId: string) => Promise<T>) => Promise<T> {
+  let resolved: string | undefined;
+  return async <T>(call: (serverId: string) => Promise<T>): Promise<T> => {
+    if (resolved !== undefined) {
+      return call(resolved);
+    }
+    try {
+      const result = await call(server);
+      resolved = server;
+      return result;
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || isMetadataItemNotFound(error) || isServerUuid(server)) {
+        throw error;
+      }
+      const id = await client.findServerIdByName(server, { signal: io.signal }).catch((lookup: unknown) => {
+        throw lookup instanceof NotFoundError ? error : lookup;
+      });
+      if (verbose) {
+        io.stderr.write(`server "${server}" is ${id}\n`);
+      }
+      resolved = id;
+      return call(id);
+    }
+  };
+}
+
+/** A dry run sends nothing, so it cannot look a name up: it shows the argument as the id, and says so. */
+export function noteDryRunServer(server: string, io: CliIo): void {
+  if (!isServerUuid(server)) {
+    io.stderr.write(`Dry run: "${server}" is shown as the server id (a name is looked up only when sending).\n`);
+  }
+}
 
 function parseTimeout(value: string): number {
   const timeout = Number(value);

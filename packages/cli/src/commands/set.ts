@@ -22,7 +22,9 @@ import {
   dryRunTarget,
   formatRequest,
   loadConnectionConfig,
+  noteDryRunServer,
   openClient,
+  serverCalls,
   VALIDATION_SERVER_ID,
   VALIDATION_TARGET,
 } from './metadata-client.js';
@@ -75,6 +77,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
   const output = values.output === undefined ? undefined : parseOutput(values.output);
   const config = await loadConnectionConfig(values, io);
   if (values['dry-run'] === true) {
+    noteDryRunServer(single, io);
     io.stdout.write(formatRequest(build(dryRunTarget(config), single)));
     io.stderr.write('Dry run: nothing was sent (credentials are added only when sending).\n');
     return;
@@ -85,8 +88,10 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
     // On a terminal, without --output, the change is shown as a diff: the map before is read first
     // (GET, then the write); the map after is the write's answer.
     const showDiff = output === undefined && io.stdout.isTTY === true && mode !== 'native';
-    const before = showDiff ? await client.getServerMetadata(single, { signal: io.signal }) : undefined;
-    const result = await writeMetadata(client, single, metadata, mode, options);
+    // A name is looked up at most once (by the first call that answers 404 for it).
+    const onServer = serverCalls(client, single, io, values.verbose === true);
+    const before = showDiff ? await onServer((serverId) => client.getServerMetadata(serverId, { signal: io.signal })) : undefined;
+    const result = await onServer((serverId) => writeMetadata(client, serverId, metadata, mode, options));
     if (before !== undefined) {
       io.stdout.write(formatDiff(diffMetadata(before, result), { colour: io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '' }));
     } else {

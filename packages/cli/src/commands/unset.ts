@@ -24,7 +24,9 @@ import {
   dryRunTarget,
   formatRequest,
   loadConnectionConfig,
+  noteDryRunServer,
   openClient,
+  serverCalls,
   VALIDATION_SERVER_ID,
   VALIDATION_TARGET,
 } from './metadata-client.js';
@@ -55,23 +57,25 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   if (single === undefined) {
     return runUnsetMany(sources, { keys, keyRules, force, native }, values, io);
   }
-  const serverId = single;
+  const server = single;
 
   const config = await loadConnectionConfig(values, io);
   if (values['dry-run'] === true) {
     const target = dryRunTarget(config);
+    noteDryRunServer(server, io);
     io.stdout.write(keys.map((key) => formatRequest(build(target, key))).join('\n'));
     io.stderr.write('Dry run: nothing was sent (credentials are added only when sending).\n');
     return ExitCode.Ok;
   }
   const client = await openClient(config, values, io);
   const deleted: string[] = [];
+  const onServer = serverCalls(client, server, io, values.verbose === true);
   let firstFailure: unknown;
   try {
     for (const [index, key] of keys.entries()) {
       try {
         const options = { signal: io.signal, keyRules, force };
-        await (native ? client.deleteServerMetadataItemV1(serverId, key, options) : client.deleteServerMetadataItem(serverId, key, options));
+        await onServer((serverId) => (native ? client.deleteServerMetadataItemV1(serverId, key, options) : client.deleteServerMetadataItem(serverId, key, options)));
         deleted.push(key);
         io.stdout.write(`deleted ${key}\n`);
       } catch (error) {
