@@ -14,11 +14,13 @@ export {
   type ServerMetadataResult,
   type WriteCallOptions,
 } from './client.js';
+// runBatch is the bounded, lazily pulled runner behind getServerMetadataMany, public for batch
+// commands built on other calls (the CLI's batch writes).
 export { DEFAULT_BATCH_CONCURRENCY, runBatch, type BatchOptions, type BatchResult } from './batch.js';
 export { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
-export { AdaptiveRate, type AdaptiveRateOptions, type RateStats, type RateTicket } from './adaptive-rate.js';
+export type { RateStats, RateTicket } from './adaptive-rate.js';
 export { tokenAuth, type CredentialProvider, type LoginDetails, type RequestSigner, type SignableRequest, type SignOptions } from './auth.js';
-export { createNodeHttpFetch, withBufferedBody, type NodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
+export { createNodeHttpFetch, type NodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
 export type { FetchLike } from './fetch-types.js';
 // The error classes callers catch, re-exported so that one import is enough.
 export {

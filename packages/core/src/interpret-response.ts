@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { decodeErrorResponse, excerpt, type ResponseContext } from './decode-error.js';
+import { decodeErrorResponse, excerpt, type ResponseContext } from './internal/decode-error.js';
 import { EcsApiError, ResponseValidationError } from './errors.js';
 import { type HeaderSource, readHeader, readRequestIdHeader } from './headers.js';
 import { type Metadata, metadataResponseSchema } from './schemas.js';

@@ -10,9 +10,9 @@ import {
   PermissionDeniedError,
   RateLimitError,
   ServerError,
-} from './errors.js';
-import { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader } from './headers.js';
-import { gatewayErrorSchema, huaweiErrorSchema, novaFaultSchema } from './schemas.js';
+} from '../errors.js';
+import { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader } from '../headers.js';
+import { gatewayErrorSchema, huaweiErrorSchema, novaFaultSchema } from '../schemas.js';
 
 /** How much of a body an error keeps, for logs and bug reports. */
 export const BODY_EXCERPT_LENGTH = 512;

@@ -10,8 +10,8 @@ import {
   PermissionDeniedError,
   RateLimitError,
   ServerError,
-} from './errors.js';
-import { EXAMPLE_SERVER_ID } from './examples.js';
+} from '../errors.js';
+import { EXAMPLE_SERVER_ID } from '../examples.js';
 
 /** An error as a plain object of its class, message and own fields (toEqual ignores them on errors). */
 function fieldsOf(error: Error): Record<string, unknown> {
