@@ -76,4 +76,5 @@ export { chainAuth, CredentialsNotConfiguredError } from './credential-chain.js'
 export { DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_REFRESH_BEFORE_EXPIRY_MS, passwordAuth, type LoginEvent, type PasswordAuthOptions } from './password-auth.js';
 export { createClientFromConfig, createEcsMetadataClient, type ClientFromConfigOptions, type CreateClientOptions } from './create-client.js';
 export { MASK, Secret } from './secret.js';
+export { parseTimeoutMs } from './timeout-setting.js';
 export { akskAuth, type AkSkAuthOptions } from './aksk-auth.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { encodePathSegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
-import { DEFAULT_BATCH_CONCURRENCY } from '@ecs-metadata/client';
+import { DEFAULT_BATCH_CONCURRENCY, parseTimeoutMs } from '@ecs-metadata/client';
 import type { IdSource } from '../batch/id-source.js';
 import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
 import { UsageError } from '../exit-codes.js';
@@ -65,7 +65,7 @@ export async function runGet(args: readonly string[], io: CliIo): Promise<void |
   }
   const serverId = positionals[0] as string;
   const format = parseOutputFormat(values.output);
-  const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
+  const timeoutMs = values.timeout === undefined ? undefined : parseTimeoutMs('--timeout', values.timeout);
   // Checked before the configuration, so a typo is named before any login is sent.
   encodePathSegment('serverId', parseWith(serverIdSchema, 'serverId', serverId));
   const config = await loadCliConfig(values, io);
@@ -96,7 +96,7 @@ async function runGetMany(
   }
   const format = parseBatchFormat(values.output, io);
   const concurrency = values.concurrency === undefined ? DEFAULT_BATCH_CONCURRENCY : parseConcurrency(values.concurrency);
-  const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
+  const timeoutMs = values.timeout === undefined ? undefined : parseTimeoutMs('--timeout', values.timeout);
   const sources: IdSource[] = positionals.map((arg) => (arg === '-' ? { kind: 'stdin' } : { kind: 'id', id: arg }));
   if (values['from-file'] !== undefined) {
     sources.push(values['from-file'] === '-' ? { kind: 'stdin' } : { kind: 'file', path: values['from-file'] });
@@ -140,12 +140,4 @@ function parseOutputFormat(value: string | undefined): OutputFormat {
     throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}; got "${value}"`);
   }
   return value as OutputFormat;
-}
-
-function parseTimeout(value: string): number {
-  const timeout = Number(value);
-  if (!/^\d+$/u.test(value) || timeout <= 0) {
-    throw new UsageError(`--timeout must be a positive number of milliseconds; got "${value}"`);
-  }
-  return timeout;
 }

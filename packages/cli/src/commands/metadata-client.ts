@@ -1,7 +1,6 @@
-import type { EcsMetadataClient, ResolvedConfig } from '@ecs-metadata/client';
+import { type EcsMetadataClient, parseTimeoutMs, type ResolvedConfig } from '@ecs-metadata/client';
 import { ConfigError, type EcsRequest, resolveEndpoint } from '@ecs-metadata/core';
 import { CONFIG_FLAGS, CONFIG_FLAGS_USAGE, type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
-import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -41,7 +40,7 @@ export function loadConnectionConfig(flags: ConnectionFlags, io: CliIo): Promise
  * @throws {ConfigError} naming what is missing.
  */
 export function openClient(config: ResolvedConfig, flags: ConnectionFlags, io: CliIo): Promise<EcsMetadataClient> {
-  const timeoutMs = flags.timeout === undefined ? undefined : parseTimeout(flags.timeout);
+  const timeoutMs = flags.timeout === undefined ? undefined : parseTimeoutMs('--timeout', flags.timeout);
   return createCliClient(config, io, { verbose: flags.verbose === true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
 }
 
@@ -84,11 +83,3 @@ export function formatRequest(request: EcsRequest): string {
  * server id, keys and values the same whatever the endpoint, so a placeholder one serves.
  */
 export const VALIDATION_TARGET: { readonly endpoint: string; readonly projectId: string } = Object.freeze({ endpoint: 'http://127.0.0.1', projectId: '0' });
-
-function parseTimeout(value: string): number {
-  const timeout = Number(value);
-  if (!/^\d+$/u.test(value) || timeout <= 0) {
-    throw new UsageError(`--timeout must be a positive number of milliseconds; got "${value}"`);
-  }
-  return timeout;
-}
