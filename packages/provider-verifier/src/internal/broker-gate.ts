@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { interactionOf, type KnownInteraction } from './pact-files.js';
 
 /** A running gate: Pact's core talks to `url` instead of the broker. */
 export interface BrokerGate {
@@ -9,6 +10,8 @@ export interface BrokerGate {
   readonly refusals: readonly string[];
   /** The consumer of each interaction description in the pacts fetched through the gate. */
   readonly consumers: ReadonlyMap<string, string>;
+  /** Every interaction of the pacts fetched through the gate, with its consumer. */
+  readonly interactions: readonly KnownInteraction[];
   close(): Promise<void>;
 }
 
@@ -33,7 +36,9 @@ export async function startBrokerGate(brokerUrl: string, mayPublish: () => strin
   const upstream = brokerUrl.replace(/\/+$/u, '');
   const refusals: string[] = [];
   const consumers = new Map<string, string>();
-  // Pact's core names the consumer of an interaction only when it fails: the pacts fetched say it.
+  const interactions: KnownInteraction[] = [];
+  // Pact's core names the consumer of an interaction only when it fails: the pacts fetched say it,
+  // and what each interaction's set-ups and request look like (result-correlation.ts).
   const notePact = (text: string): void => {
     let json: unknown;
     try {
@@ -41,13 +46,15 @@ export async function startBrokerGate(brokerUrl: string, mayPublish: () => strin
     } catch {
       return;
     }
-    const pact = json as { consumer?: { name?: unknown }; interactions?: unknown };
-    if (typeof pact.consumer?.name !== 'string' || !Array.isArray(pact.interactions)) {
+    const consumer = isRecord(json) && isRecord(json['consumer']) ? json['consumer']['name'] : undefined;
+    if (!isRecord(json) || typeof consumer !== 'string' || !Array.isArray(json['interactions'])) {
       return;
     }
-    for (const interaction of pact.interactions as { description?: unknown }[]) {
-      if (typeof interaction.description === 'string') {
-        consumers.set(interaction.description, pact.consumer.name);
+    for (const value of json['interactions']) {
+      const interaction = interactionOf(value);
+      if (interaction !== undefined) {
+        consumers.set(interaction.description, consumer);
+        interactions.push({ ...interaction, consumer });
       }
     }
   };
@@ -103,6 +110,7 @@ export async function startBrokerGate(brokerUrl: string, mayPublish: () => strin
     url: self,
     refusals,
     consumers,
+    interactions,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -122,4 +130,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
