@@ -83,7 +83,7 @@ export class AdaptiveRateLimiter {
 
   #drain(): void {
     this.#cancelTimer();
-    while (this.#queue.length > 0) {
+    for (let waiter = this.#queue[0]; waiter !== undefined; waiter = this.#queue[0]) {
       const ticket = this.#rate.tryAcquire(this.#now());
       if (typeof ticket === 'number') {
         // Waiting requests keep the process alive, as a request in flight would.
@@ -93,7 +93,7 @@ export class AdaptiveRateLimiter {
         }, ticket);
         return;
       }
-      const waiter = this.#queue.shift() as Waiter;
+      this.#queue.shift();
       if (waiter.onAbort !== undefined) {
         waiter.signal?.removeEventListener('abort', waiter.onAbort);
       }
