@@ -175,7 +175,6 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
           if (gate !== undefined) {
             cleanups.push(() => gate.close());
             current.publishRefusals = gate.refusals;
-            current.consumers = gate.consumers;
             current.fetched = gate.interactions;
             current.gateUrl = gate.url;
           }
@@ -232,7 +231,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     const { interactions, errors } = outcomesOf(entry.run, entry.journal, entry.plan, entry.finished, known);
     const kept = index === 0 && keptJournal !== '' ? [`The server's metadata was not restored${keptJournal}`] : [];
     const unpublished = [...new Set(entry.publishRefusals)].map((refusal) => `results not published to the broker: ${refusal}`);
-    const named = interactions.map((outcome): InteractionOutcome => ({ ...outcome, consumer: outcome.consumer ?? entry.consumers?.get(outcome.description), provider: entry.providerName }));
+    const named = interactions.map((outcome): InteractionOutcome => ({ ...outcome, consumer: outcome.consumer ?? entry.fetched?.find((known) => known.description === outcome.description)?.consumer, provider: entry.providerName }));
     const asBroker = (text: string): string => (entry.gateUrl === undefined || upstream === undefined ? text : text.split(entry.gateUrl).join(upstream));
     return { interactions: named, errors: [...errors, ...kept, ...unpublished].map(asBroker) };
   });
@@ -261,9 +260,7 @@ interface ProviderRun {
   finished: FinishResult;
   /** Why the publish gate held results back. */
   publishRefusals: readonly string[];
-  /** Broker pacts: the consumer of each interaction description, as the pacts fetched say. */
-  consumers?: ReadonlyMap<string, string>;
-  /** Broker pacts: their interactions as fetched through the gate (for result correlation). */
+  /** Broker pacts: their interactions as fetched through the gate, with their consumers (Pact names one only on failure). */
   fetched?: readonly KnownInteraction[];
   /** The loopback gate Pact talked to instead of the broker: named as the broker in messages. */
   gateUrl?: string;

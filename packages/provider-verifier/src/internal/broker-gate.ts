@@ -8,8 +8,6 @@ export interface BrokerGate {
   readonly url: string;
   /** Why each verification result was held back (empty when none was, or none was sent). */
   readonly refusals: readonly string[];
-  /** The consumer of each interaction description in the pacts fetched through the gate. */
-  readonly consumers: ReadonlyMap<string, string>;
   /** Every interaction of the pacts fetched through the gate, with its consumer. */
   readonly interactions: readonly KnownInteraction[];
   close(): Promise<void>;
@@ -29,13 +27,12 @@ const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
  * returns `undefined`; otherwise the gate answers 403 itself and records the reason. Pact's core
  * offers no hook between verifying and publishing, so this is where the verifier decides.
  *
- * It also notes the consumer of each interaction in the pacts it passes on ({@link BrokerGate.consumers}).
+ * It also notes every interaction of the pacts it passes on, with its consumer ({@link BrokerGate.interactions}).
  * A link to another origin than `brokerUrl`'s is not rewritten (a broker does not link elsewhere).
  */
 export async function startBrokerGate(brokerUrl: string, mayPublish: () => string | undefined = () => undefined): Promise<BrokerGate> {
   const upstream = brokerUrl.replace(/\/+$/u, '');
   const refusals: string[] = [];
-  const consumers = new Map<string, string>();
   const interactions: KnownInteraction[] = [];
   // Pact's core names the consumer of an interaction only when it fails: the pacts fetched say it,
   // and what each interaction's set-ups and request look like (result-correlation.ts).
@@ -53,7 +50,6 @@ export async function startBrokerGate(brokerUrl: string, mayPublish: () => strin
     for (const value of json['interactions']) {
       const interaction = interactionOf(value);
       if (interaction !== undefined) {
-        consumers.set(interaction.description, consumer);
         interactions.push({ ...interaction, consumer });
       }
     }
@@ -109,7 +105,6 @@ export async function startBrokerGate(brokerUrl: string, mayPublish: () => strin
   return {
     url: self,
     refusals,
-    consumers,
     interactions,
     close: () =>
       new Promise<void>((resolve) => {
