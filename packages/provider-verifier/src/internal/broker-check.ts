@@ -1,4 +1,5 @@
 import { BrokerError } from '../broker-error.js';
+import { isRecord } from './is-record.js';
 
 /** How the verifier authenticates to a broker: a bearer token, basic auth, or nothing. */
 export interface BrokerAuth {
@@ -153,9 +154,6 @@ function nameOf(party: unknown): string | undefined {
   return isRecord(party) && typeof party['name'] === 'string' && party['name'] !== '' ? party['name'] : undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { interactionOf, type KnownInteraction } from './pact-files.js';
+import { isRecord } from './is-record.js';
 
 /** A running gate: Pact's core talks to `url` instead of the broker. */
 export interface BrokerGate {
@@ -125,8 +126,4 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,6 +4,7 @@ import { basename, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@ecs-metadata/core';
 import { AUTH_TOKEN_HEADER, INVALID_TOKEN, PROVIDER_NAME } from './contract.js';
+import { isRecord } from './is-record.js';
 
 /**
  * What the verifier needs to know about one interaction of a pact file, before running it, and to
@@ -200,9 +201,6 @@ function nameOf(party: unknown): string | undefined {
   return isRecord(party) && typeof party['name'] === 'string' && party['name'] !== '' ? party['name'] : undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function describeFsError(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;

@@ -4,6 +4,7 @@ import { type CoreRunResult, parseCoreResult } from './pact-result.js';
 import { messageOf, type Redactor } from './redact.js';
 import type { RunJournal } from './run-journal.js';
 import type { StateArranger } from './state-arrangers.js';
+import { isRecord } from './is-record.js';
 
 // Pact's side of a run: its verifier options and their quirks, the environment its native core
 // reads behind the options, its state-handler interface, and running it. Changes when Pact does.
@@ -140,8 +141,4 @@ function aborted(signal: AbortSignal): Promise<'aborted'> {
       signal.addEventListener('abort', () => resolve('aborted'), { once: true });
     }
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
