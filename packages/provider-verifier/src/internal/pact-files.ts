@@ -197,10 +197,10 @@ export async function writeFilteredPact(dir: string, index: number, pact: LocalP
   return file;
 }
 
-function nameOf(party: unknown): string | undefined {
+/** The `name` of a pact's `consumer` or `provider`; `undefined` when it has none. */
+export function nameOf(party: unknown): string | undefined {
   return isRecord(party) && typeof party['name'] === 'string' && party['name'] !== '' ? party['name'] : undefined;
 }
-
 
 function describeFsError(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
