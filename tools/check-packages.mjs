@@ -3,13 +3,16 @@
 // makes, not the workspace folder. publint and attw (ESM-only profile) run on that tarball, and so
 // do our own checks of what they do not cover: metadata a registry page needs, that every bin
 // target is in the tarball with a shebang and everything it imports, that every `types` condition
-// has its declaration file, that source maps resolve, that no test file ships. Reads `bin`,
+// has its declaration file, that source maps resolve, that no test file ships, that every package
+// a shipped file imports is a declared dependency, and that the libraries (core, client) neither
+// depend on nor import the mock provider. Reads `bin`,
 // `exports` and `files` from each package.json, so a bundled bin keeps passing.
 //
 //   node tools/check-packages.mjs [package-dir...]     (default: every non-private packages/*)
 //
 // Exits 1 on any problem, including publint suggestions and attw warnings.
 import { execFileSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve } from 'node:path';
@@ -25,6 +28,14 @@ const ATTW_IGNORED_RESOLUTIONS = new Set(['node10', 'node16-cjs']);
 const REQUIRED_FIELDS = ['name', 'version', 'description', 'license', 'repository', 'keywords', 'engines', 'type', 'exports', 'files', 'sideEffects'];
 /** Files that exist for the workspace's tests and must never reach a user. */
 const TEST_FILE = /(^|\/)(test-support\/|[^/]*\.spec\.[cm]?[jt]s(\.map)?$|[^/]*\.tsbuildinfo$|jest\.config\.|tsconfig[^/]*\.json$)/;
+
+/**
+ * The libraries ship no test server (STYLE; issue 19): the mock provider may be a devDependency of
+ * these (their tests start it) but never a dependency, and nothing they ship may import it.
+ */
+const NO_TEST_SERVER = new Set(['@ecs-metadata/core', '@ecs-metadata/client']);
+const MOCK_PROVIDER = '@ecs-metadata/mock-provider';
+const RUNTIME_DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies'];
 
 /** Packs `dir` into `destination` and unpacks it: the tarball path and the unpacked `package/` root. */
 function packAndUnpack(dir, destination) {
@@ -53,6 +64,36 @@ function relativeImports(source) {
   const pattern = /(?:\bimport\s*(?:[^'"]*?\bfrom\s*)?|\bimport\s*\(\s*|\bexport\s+[^'"]*?\bfrom\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
   for (const match of source.matchAll(pattern)) found.push(match[1]);
   return found;
+}
+
+/** Bare specifiers a shipped JS or declaration file imports, as package names (`zod`, `@scope/name`). */
+function importedPackages(source) {
+  const pattern = /(?:\bimport\s*(?:[^'"]*?\bfrom\s*)?|\bimport\s*\(\s*|\bexport\s+[^'"]*?\bfrom\s*|\brequire\s*\(\s*)['"]([^'"./][^'"]*)['"]/g;
+  return [...source.matchAll(pattern)].map(([, specifier]) => {
+    const parts = specifier.split('/');
+    return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  });
+}
+
+/**
+ * What a user installs is what `dependencies` says: every package a shipped file imports must be
+ * declared there (or be Node's own, or the package itself), so a devDependency such as the mock
+ * provider cannot leak into the published code through a test helper.
+ */
+function checkImports(pkg, { root, files }, problems) {
+  const declared = new Set([pkg.name, ...RUNTIME_DEPENDENCY_FIELDS.flatMap((field) => Object.keys(pkg[field] ?? {}))]);
+  if (NO_TEST_SERVER.has(pkg.name)) {
+    for (const field of RUNTIME_DEPENDENCY_FIELDS) {
+      if (pkg[field]?.[MOCK_PROVIDER] !== undefined) problems.push(`${MOCK_PROVIDER} is in "${field}": a library ships no test server (a devDependency at most)`);
+    }
+  }
+  for (const file of files) {
+    if (!/\.[cm]?[jt]s$/.test(file)) continue;
+    for (const name of new Set(importedPackages(readFileSync(join(root, file), 'utf8')))) {
+      if (name.startsWith('node:') || builtinModules.includes(name) || declared.has(name)) continue;
+      problems.push(`${file} imports ${name}, which is not among the package's dependencies`);
+    }
+  }
 }
 
 function checkMetadata(pkg, problems) {
@@ -144,6 +185,7 @@ async function checkPackage(dir) {
     checkMetadata(pkg, problems);
     const packed = packAndUnpack(dir, scratch);
     checkTarball(pkg, packed, problems);
+    checkImports(pkg, packed, problems);
     await runPublint(packed.tarball, problems);
     runAttw(packed.tarball, problems);
     return { name: pkg.name, dir, problems, fileCount: packed.files.size };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AdaptiveRate, type AdaptiveRateOptions, type RateTicket } from './adaptive-rate.js';
-import { ValidationError } from './index.js';
+import { ValidationError } from '@ecs-metadata/core';
 
 const isTicket = (value: RateTicket | number): value is RateTicket => typeof value !== 'number';
 

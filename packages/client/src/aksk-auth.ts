@@ -1,4 +1,4 @@
-import { ConfigError, signAkSkRequest } from '@ecs-metadata/core';
+import { AKSK_ACCESS_KEY_PATTERN, AKSK_SECURITY_TOKEN_PATTERN, ConfigError, signAkSkRequest } from '@ecs-metadata/core';
 import type { CredentialProvider, RequestSigner, SignableRequest } from './auth.js';
 
 /** Options of {@link akskAuth}. */
@@ -12,10 +12,6 @@ export interface AkSkAuthOptions {
   /** The clock used for `X-Sdk-Date`; default `Date.now`. For tests and for correcting a known skew. */
   now?: (() => Date | number) | undefined;
 }
-
-// The AK sits in `Authorization: SDK-HMAC-SHA256 Access=<AK>, ...`: visible ASCII without `,`.
-const ACCESS_KEY = /^[\x21-\x2b\x2d-\x7e]+$/u;
-const SECURITY_TOKEN = /^[\x21-\x7e]+$/u;
 
 /**
  * AK/SK request signing (`SDK-HMAC-SHA256`, spec §9.2), as the official Huawei Cloud SDKs sign.
@@ -45,13 +41,13 @@ export function akskAuth(options: AkSkAuthOptions): CredentialProvider {
   if (typeof accessKey !== 'string' || accessKey.trim() === '') {
     throw new ConfigError('accessKey', 'The access key (accessKey) must not be empty');
   }
-  if (!ACCESS_KEY.test(accessKey)) {
+  if (!AKSK_ACCESS_KEY_PATTERN.test(accessKey)) {
     throw new ConfigError('accessKey', 'The access key (accessKey) must be visible ASCII without spaces or ","');
   }
   if (typeof secretKey !== 'string' || secretKey.trim() === '') {
     throw new ConfigError('secretKey', 'The secret key (secretKey) must not be empty');
   }
-  if (securityToken !== undefined && (typeof securityToken !== 'string' || !SECURITY_TOKEN.test(securityToken))) {
+  if (securityToken !== undefined && (typeof securityToken !== 'string' || !AKSK_SECURITY_TOKEN_PATTERN.test(securityToken))) {
     throw new ConfigError('securityToken', 'The security token (securityToken) must be non-empty visible ASCII');
   }
   if (typeof now !== 'function') {

@@ -37,8 +37,9 @@ export async function createEcsMetadataClient(options: CreateClientOptions): Pro
     throw new ConfigError('auth', 'auth must be a credential provider, e.g. tokenAuth(token)');
   }
   const signer = await options.auth();
-  const needsLogin = signer.loginDetails !== undefined && (options.endpoint === undefined || options.projectId === undefined);
-  const details: LoginDetails | undefined = needsLogin ? await (signer.loginDetails as NonNullable<RequestSigner['loginDetails']>)({ signal: options.signal }) : undefined;
+  const { loginDetails } = signer;
+  const needsLogin = loginDetails !== undefined && (options.endpoint === undefined || options.projectId === undefined);
+  const details: LoginDetails | undefined = needsLogin ? await loginDetails({ signal: options.signal }) : undefined;
   const endpoint = resolveEndpoint({ endpoint: options.endpoint, region: options.region, domain: options.domain, catalog: details?.catalog, interface: options.interface });
   const projectId = options.projectId ?? details?.projectId;
   if (endpoint === undefined) {

@@ -15,12 +15,14 @@ export {
   type ServerMetadataResult,
   type WriteCallOptions,
 } from './client.js';
+// runBatch is the bounded, lazily pulled runner behind getServerMetadataMany, public for batch
+// commands built on other calls (the CLI's batch writes); runBatchOf takes items that carry their id.
 export { DEFAULT_BATCH_CONCURRENCY, runBatch, runBatchOf, type BatchOptions, type BatchResult } from './batch.js';
 export type { ApplyJournal, ApplyOutcome, ApplyPlanOptions } from './apply-plan.js';
 export { AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from './rate-limiter.js';
-export { AdaptiveRate, type AdaptiveRateOptions, type RateStats, type RateTicket } from './adaptive-rate.js';
+export type { RateStats, RateTicket } from './adaptive-rate.js';
 export { tokenAuth, type CredentialProvider, type LoginDetails, type RequestSigner, type SignableRequest, type SignOptions } from './auth.js';
-export { createNodeHttpFetch, withBufferedBody, type NodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
+export { createNodeHttpFetch, type NodeHttpFetch, type NodeHttpFetchOptions } from './node-http-fetch.js';
 export type { FetchLike } from './fetch-types.js';
 // The error classes callers catch, re-exported so that one import is enough.
 export {
@@ -69,6 +71,7 @@ export { chainAuth, CredentialsNotConfiguredError } from './credential-chain.js'
 export { DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_REFRESH_BEFORE_EXPIRY_MS, passwordAuth, type LoginEvent, type PasswordAuthOptions } from './password-auth.js';
 export { createClientFromConfig, createEcsMetadataClient, type ClientFromConfigOptions, type CreateClientOptions } from './create-client.js';
 export { MASK, Secret } from './secret.js';
+export { parseTimeoutMs } from './timeout-setting.js';
 export { akskAuth, type AkSkAuthOptions } from './aksk-auth.js';
 export { applicationCredentialAuth, type ApplicationCredentialAuthOptions } from './application-credential-auth.js';
 export { tokenLookupAuth, type TokenLookupAuthOptions } from './token-lookup-auth.js';

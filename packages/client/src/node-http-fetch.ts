@@ -46,11 +46,11 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions): NodeHttpFetc
     if (body !== undefined) {
       headers['content-length'] = String(body.byteLength);
     }
-    const transport = url.protocol === 'https:' ? https : http;
+    const [transport, agent] = url.protocol === 'https:' ? [https, agents['https:']] : [http, agents['http:']];
     return new Promise<RawAnswer>((resolve, reject) => {
       const request = transport.request(
         url,
-        { method, headers, agent: agents[url.protocol as 'http:' | 'https:'], ...(signal === undefined ? {} : { signal }) },
+        { method, headers, agent, ...(signal === undefined ? {} : { signal }) },
         (response) => {
           const declared = Number(response.headers['content-length']);
           if (Number.isFinite(declared) && declared > options.maxResponseBytes) {

@@ -2,14 +2,15 @@ import {
   AbortError,
   buildPasswordLoginRequest,
   ConfigError,
+  createApiError,
   EcsApiError,
-  type EcsApiErrorDetails,
   EcsMetadataError,
   type EcsRequest,
   interpretPasswordLoginResponse,
   type PasswordLogin,
   type PasswordLoginParams,
   readRequestIdHeaders,
+  RateLimitError,
   toTransportError,
 } from '@ecs-metadata/core';
 import type { CredentialProvider, LoginDetails, RequestSigner, SignableRequest } from './auth.js';
@@ -328,20 +329,23 @@ export async function sendLogin(request: EcsRequest, transport: LoginTransport):
  */
 function withLoginContext(error: unknown, what: string, secrets: readonly string[]): unknown {
   if (error instanceof EcsApiError) {
-    const details: EcsApiErrorDetails & { retryAfterMs?: number | undefined } = {
-      status: error.status,
-      code: error.code,
-      message: `${what} refused: ${redactSecrets(error.serverMessage, secrets)}`,
-      requestId: error.requestId,
-      bodyExcerpt: redactSecrets(error.bodyExcerpt, secrets),
-      attempts: error.attempts,
-      retryAfterMs: (error as { retryAfterMs?: number }).retryAfterMs,
-    };
-    // Every EcsApiError subclass takes (details, options); RateLimitError also reads retryAfterMs.
-    const ErrorClass = error.constructor as new (details: EcsApiErrorDetails & { retryAfterMs?: number | undefined }, options?: { cause?: unknown }) => EcsApiError;
+    const message = `${what} refused: ${redactSecrets(error.serverMessage, secrets)}`;
+    const bodyExcerpt = redactSecrets(error.bodyExcerpt, secrets);
     // The original is the cause unless it held an echo of the password.
-    const redacted = details.bodyExcerpt !== error.bodyExcerpt || !details.message.endsWith(error.serverMessage);
-    return new ErrorClass(details, redacted ? {} : { cause: error });
+    const redacted = bodyExcerpt !== error.bodyExcerpt || !message.endsWith(error.serverMessage);
+    // createApiError picks the class of the status, as for the original: the same class, its details redacted.
+    return createApiError(
+      {
+        status: error.status,
+        code: error.code,
+        message,
+        requestId: error.requestId,
+        bodyExcerpt,
+        attempts: error.attempts,
+        retryAfterMs: error instanceof RateLimitError ? error.retryAfterMs : undefined,
+      },
+      redacted ? {} : { cause: error },
+    );
   }
   return error;
 }

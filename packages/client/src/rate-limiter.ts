@@ -1,6 +1,6 @@
 import { AdaptiveRate, type AdaptiveRateOptions, type RateStats, type RateTicket } from './adaptive-rate.js';
 
-/** Options of {@link AdaptiveRateLimiter}: the tuning of {@link AdaptiveRateOptions} and a clock. */
+/** Options of {@link AdaptiveRateLimiter}: the tuning of the pure `AdaptiveRate` algorithm and a clock. */
 export interface AdaptiveRateLimiterOptions extends AdaptiveRateOptions {
   /** Milliseconds on a monotonic clock; default `performance.now`. */
   now?: () => number;
@@ -16,7 +16,7 @@ interface Waiter {
 /**
  * The client-side rate limiter shared by every request of one `EcsMetadataClient` (retries
  * included): each attempt takes a token first, and reports whether the provider answered 429. The
- * rate is learnt from those 429s and their `Retry-After` (see {@link AdaptiveRate}); before the
+ * rate is learnt from those 429s and their `Retry-After` (the pure algorithm in `adaptive-rate.ts`); before the
  * first 429 nothing waits. Waiters are served first come, first served, so retries are not starved
  * by new requests.
  */
@@ -83,7 +83,7 @@ export class AdaptiveRateLimiter {
 
   #drain(): void {
     this.#cancelTimer();
-    while (this.#queue.length > 0) {
+    for (let waiter = this.#queue[0]; waiter !== undefined; waiter = this.#queue[0]) {
       const ticket = this.#rate.tryAcquire(this.#now());
       if (typeof ticket === 'number') {
         // Waiting requests keep the process alive, as a request in flight would.
@@ -93,7 +93,7 @@ export class AdaptiveRateLimiter {
         }, ticket);
         return;
       }
-      const waiter = this.#queue.shift() as Waiter;
+      this.#queue.shift();
       if (waiter.onAbort !== undefined) {
         waiter.signal?.removeEventListener('abort', waiter.onAbort);
       }

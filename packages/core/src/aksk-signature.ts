@@ -35,9 +35,13 @@ const RESERVED_HEADERS = new Set(['authorization', SDK_DATE]);
 // RFC 9110 token characters (header names); values must not be able to split a header.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/u;
 const UNSAFE_HEADER_VALUE = /[\r\n\0]/u;
-// Visible ASCII without `,`: the AK sits in `Access=...,` (AKSK_AUTHORIZATION_PATTERN).
-const ACCESS_KEY = /^[\x21-\x2b\x2d-\x7e]+$/u;
-const SECURITY_TOKEN_VALUE = /^[\x21-\x7e]+$/u;
+/**
+ * An access key (AK) that can be signed with: visible ASCII without `,`, because the AK sits in
+ * `Authorization: SDK-HMAC-SHA256 Access=<AK>, ...` (`AKSK_AUTHORIZATION_PATTERN`).
+ */
+export const AKSK_ACCESS_KEY_PATTERN = /^[\x21-\x2b\x2d-\x7e]+$/u;
+/** A security token (`X-Security-Token`, temporary AK/SK) that can be sent: non-empty visible ASCII. */
+export const AKSK_SECURITY_TOKEN_PATTERN = /^[\x21-\x7e]+$/u;
 const SDK_DATE_VALUE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/u;
 // HTTP's optional whitespace (RFC 9110 §5.6.3): what parsers drop around a field value.
 const SURROUNDING_OWS = /^[ \t]+|[ \t]+$/gu;
@@ -311,7 +315,7 @@ export interface AkSkSignature {
 export function computeAkSkSignature(input: SignAkSkRequestInput): AkSkSignature {
   const method = checkMethod(input.method);
   const url = checkUrl(input.url);
-  if (typeof input.ak !== 'string' || !ACCESS_KEY.test(input.ak)) {
+  if (typeof input.ak !== 'string' || !AKSK_ACCESS_KEY_PATTERN.test(input.ak)) {
     throw new ValidationError('ak', 'must be non-empty visible ASCII without ","');
   }
   if (typeof input.sk !== 'string' || input.sk === '') {
@@ -321,7 +325,7 @@ export function computeAkSkSignature(input: SignAkSkRequestInput): AkSkSignature
   const headers = checkHeaders(input.headers);
   const added: Record<string, string> = { 'X-Sdk-Date': sdkDate };
   if (input.securityToken !== undefined) {
-    if (typeof input.securityToken !== 'string' || !SECURITY_TOKEN_VALUE.test(input.securityToken)) {
+    if (typeof input.securityToken !== 'string' || !AKSK_SECURITY_TOKEN_PATTERN.test(input.securityToken)) {
       throw new ValidationError('securityToken', 'must be non-empty visible ASCII');
     }
     const given = Object.entries(headers).find(([name]) => name.toLowerCase() === SECURITY_TOKEN);
@@ -373,7 +377,7 @@ export function computeAkSkSignature(input: SignAkSkRequestInput): AkSkSignature
  * // { 'X-Sdk-Date': '20240102T030405Z', Authorization: 'SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...' }
  * ```
  *
- * @throws {ValidationError} as {@link computeAkSkSignature}.
+ * @throws {ValidationError} naming `method`, `url`, `headers`, `ak`, `sk` (never its value), `securityToken` or `date` when an input cannot be signed or sent.
  */
 export function signAkSkRequest(input: SignAkSkRequestInput): Record<string, string> {
   return { ...computeAkSkSignature(input).headers };
@@ -451,7 +455,7 @@ export type AkSkFailureReason = AkSkVerificationFailure['reason'];
 
 /** A refused request: the reason, and what the server needs to word its answer. */
 export type AkSkVerificationFailure =
-  /** `Authorization` missing or not matching {@link AKSK_AUTHORIZATION_PATTERN}. */
+  /** `Authorization` missing or not matching the `SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...` form. */
   | { readonly valid: false; readonly reason: 'malformed-authorization' }
   /** No SK for this AK. */
   | { readonly valid: false; readonly reason: 'unknown-access-key'; readonly accessKey: string }

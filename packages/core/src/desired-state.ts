@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { checkMetadataMap, metadataKeySegment, type MetadataWriteOptions } from './metadata-requests.js';
-import { isPlatformMetadataKey } from './platform-keys.js';
+import { isPlatformMetadataKey } from './internal/platform-keys.js';
 import { encodePathSegment } from './path-segment.js';
 import { ValidationError } from './errors.js';
 import { parseWith } from './request.js';

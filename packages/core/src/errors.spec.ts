@@ -5,9 +5,11 @@ import {
   BadRequestError,
   ConfigError,
   ConflictError,
+  createApiError,
   EcsApiError,
   type EcsApiErrorDetails,
   EcsMetadataError,
+  MetadataLimitExceededError,
   NetworkError,
   NotFoundError,
   OverLimitError,
@@ -223,5 +225,31 @@ describe('fields and messages', () => {
       attempts: 1,
       retryAfterMs: 30_000,
     });
+  });
+});
+
+describe('createApiError', () => {
+  it.each([
+    [400, BadRequestError],
+    [401, AuthenticationError],
+    [403, PermissionDeniedError],
+    [404, NotFoundError],
+    [409, ConflictError],
+    [413, OverLimitError],
+    [429, RateLimitError],
+    [500, ServerError],
+    [503, ServerError],
+    [418, EcsApiError],
+  ])('gives status %i its class, with the details and the cause', (status, ErrorClass) => {
+    const cause = new Error('original');
+    const error = createApiError({ ...DETAILS, status }, { cause });
+    expect(error.constructor).toBe(ErrorClass);
+    expect(error).toMatchObject({ status, code: DETAILS.code, requestId: DETAILS.requestId, serverMessage: DETAILS.message, cause });
+  });
+
+  it('keeps a 429\'s retryAfterMs and tells the item limit from another 403', () => {
+    expect(createApiError({ ...DETAILS, status: 429, retryAfterMs: 1500 })).toMatchObject({ name: 'RateLimitError', retryAfterMs: 1500 });
+    const limit = createApiError({ ...DETAILS, status: 403, message: 'Maximum number of metadata items exceeds 128' });
+    expect(limit).toBeInstanceOf(MetadataLimitExceededError);
   });
 });

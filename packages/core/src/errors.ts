@@ -181,6 +181,42 @@ export class ServerError extends EcsApiError {
   override name = 'ServerError';
 }
 
+/** The details {@link createApiError} builds an error from: a 429's `retryAfterMs` too. */
+export interface ApiErrorInit extends EcsApiErrorDetails {
+  /** The server's `Retry-After` in milliseconds; kept by {@link RateLimitError} only. */
+  retryAfterMs?: number | undefined;
+}
+
+// Nova's wording of the item quota (spec §6.1): "Maximum number of metadata items exceeds 128".
+const METADATA_LIMIT_MESSAGE = /maximum number of metadata items exceeds/iu;
+
+/**
+ * The {@link EcsApiError} subclass of a status, the one place that maps a status to a class: 400,
+ * 401, 403 (`MetadataLimitExceededError` for Nova's item-limit message), 404, 409, 413, 429 (with
+ * `retryAfterMs`), 5xx; any other status gives the base class. Used for decoded responses and for
+ * an error rebuilt with a redacted message (the password login), so both get the same class.
+ */
+export function createApiError(details: ApiErrorInit, options?: { cause?: unknown }): EcsApiError {
+  switch (details.status) {
+    case 400:
+      return new BadRequestError(details, options);
+    case 401:
+      return new AuthenticationError(details, options);
+    case 403:
+      return METADATA_LIMIT_MESSAGE.test(details.message) ? new MetadataLimitExceededError(details, options) : new PermissionDeniedError(details, options);
+    case 404:
+      return new NotFoundError(details, options);
+    case 409:
+      return new ConflictError(details, options);
+    case 413:
+      return new OverLimitError(details, options);
+    case 429:
+      return new RateLimitError({ ...details, retryAfterMs: details.retryAfterMs }, options);
+    default:
+      return details.status >= 500 && details.status <= 599 ? new ServerError(details, options) : new EcsApiError(details, options);
+  }
+}
+
 function formatRequestId(requestId: string | undefined): string {
   return requestId === undefined ? '' : ` (request id ${requestId})`;
 }

@@ -18,7 +18,7 @@ export function readHeader(headers: HeaderSource, name: string): string | undefi
 /** The headers that carry a request id, most specific first (spec §7). */
 export const REQUEST_ID_HEADERS = ['X-Request-Id', 'X-Openstack-Request-Id', 'X-Compute-Request-Id'] as const;
 
-/** The first request id among {@link REQUEST_ID_HEADERS}, if any. */
+/** The first request id among `X-Request-Id`, `X-Openstack-Request-Id` and `X-Compute-Request-Id`, if any. */
 export function readRequestIdHeader(headers: HeaderSource): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
     const value = readHeader(headers, name);

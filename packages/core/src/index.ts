@@ -3,20 +3,32 @@
  * (validated, percent-encoded), interprets responses (typed results and errors), and holds the
  * retry policy. Performs no I/O.
  *
+ * The exports are what the client, the CLI, the mock provider and the verifier build on; the
+ * steps inside (canonical requests, fault-body decoding, region tables) stay in their modules.
+ *
  * @packageDocumentation
  */
 export * from './errors.js';
-export * from './schemas.js';
+export {
+  MAX_METADATA_ITEMS,
+  metadataKeyRulesSchema,
+  metadataSchema,
+  metadataValueSchema,
+  novaMetadataKeySchema,
+  ownKeysRecordSchema,
+  projectIdSchema,
+  serverIdSchema,
+  type Metadata,
+  type MetadataKeyRules,
+} from './schemas.js';
 export { encodePathSegment } from './path-segment.js';
 export { normalizeComputeEndpoint, normalizeEndpoint } from './endpoint.js';
 export {
   apiVersionSchema,
   buildGetServerMetadataRequest,
-  buildHeaders,
   DEFAULT_API_VERSION,
   parseWith,
   resolveTarget,
-  serverUrl,
   type ApiVersion,
   type ResolvedTarget,
   type EcsRequest,
@@ -24,10 +36,10 @@ export {
   type HttpMethod,
   type RequestTarget,
 } from './request.js';
-export { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader, readRequestIdHeaders, REQUEST_ID_HEADERS } from './headers.js';
-export { BODY_EXCERPT_LENGTH, decodeErrorResponse, decodeFaultBody, excerpt, type DecodedFault, type ResponseContext } from './decode-error.js';
+export { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader, readRequestIdHeaders } from './headers.js';
+export type { ResponseContext } from './internal/decode-error.js';
 export { formatJsonPath, getServerMetadataExpectation, interpretResponse, type ResponseExpectation } from './interpret-response.js';
-// The rest of the metadata family (spec §3.2-§3.8): builders, expectations, platform keys.
+// The rest of the metadata family (spec §3.2-§3.8).
 export {
   buildDeleteServerMetadataItemRequest,
   buildDeleteServerMetadataItemV1Request,
@@ -36,9 +48,7 @@ export {
   buildSetServerMetadataItemRequest,
   buildUpdateServerMetadataRequest,
   buildUpdateServerMetadataV1Request,
-  checkMetadataMap,
   metadataKeySegment,
-  nativeServerUrl,
   type DeleteServerMetadataItemParams,
   type DeleteServerMetadataItemV1Params,
   type GetServerMetadataItemParams,
@@ -50,7 +60,6 @@ export {
   type WriteServerMetadataParams,
 } from './metadata-requests.js';
 export {
-  ANY_SUCCESS_STATUS,
   deleteServerMetadataItemExpectation,
   deleteServerMetadataItemV1Expectation,
   getServerMetadataItemExpectation,
@@ -60,58 +69,37 @@ export {
   updateServerMetadataExpectation,
   updateServerMetadataV1Expectation,
 } from './metadata-expectations.js';
-export { isPlatformMetadataKey, PLATFORM_METADATA_KEYS } from './platform-keys.js';
 export { answerMayHaveBeenLost, judgeMergeReadBack, unconfirmedMergeError, type MergeReadBackVerdict } from './lost-write.js';
 export { diffMetadata, type MetadataDiff } from './metadata-diff.js';
 export {
   DEFAULT_RETRY_OPTIONS,
-  IDEMPOTENT_METHODS,
-  isRetryable,
   mayHaveBeenProcessed,
   planRetry,
-  RETRY_AFTER_STATUSES,
-  RETRYABLE_STATUSES,
   type AttemptOutcome,
   type RetryOptions,
   type RetryPlan,
   type RetryPlanOptions,
 } from './retry-policy.js';
 export { toTransportError, type TransportFailure } from './transport-error.js';
-export { DEFAULT_USER_AGENT, TOOLKIT_VERSION } from './version.js';
+export { TOOLKIT_VERSION } from './version.js';
 export { EXAMPLE_METADATA, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from './examples.js';
+// AK/SK signing (spec §9.2): sign a request (the client), verify one (the mock), the credential formats.
 export {
-  AKSK_ALGORITHM,
-  AKSK_AUTHORIZATION_PATTERN,
-  buildCanonicalHeaders,
-  buildCanonicalQueryString,
-  buildCanonicalRequest,
-  buildCanonicalUri,
-  buildSignedHeaders,
-  buildStringToSign,
-  computeAkSkSignature,
-  computeSignature,
+  AKSK_ACCESS_KEY_PATTERN,
+  AKSK_SECURITY_TOKEN_PATTERN,
   DEFAULT_SIGNATURE_MAX_SKEW_MS,
-  EMPTY_PAYLOAD_SHA256,
-  encodeRfc3986,
-  formatAuthorization,
-  formatSdkDate,
-  hashPayload,
-  parseAkSkAuthorization,
-  parseSdkDate,
   signAkSkRequest,
   verifyAkSkSignature,
   type AkSkFailureReason,
-  type AkSkSignature,
   type AkSkVerification,
   type AkSkVerificationFailure,
   type AkSkVerificationSuccess,
-  type CanonicalRequestParts,
-  type ParsedAkSkAuthorization,
   type ReceivedAkSkRequest,
   type SignAkSkRequestInput,
   type VerifyAkSkOptions,
 } from './aksk-signature.js';
-export { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, huaweiRegionEndpointVariable, isKnownRegion, regionEndpoint } from './regions.js';
+// The region table's endpoint and the Huawei SDKs' region variable, which the client's configuration reads.
+export { huaweiRegionEndpointVariable, regionEndpoint } from './internal/regions.js';
 export { resolveEndpoint, type EndpointSources } from './resolve-endpoint.js';
 export {
   buildFindServersByNameRequest,
@@ -135,14 +123,9 @@ export {
 } from './keystone-logins.js';
 export {
   buildPasswordLoginRequest,
-  computeEndpointBase,
-  findCatalogEndpoint,
   interpretPasswordLoginResponse,
-  parseIsoInstant,
-  passwordLoginResponseSchema,
   passwordLoginUrl,
   type CatalogEndpoint,
-  type CatalogQuery,
   type CatalogService,
   type PasswordLogin,
   type PasswordLoginParams,

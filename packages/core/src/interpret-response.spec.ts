@@ -17,7 +17,7 @@ import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from './examples.js';
 import type { HeaderSource } from './headers.js';
 import { formatJsonPath, getServerMetadataExpectation, interpretResponse, type ResponseExpectation } from './interpret-response.js';
 import { metadataResponseSchema } from './schemas.js';
-import { thrownBy } from './test-support/thrown.js';
+import { apiError, thrownBy } from './test-support/thrown.js';
 
 /** The error `fn` threw, for checks of `cause`. */
 function errorFrom(fn: () => unknown): Error {
@@ -37,14 +37,6 @@ function responseValidationError(fields: {
   bodyExcerpt: string;
 }): Record<string, unknown> {
   return { type: ResponseValidationError, name: 'ResponseValidationError', ...fields };
-}
-
-function apiError(
-  type: new (...args: never[]) => EcsApiError,
-  fields: { message: string; status: number; code: string | undefined; serverMessage: string; requestId: string | undefined; bodyExcerpt: string },
-  extra: { retryAfterMs?: number | undefined } = {},
-): Record<string, unknown> {
-  return { type, name: type.name, attempts: 1, ...fields, ...extra };
 }
 
 /** The same headers as a plain record whose names are cased oddly, as some HTTP layers hand them over. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { decodeErrorResponse, excerpt, type ResponseContext } from './decode-error.js';
+import { decodeErrorResponse, excerpt, type ResponseContext } from './internal/decode-error.js';
 import { EcsApiError, ResponseValidationError } from './errors.js';
 import { type HeaderSource, readHeader, readRequestIdHeader } from './headers.js';
 import { type Metadata, metadataResponseSchema } from './schemas.js';
@@ -25,21 +25,31 @@ export const getServerMetadataExpectation: ResponseExpectation<Metadata> = {
 };
 
 /**
+ * Interprets the answer to "list all metadata" (spec §3.1): the map on success, or throws a typed
+ * error. The same as passing {@link getServerMetadataExpectation}.
+ *
+ * @throws {EcsApiError} (a subclass per status) for error statuses and refused redirects.
+ * @throws {ResponseValidationError} for a success whose body breaks the schema; `path` names the
+ *   failing JSON path (`$.metadata.wj`), or `$` for invalid JSON or a non-JSON content type.
+ */
+export function interpretResponse(status: number, headers: HeaderSource, bodyText: string): Metadata;
+/**
  * Interprets a response: the typed result on success, or throws a typed error.
  *
- * @param expectation - what the operation expects; default: "list all metadata", giving the map.
+ * @param expectation - what the operation expects: its success statuses, schema and result.
  * @param context - which attempt this response answered (errors report it), and the clock.
  * @throws {EcsApiError} (a subclass per status) for error statuses and refused redirects.
  * @throws {ResponseValidationError} for a success whose body breaks the schema; `path` names the
  *   failing JSON path (`$.metadata.wj`), or `$` for invalid JSON or a non-JSON content type.
  */
-export function interpretResponse<T = Metadata>(
+export function interpretResponse<T>(status: number, headers: HeaderSource, bodyText: string, expectation: ResponseExpectation<T>, context?: ResponseContext): T;
+export function interpretResponse(
   status: number,
   headers: HeaderSource,
   bodyText: string,
-  expectation: ResponseExpectation<T> = getServerMetadataExpectation as unknown as ResponseExpectation<T>,
+  expectation: ResponseExpectation<unknown> = getServerMetadataExpectation,
   context: ResponseContext = {},
-): T {
+): unknown {
   if (status >= 300 && status <= 399) {
     const location = readHeader(headers, 'Location');
     throw new EcsApiError({
@@ -59,7 +69,7 @@ export function interpretResponse<T = Metadata>(
     throw new ResponseValidationError('$', `unexpected status ${status} (expected ${expectation.successStatuses.join(' or ')})`, details);
   }
   if (expectation.schema === undefined || expectation.parse === undefined) {
-    return undefined as T;
+    return undefined;
   }
   const contentType = readHeader(headers, 'Content-Type');
   if (contentType === undefined || !/^application\/([\w.+-]+\+)?json\s*(;|$)/iu.test(contentType)) {

@@ -14,7 +14,7 @@ import {
   metadataKeySegment,
   nativeServerUrl,
 } from './metadata-requests.js';
-import { PLATFORM_METADATA_KEYS } from './platform-keys.js';
+import { PLATFORM_METADATA_KEYS } from './internal/platform-keys.js';
 import type { EcsRequest } from './request.js';
 import type { MetadataKeyRules } from './schemas.js';
 import { thrownBy, validationError } from './test-support/thrown.js';
@@ -278,6 +278,14 @@ describe('metadataKeySegment and checkMetadataMap', () => {
     expect(copy).toStrictEqual({ b: '2', a: '1' });
     expect(copy).not.toBe(input);
     expect(Object.keys(copy)).toEqual(['b', 'a']);
+  });
+
+  // The map goes through metadataMapSchema, whose records check every own key: zod's own record
+  // would skip `__proto__` (see ownKeysRecordSchema).
+  it('checks and keeps an own "__proto__" item as any other', () => {
+    const valid = JSON.parse('{"__proto__": "x", "wj": "True"}') as unknown;
+    expect(Object.entries(checkMetadataMap(valid))).toEqual([['__proto__', 'x'], ['wj', 'True']]);
+    expect(thrownBy(() => checkMetadataMap(JSON.parse('{"__proto__": 1}')))).toEqual(validationError('metadata', 'the value of "__proto__" must be a string (got number)'));
   });
 });
 

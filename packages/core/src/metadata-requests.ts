@@ -1,16 +1,20 @@
 import { ValidationError } from './errors.js';
 import { encodePathSegment } from './path-segment.js';
-import { isPlatformMetadataKey } from './platform-keys.js';
+import { isPlatformMetadataKey } from './internal/platform-keys.js';
 import { buildHeaders, type EcsRequest, endpointAndProject, type HttpMethod, parseWith, type RequestTarget, serverUrl } from './request.js';
+import type * as z from 'zod';
 import {
   MAX_METADATA_ITEMS,
   type Metadata,
   metadataKeyRulesSchema,
   metadataKeySchema,
   type MetadataKeyRules,
+  metadataMapSchema,
   metadataValueSchema,
   novaMetadataKeySchema,
+  novaMetadataMapSchema,
   serverIdSchema,
+  TOO_MANY_ITEMS_MESSAGE,
 } from './schemas.js';
 
 /** How metadata keys are checked before a request is built. */
@@ -189,31 +193,37 @@ export function metadataKeySegment(key: string, keyRules?: MetadataKeyRules, par
  * @throws {ValidationError} (`metadata`) naming the first key at fault and why.
  */
 export function checkMetadataMap(metadata: unknown, options: MetadataWriteOptions = {}): Metadata {
-  const rules = resolveKeyRules(options.keyRules);
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    const kind = metadata === null ? 'null' : Array.isArray(metadata) ? 'a list' : typeof metadata;
-    throw new ValidationError('metadata', `must be an object of string keys to string values (got ${kind})`);
+  const schema = resolveKeyRules(options.keyRules) === 'nova' ? novaMetadataMapSchema : metadataMapSchema;
+  const result = schema.safeParse(metadata);
+  if (!result.success) {
+    throw new ValidationError('metadata', describeMapIssue(metadata, result.error.issues));
   }
-  const entries = Object.entries(metadata);
-  if (entries.length > MAX_METADATA_ITEMS) {
-    throw new ValidationError('metadata', `holds ${entries.length} items; at most ${MAX_METADATA_ITEMS} may be sent at once`);
-  }
-  for (const [key, value] of entries) {
-    const keyCheck = (rules === 'nova' ? novaMetadataKeySchema : metadataKeySchema).safeParse(key);
-    if (!keyCheck.success) {
-      const reasons = [...new Set(keyCheck.error.issues.map((issue) => issue.message))].join(' and ');
-      throw new ValidationError('metadata', `key ${JSON.stringify(key)} ${reasons}`);
-    }
-    if (typeof value !== 'string') {
-      throw new ValidationError('metadata', `the value of ${JSON.stringify(key)} must be a string (got ${value === null ? 'null' : typeof value})`);
-    }
-    const valueCheck = metadataValueSchema.safeParse(value);
-    if (!valueCheck.success) {
-      throw new ValidationError('metadata', `the value of ${JSON.stringify(key)} ${valueCheck.error.issues.map((issue) => issue.message).join(' and ')}`);
-    }
+  for (const key of Object.keys(result.data)) {
     refusePlatformKey('metadata', key, options.force, 'key ');
   }
-  return Object.fromEntries(entries) as Metadata;
+  return result.data;
+}
+
+/** The first of a metadata map's schema issues, said about the caller's map (its key, its value's type). */
+function describeMapIssue(metadata: unknown, issues: readonly z.core.$ZodIssue[]): string {
+  const [first] = issues;
+  const key = first?.path[0];
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || first === undefined) {
+    const kind = metadata === null ? 'null' : Array.isArray(metadata) ? 'a list' : typeof metadata;
+    return `must be an object of string keys to string values (got ${kind})`;
+  }
+  if (typeof key !== 'string') {
+    const count = Object.keys(metadata).length;
+    return first.message === TOO_MANY_ITEMS_MESSAGE ? `holds ${count} items; at most ${MAX_METADATA_ITEMS} may be sent at once` : first.message;
+  }
+  if (first.code === 'invalid_key') {
+    return `key ${JSON.stringify(key)} ${[...new Set(first.issues.map((issue) => issue.message))].join(' and ')}`;
+  }
+  const value: unknown = Object.getOwnPropertyDescriptor(metadata, key)?.value;
+  if (typeof value !== 'string') {
+    return `the value of ${JSON.stringify(key)} must be a string (got ${value === null ? 'null' : typeof value})`;
+  }
+  return `the value of ${JSON.stringify(key)} ${issues.filter((issue) => issue.path[0] === key).map((issue) => issue.message).join(' and ')}`;
 }
 
 function buildWholeMapRequest(method: HttpMethod, url: string, params: MetadataWriteOptions & { metadata: unknown } & Omit<RequestTarget, 'apiVersion'>): EcsRequest {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { z } from 'zod';
-import { isPlatformMetadataKey, PLATFORM_METADATA_KEYS } from './platform-keys.js';
+import { isPlatformMetadataKey, PLATFORM_METADATA_KEYS } from './internal/platform-keys.js';
 import {
   metadataItemRequestBodySchema,
   metadataItemResponseSchema,

@@ -197,7 +197,7 @@ export function buildPasswordLoginRequest(params: PasswordLoginParams): EcsReque
  *
  * @throws {EcsApiError} subclasses for error statuses (Keystone's `{error: {code, message}}` body is decoded).
  * @throws {ResponseValidationError} for a success without `X-Subject-Token` or whose body breaks
- *   {@link passwordLoginResponseSchema}. Headers are never copied into an error, so the token cannot leak.
+ *   the Keystone v3 token schema. Headers are never copied into an error, so the token cannot leak.
  */
 export function interpretPasswordLoginResponse(status: number, headers: HeaderSource, bodyText: string): PasswordLogin {
   const parsed = interpretResponse(status, headers, bodyText, passwordLoginExpectation);

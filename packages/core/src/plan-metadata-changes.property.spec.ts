@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { desiredMetadata, type MetadataChange } from './desired-state.js';
-import { isPlatformMetadataKey, PLATFORM_METADATA_KEYS } from './platform-keys.js';
+import { isPlatformMetadataKey, PLATFORM_METADATA_KEYS } from './internal/platform-keys.js';
 import { applyPlannedWrites, planMetadataChanges, sameMetadata } from './plan-metadata-changes.js';
 import type { Metadata } from './schemas.js';
 import { propertyParameters } from './test-support/property-runs.js';

@@ -1,6 +1,6 @@
 import { ConfigError } from './errors.js';
 import { computeEndpointBase, findCatalogEndpoint, type ServiceCatalog } from './password-login.js';
-import { regionEndpoint } from './regions.js';
+import { regionEndpoint } from './internal/regions.js';
 
 /** Everything an endpoint may be derived from, in the order it is taken. */
 export interface EndpointSources {
@@ -22,7 +22,7 @@ export interface EndpointSources {
  * suffix removed; else the endpoint of `region`, `https://ecs.{region}.{domain}`; else `undefined`.
  *
  * @throws {ConfigError} (`endpoint`) when the catalog lists no usable public compute endpoint;
- *   (`region`, `domain`) as {@link regionEndpoint}.
+ *   (`region`) for a malformed region id, or one unknown under the default domain; (`domain`) for a malformed domain.
  */
 export function resolveEndpoint(sources: EndpointSources): string | undefined {
   if (sources.endpoint !== undefined) {

@@ -36,34 +36,12 @@ export const metadataValueSchema = z
 /** Maximum number of metadata items on one server, and in one request (spec §4.1). */
 export const MAX_METADATA_ITEMS = 128;
 
-/** A metadata map as a client may send it: valid keys and values, at most 128 items. */
-export const metadataMapSchema = z
-  .record(metadataKeySchema, metadataValueSchema)
-  .refine((map) => Object.keys(map).length <= MAX_METADATA_ITEMS, `must hold at most ${MAX_METADATA_ITEMS} items`);
 
 /**
  * Which key rules a client checks (spec §4.1): `huawei`, the default, allows `A-Z a-z 0-9 - _ : .`;
  * `nova` also allows the space, as upstream Nova (and the mock) do.
  */
 export const metadataKeyRulesSchema = z.enum(['huawei', 'nova']);
-
-/** A metadata map under upstream Nova's rules (space allowed in keys), at most 128 items. */
-export const novaMetadataMapSchema = z
-  .record(novaMetadataKeySchema, metadataValueSchema)
-  .refine((map) => Object.keys(map).length <= MAX_METADATA_ITEMS, `must hold at most ${MAX_METADATA_ITEMS} items`);
-
-/**
- * The body of merge and replace (spec §3.3, §3.4) and of the native merge (§3.7):
- * exactly `{"metadata": {...}}`; another top-level property is refused, as Nova v2.1 does.
- */
-export const metadataRequestBodySchema = z.strictObject({ metadata: metadataMapSchema });
-
-/** The body of "set one item" (spec §3.5): `{"meta": {key: value}}` with exactly one entry. */
-export const metadataItemRequestBodySchema = z.strictObject({
-  meta: z
-    .record(metadataKeySchema, metadataValueSchema)
-    .refine((meta) => Object.keys(meta).length === 1, 'must hold exactly one item'),
-});
 
 // zod's record skips an own `__proto__` key without checking it (its guard against prototype
 // pollution), so `{"__proto__": {...}}` passed unchecked and a real `__proto__` item, a valid key
@@ -101,6 +79,37 @@ export function ownKeysRecordSchema<V>(keySchema: z.ZodType<string>, valueSchema
     return Object.fromEntries(Object.keys(input as object).map((name) => [name, name === PROTO_KEY ? protoValue : (result.data[name] as V)]));
   });
 }
+
+/** The message of a map with too many items: {@link checkMetadataMap} tells it apart by it. */
+export const TOO_MANY_ITEMS_MESSAGE = `must hold at most ${MAX_METADATA_ITEMS} items`;
+
+/**
+ * A metadata map as a client may send it: valid keys and values, at most 128 items, every own key
+ * checked (`__proto__` included, see {@link ownKeysRecordSchema}).
+ */
+export const metadataMapSchema = ownKeysRecordSchema(metadataKeySchema, metadataValueSchema).refine(
+  (map) => Object.keys(map).length <= MAX_METADATA_ITEMS,
+  TOO_MANY_ITEMS_MESSAGE,
+);
+
+/** A metadata map under upstream Nova's rules (space allowed in keys), at most 128 items. */
+export const novaMetadataMapSchema = ownKeysRecordSchema(novaMetadataKeySchema, metadataValueSchema).refine(
+  (map) => Object.keys(map).length <= MAX_METADATA_ITEMS,
+  TOO_MANY_ITEMS_MESSAGE,
+);
+
+/**
+ * The body of merge and replace (spec §3.3, §3.4) and of the native merge (§3.7):
+ * exactly `{"metadata": {...}}`; another top-level property is refused, as Nova v2.1 does.
+ */
+export const metadataRequestBodySchema = z.strictObject({ metadata: metadataMapSchema });
+
+/** The body of "set one item" (spec §3.5): `{"meta": {key: value}}` with exactly one entry. */
+export const metadataItemRequestBodySchema = z.strictObject({
+  meta: z
+    .record(metadataKeySchema, metadataValueSchema)
+    .refine((meta) => Object.keys(meta).length === 1, 'must hold exactly one item'),
+});
 
 /**
  * Metadata as a server returns it: string keys (platform keys included) to string values, every

@@ -1,4 +1,5 @@
 import {
+  AKSK_ACCESS_KEY_PATTERN,
   encodePathSegment,
   MAX_METADATA_ITEMS,
   metadataValueSchema,
@@ -118,7 +119,7 @@ export interface Credentials {
  * ASCII without `,` (it sits in `Authorization: SDK-HMAC-SHA256 Access=<AK>, ...`).
  */
 export const accessKeyGrantSchema = z.strictObject({
-  accessKey: z.string().regex(/^[\x21-\x2b\x2d-\x7e]+$/u, 'must be non-empty visible ASCII without ","'),
+  accessKey: z.string().regex(AKSK_ACCESS_KEY_PATTERN, 'must be non-empty visible ASCII without ","'),
   secretKey: z.string().min(1, 'must not be empty'),
   projectId: projectIdSchema,
 });

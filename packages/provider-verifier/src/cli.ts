@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CONFIG_SETTINGS, credentialsFromConfig, loadConfigFiles, resolveConfig, type SecretSetting, type SettingName } from '@ecs-metadata/client';
+import { CONFIG_SETTINGS, credentialsFromConfig, loadConfigFiles, parseTimeoutMs, resolveConfig, type SecretSetting, type SettingName } from '@ecs-metadata/client';
 import { AbortError, ConfigError, TOOLKIT_VERSION, ValidationError } from '@ecs-metadata/core';
 import { BrokerError, type BrokerProblem } from './broker-error.js';
 import { type BrokerAuth, brokerSecrets } from './internal/broker-check.js';
@@ -597,14 +597,7 @@ function splitList(value: string): string[] {
 }
 
 function timeoutFrom(value: string | undefined): number | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  const ms = Number(value);
-  if (!/^\d+$/u.test(value) || !Number.isSafeInteger(ms) || ms <= 0) {
-    throw usage('--timeout', `--timeout must be a positive number of milliseconds, got "${value}"`);
-  }
-  return ms;
+  return value === undefined ? undefined : parseTimeoutMs('--timeout', value);
 }
 
 function logLevelFrom(value: string | undefined, source: string): LogLevel {

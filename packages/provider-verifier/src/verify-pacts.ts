@@ -1,60 +1,35 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AbortError, ConfigError, EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID, type Metadata, normalizeEndpoint } from '@ecs-metadata/core';
 import { type RequestSigner, tokenAuth } from '@ecs-metadata/client';
 import { DEFAULT_FIXTURE, DEMO_TOKEN, startMockProvider } from '@ecs-metadata/mock-provider';
 import type { VerifierOptions } from '@pact-foundation/pact';
 import { type BrokerAsk, brokerSecrets, checkBrokerIndex, fetchBrokerPact } from './internal/broker-check.js';
-import { ENDPOINT_UNARRANGEABLE_STATES, PROVIDER_NAME, STATE_LOCKED_SERVER, unarrangeableReason, WRITE_STATES } from './internal/contract.js';
-import { defaultPactDir, type LocalPact, type PactInteraction, readLocalPacts, writeFilteredPact } from './internal/pact-files.js';
-import { type CoreInteractionResult, type CoreRunResult, parseCoreResult } from './internal/pact-result.js';
-import { createRedactor, messageOf, type Redactor } from './internal/redact.js';
+import { PROVIDER_NAME } from './internal/contract.js';
+import type { KnownInteraction } from './internal/pact-files.js';
+import { dropUndefined, type PactRun, pactEnvironment, pactStateHandlers, runPact, selectorsOf } from './internal/pact-run.js';
+import { createRedactor, redactReport } from './internal/redact.js';
 import { startBrokerGate } from './internal/broker-gate.js';
 import { createRequestFilter } from './internal/request-filter.js';
 import type { EndpointServer } from './internal/endpoint-metadata.js';
 import { type JournalWriter, removeJournal } from '@ecs-metadata/client/journal';
 import { defaultJournalFile, journalOriginal, recoverFromJournal } from './internal/metadata-journal.js';
-import { type JournalEntry, RunJournal } from './internal/run-journal.js';
+import { outcomesOf } from './internal/result-correlation.js';
+import { RunJournal } from './internal/run-journal.js';
+import { type LocalPlan, materializeLocalPacts, planFor, planLocalPacts, unarrangeableOn } from './internal/run-plan.js';
 import { createEndpointArranger, createMockArranger, type FinishResult, type StateArranger } from './internal/state-arrangers.js';
 import {
-  type BrokerPactSource,
-  DEFAULT_CONSUMER_VERSION_SELECTORS,
   DEFAULT_REQUEST_TIMEOUT_MS,
-  literalPattern,
-  type LocalPactSource,
-  type PactSource,
   type PactUrlSource,
   type ProviderName,
   type ProviderTarget,
   validateVerifyOptions,
   type VerifyPactsOptions,
 } from './options.js';
-import type { InteractionOutcome, NotVerifiableInteraction, VerificationReport } from './report.js';
-import { type StateHandlerTarget, type UserStateHandlers, withUserStateHandlers } from './state-handlers.js';
+import type { InteractionOutcome, VerificationReport } from './report.js';
+import { type StateHandlerTarget, withUserStateHandlers } from './state-handlers.js';
 
-/** Pact's HTTP state handlers: a setup and a teardown per provider state. */
-type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
-
-/** One interaction of a local pact, and the states that keep it from running here. */
-interface PlannedInteraction {
-  readonly pact: LocalPact;
-  readonly interaction: PactInteraction;
-  readonly unarrangeable: readonly string[];
-}
-
-/** Local pacts read and classified before anything starts. */
-interface LocalPlan {
-  readonly pacts: readonly LocalPact[];
-  readonly planned: readonly PlannedInteraction[];
-}
-
-/** What Pact's run gave back. */
-interface PactRun {
-  readonly core?: CoreRunResult;
-  readonly error?: string;
-  readonly aborted?: boolean;
-}
+// The orchestration of a verification: what starts, in which order, and what is always undone.
+// Planning (internal/run-plan.ts), Pact's side (internal/pact-run.ts), result correlation
+// (internal/result-correlation.ts) and redaction (internal/redact.ts) each have their own module.
 
 /**
  * Verifies the `ecs-metadata-api` pacts (local files or a Pact Broker) against the embedded mock
@@ -200,7 +175,7 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
           if (gate !== undefined) {
             cleanups.push(() => gate.close());
             current.publishRefusals = gate.refusals;
-            current.consumers = gate.consumers;
+            current.fetched = gate.interactions;
             current.gateUrl = gate.url;
           }
           const verifierOptions = dropUndefined<VerifierOptions>({
@@ -252,10 +227,11 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     throw new AbortError(redact(`interrupted; ${interruptedState(provider, runs, problems)}${keptJournal}`));
   }
   const outcomes = runs.map((entry, index) => {
-    const { interactions, errors } = outcomesOf(entry.run, entry.journal, entry.plan, entry.finished);
+    const known = entry.plan?.planned.map(({ pact, interaction }): KnownInteraction => ({ ...interaction, consumer: pact.consumer })) ?? entry.fetched ?? [];
+    const { interactions, errors } = outcomesOf(entry.run, entry.journal, entry.plan, entry.finished, known);
     const kept = index === 0 && keptJournal !== '' ? [`The server's metadata was not restored${keptJournal}`] : [];
     const unpublished = [...new Set(entry.publishRefusals)].map((refusal) => `results not published to the broker: ${refusal}`);
-    const named = interactions.map((outcome): InteractionOutcome => ({ ...outcome, consumer: outcome.consumer ?? entry.consumers?.get(outcome.description), provider: entry.providerName }));
+    const named = interactions.map((outcome): InteractionOutcome => ({ ...outcome, consumer: outcome.consumer ?? entry.fetched?.find((known) => known.description === outcome.description)?.consumer, provider: entry.providerName }));
     const asBroker = (text: string): string => (entry.gateUrl === undefined || upstream === undefined ? text : text.split(entry.gateUrl).join(upstream));
     return { interactions: named, errors: [...errors, ...kept, ...unpublished].map(asBroker) };
   });
@@ -284,8 +260,8 @@ interface ProviderRun {
   finished: FinishResult;
   /** Why the publish gate held results back. */
   publishRefusals: readonly string[];
-  /** Broker pacts: the consumer of each interaction description, as the pacts fetched say. */
-  consumers?: ReadonlyMap<string, string>;
+  /** Broker pacts: their interactions as fetched through the gate, with their consumers (Pact names one only on failure). */
+  fetched?: readonly KnownInteraction[];
   /** The loopback gate Pact talked to instead of the broker: named as the broker in messages. */
   gateUrl?: string;
 }
@@ -334,124 +310,6 @@ function interruptedState(provider: ProviderTarget, runs: readonly ProviderRun[]
   return runs.some((entry) => entry.finished.restored === true) ? `metadata of ${provider.serverId} restored` : `metadata of ${provider.serverId} unchanged`;
 }
 
-/** The part of a local plan that concerns one provider. */
-function planFor(plan: LocalPlan, providerName: string): LocalPlan {
-  return {
-    pacts: plan.pacts.filter((pact) => pact.provider === providerName),
-    planned: plan.planned.filter((item) => item.pact.provider === providerName),
-  };
-}
-
-/** Whether the built-in arrangers cannot arrange `state` on this provider (with these flags). */
-function unarrangeableOn(provider: ProviderTarget): (state: string) => boolean {
-  if (provider.kind !== 'endpoint') {
-    return () => false;
-  }
-  const noWrites = provider.allowWrites !== true;
-  const lockable = provider.allowLock === true && !noWrites;
-  return (state) => (ENDPOINT_UNARRANGEABLE_STATES.has(state) && !(lockable && state === STATE_LOCKED_SERVER)) || (noWrites && WRITE_STATES.has(state));
-}
-
-/** Reads the local pacts and decides, per interaction, whether it can be arranged here. */
-async function planLocalPacts(
-  source: LocalPactSource,
-  provider: ProviderTarget,
-  cwd: string,
-  providers: readonly string[],
-  userStates: UserStateHandlers | undefined,
-): Promise<LocalPlan> {
-  const dirs = source.pactDirs ?? [];
-  const files = source.pactFiles ?? [];
-  const pacts = await readLocalPacts(dirs.length === 0 && files.length === 0 ? [defaultPactDir(cwd)] : dirs, files, providers);
-  const builtInUnarrangeable = unarrangeableOn(provider);
-  const unarrangeableHere = (state: string): boolean => builtInUnarrangeable(state) && userStates?.[state] === undefined;
-  const planned = pacts.flatMap((pact) =>
-    pact.interactions.map((interaction) => ({
-      pact,
-      interaction,
-      // The 401 interaction needs no arranged state: the token is refused before any lookup.
-      unarrangeable: interaction.carriesInvalidToken ? [] : interaction.states.filter(unarrangeableHere),
-    })),
-  );
-  return { pacts, planned };
-}
-
-/** The files Pact verifies: each pact as it is, or a filtered copy without its unarrangeable interactions. */
-async function materializeLocalPacts(plan: LocalPlan, cleanups: (() => Promise<void>)[]): Promise<string[]> {
-  let dir: string | undefined;
-  const urls: string[] = [];
-  for (const [index, pact] of plan.pacts.entries()) {
-    const runnable = new Set(plan.planned.filter((item) => item.pact === pact && item.unarrangeable.length === 0).map((item) => item.interaction));
-    if (runnable.size === pact.interactions.length) {
-      urls.push(pact.file);
-    } else if (runnable.size > 0) {
-      if (dir === undefined) {
-        const created = await mkdtemp(join(tmpdir(), 'ecs-metadata-verify-'));
-        cleanups.push(() => rm(created, { recursive: true, force: true }));
-        dir = created;
-      }
-      urls.push(await writeFilteredPact(dir, index, pact, (interaction) => runnable.has(interaction)));
-    }
-  }
-  return urls;
-}
-
-/** Pact's state handlers: each records its error against the interaction, then lets Pact log it. */
-function pactStateHandlers(arranger: StateArranger, journal: RunJournal, redact: Redactor): StateHandlers {
-  const handlers: StateHandlers = {};
-  for (const [state, setup] of arranger.setups) {
-    handlers[state] = {
-      setup: async (params: unknown) => {
-        try {
-          const ids = await setup(typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Record<string, unknown>) : {});
-          if (!(journal.entries.at(-1)?.unarrangeable.includes(state) ?? true)) {
-            journal.arranged({ state, projectId: ids.projectId, serverId: ids.serverId });
-          }
-          const values: Record<string, string> = { projectId: ids.projectId, serverId: ids.serverId };
-          if (ids.key !== undefined) {
-            values['key'] = ids.key; // fills `${key}` in an item path
-          }
-          return values;
-        } catch (error) {
-          const message = redact(`state "${state}" could not be arranged: ${messageOf(error)}`);
-          journal.problem(message);
-          // eslint-disable-next-line preserve-caught-error -- the cause may hold a credential; the message is redacted
-          throw new Error(message);
-        }
-      },
-      teardown: async () => {
-        try {
-          await arranger.teardown();
-        } catch (error) {
-          const message = redact(`state "${state}" could not be torn down: ${messageOf(error)}`);
-          journal.problem(message);
-          // eslint-disable-next-line preserve-caught-error -- the cause may hold a credential; the message is redacted
-          throw new Error(message);
-        }
-        return undefined;
-      },
-    };
-  }
-  return handlers;
-}
-
-/** Environment variables Pact's core reads behind the options, set (or hidden) for one run. */
-function pactEnvironment(source: PactSource, description: string | undefined): Record<string, string | undefined> {
-  const remote = source.kind === 'local' ? undefined : source;
-  return {
-    PACT_DO_NOT_TRACK: 'true',
-    ...(description === undefined ? {} : { PACT_DESCRIPTION: literalPattern(description) }),
-    PACT_BROKER_PUBLISH_VERIFICATION_RESULTS: undefined,
-    // Only a broker source may have the core add the broker as a source.
-    ...(source.kind === 'broker' ? {} : { PACT_BROKER_BASE_URL: undefined }),
-    // Exactly the options' credentials (none leaks in from the environment), handed over as
-    // variables because Pact logs its options at trace.
-    PACT_BROKER_TOKEN: remote?.brokerToken,
-    PACT_BROKER_USERNAME: remote?.brokerUsername,
-    PACT_BROKER_PASSWORD: remote?.brokerPassword,
-  };
-}
-
 /**
  * The provider to verify a pact URL as: the pact's own, which must be one of `requested`. Publishing
  * needs the broker's `pb:publish-verification-results` link on it.
@@ -475,154 +333,6 @@ async function providersOfPactUrl(source: PactUrlSource, requested: readonly Pro
 function throughGate(url: string, gateUrl: string): string {
   const { pathname, search } = new URL(url);
   return `${gateUrl}${pathname}${search}`;
-}
-
-/** Runs Pact's verifier; its JSON result (resolved, or as the rejection's message) parsed. */
-async function runPact(verifierOptions: VerifierOptions, environment: Record<string, string | undefined>, signal: AbortSignal | undefined): Promise<PactRun> {
-  process.env.PACT_DO_NOT_TRACK = 'true';
-  // Loaded only now, after PACT_DO_NOT_TRACK is set (the native core reads it when it loads).
-  const { Verifier } = await import('@pact-foundation/pact');
-  const restoreEnvironment = overrideEnvironment(environment);
-  try {
-    const running = new Verifier(verifierOptions).verifyProvider().then(
-      (text) => ({ text: String(text) }),
-      (error: unknown) => ({ text: messageOf(error) }),
-    );
-    const settled = signal === undefined ? await running : await Promise.race([running, aborted(signal)]);
-    if (settled === 'aborted') {
-      return { aborted: true };
-    }
-    const core = parseCoreResult(settled.text);
-    return core === undefined ? { error: settled.text } : { core };
-  } catch (error) {
-    return { error: messageOf(error) };
-  } finally {
-    restoreEnvironment();
-  }
-}
-
-/** The outcome of each interaction, and the run's errors. */
-function outcomesOf(run: PactRun, journal: RunJournal, local: LocalPlan | undefined, finished: FinishResult): Pick<VerificationReport, 'interactions' | 'errors'> {
-  const errors: string[] = [];
-  if (run.error !== undefined) {
-    errors.push(`Pact could not run the verification: ${run.error}`);
-  }
-  errors.push(...(run.core?.errors ?? []));
-  const results = run.core?.interactions ?? [];
-  const entries = journal.entries;
-  const correlated = entries.length === results.length;
-  if (!correlated) {
-    const lost = entries.flatMap((entry) => [...entry.problems, ...(entry.carriesInvalidToken ? [] : entry.unarrangeable.map(unarrangeableReason))]);
-    if (lost.length > 0) {
-      errors.push(`Cannot tell which of the ${results.length} interaction(s) the ${entries.length} state set-up(s) belonged to; problems: ${lost.join('; ')}`);
-    }
-  }
-  errors.push(...journal.orphanProblems, ...finished.problems);
-  const ran = results.map((result, index) => outcomeOf(result, correlated ? entries[index] : undefined));
-  return { interactions: local === undefined ? ran : mergeWithPlan(local, ran), errors };
-}
-
-function outcomeOf(result: CoreInteractionResult, entry: JournalEntry | undefined): InteractionOutcome {
-  const base = { description: result.description, consumer: result.consumer, states: [...(entry?.states ?? [])], durationMs: result.durationMs };
-  const unarrangeable = entry === undefined || entry.carriesInvalidToken ? [] : entry.unarrangeable;
-  if (entry?.refused !== undefined) {
-    // Kept from the provider: never verified, whatever Pact made of the verifier's own answer.
-    const reason = [`not sent: ${entry.refused}`, ...entry.problems].join('; ');
-    return { ...base, status: 'not-verifiable', reason, unarrangeableStates: [...unarrangeable] };
-  }
-  if (entry !== undefined && entry.problems.length > 0) {
-    return { ...base, status: 'failed', failures: [...entry.problems, ...result.failures], pending: result.pending };
-  }
-  if (unarrangeable.length > 0) {
-    return { ...base, status: 'not-verifiable', reason: unarrangeable.map(unarrangeableReason).join('; '), unarrangeableStates: [...unarrangeable] };
-  }
-  if (!result.ok) {
-    return { ...base, status: 'failed', failures: result.failures, pending: result.pending };
-  }
-  return { ...base, status: 'verified' };
-}
-
-/** Local pacts: every interaction in pact order, the ones left out of the run as not verifiable. */
-function mergeWithPlan(plan: LocalPlan, ran: readonly InteractionOutcome[]): InteractionOutcome[] {
-  const unclaimed = [...ran];
-  const outcomes = plan.planned.map(({ pact, interaction, unarrangeable }): InteractionOutcome => {
-    const base = { description: interaction.description, consumer: pact.consumer, states: [...interaction.states], durationMs: undefined };
-    if (unarrangeable.length > 0) {
-      const skipped: NotVerifiableInteraction = {
-        ...base,
-        status: 'not-verifiable',
-        reason: unarrangeable.map(unarrangeableReason).join('; '),
-        unarrangeableStates: [...unarrangeable],
-      };
-      return skipped;
-    }
-    const index = unclaimed.findIndex((outcome) => outcome.description === interaction.description && (outcome.consumer ?? pact.consumer) === pact.consumer);
-    if (index < 0) {
-      return { ...base, status: 'not-verifiable', reason: 'Pact did not run it (left out by --description, PACT_DESCRIPTION or PACT_PROVIDER_STATE?)', unarrangeableStates: [] };
-    }
-    const [outcome] = unclaimed.splice(index, 1) as [InteractionOutcome];
-    return { ...outcome, consumer: pact.consumer, states: [...interaction.states] };
-  });
-  return [...outcomes, ...unclaimed];
-}
-
-function redactReport(report: VerificationReport, redact: Redactor): VerificationReport {
-  const interactions = report.interactions.map((outcome): InteractionOutcome => {
-    const description = redact(outcome.description);
-    switch (outcome.status) {
-      case 'verified':
-        return { ...outcome, description };
-      case 'failed':
-        return { ...outcome, description, failures: outcome.failures.map(redact) };
-      case 'not-verifiable':
-        return { ...outcome, description, reason: redact(outcome.reason) };
-    }
-  });
-  return { ...report, interactions, errors: report.errors.map(redact), notices: report.notices.map(redact) };
-}
-
-function selectorsOf(broker: BrokerPactSource): VerifierOptions['consumerVersionSelectors'] {
-  const selectors = broker.consumerVersionSelectors ?? DEFAULT_CONSUMER_VERSION_SELECTORS;
-  return selectors.map((selector) => ({ ...selector })) as VerifierOptions['consumerVersionSelectors'];
-}
-
-/** Pact refuses some keys when present but `undefined` (`timeout: undefined` throws). */
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
-}
-
-/** Sets (or, for `undefined`, removes) variables; returns the function that puts them back. */
-function overrideEnvironment(values: Record<string, string | undefined>): () => void {
-  const saved = Object.keys(values).map((name) => [name, process.env[name]] as const);
-  for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) {
-      delete process.env[name];
-    } else {
-      process.env[name] = value;
-    }
-  }
-  return () => {
-    for (const [name, value] of saved) {
-      if (name === 'PACT_DO_NOT_TRACK') {
-        continue; // stays set: the native core is loaded for good
-      }
-      if (value === undefined) {
-        delete process.env[name];
-      } else {
-        process.env[name] = value;
-      }
-    }
-  };
-}
-
-function aborted(signal: AbortSignal): Promise<'aborted'> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve('aborted');
-    } else {
-      signal.addEventListener('abort', () => resolve('aborted'), { once: true });
-    }
-  });
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -1,5 +1,6 @@
 import { encodePathSegment, metadataKeySegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
 import { idSourcesOf, isBatch } from '../batch/batch-flags.js';
+import { parseTimeoutMs } from '@ecs-metadata/client';
 import type { IdSource } from '../batch/id-source.js';
 import { GET_COMMAND } from '../command-table.js';
 import { createCliClient, loadCliConfig } from '../client-from-config.js';
@@ -26,7 +27,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
   }
   const server = positionals[0] as string;
   const format = parseOutputFormat(values.output);
-  const timeoutMs = values.timeout === undefined ? undefined : parseTimeout(values.timeout);
+  const timeoutMs = values.timeout === undefined ? undefined : parseTimeoutMs('--timeout', values.timeout);
   // Checked before the configuration, so a typo is named before any login is sent.
   checkServerArgument(server);
   const config = await loadCliConfig(values, io);
@@ -66,12 +67,4 @@ function parseOutputFormat(value: string | undefined): OutputFormat {
     throw new UsageError(`--output ${value} is for several servers; one server: ${OUTPUT_FORMATS.join(', ')}`);
   }
   return value as OutputFormat;
-}
-
-function parseTimeout(value: string): number {
-  const timeout = Number(value);
-  if (!/^\d+$/u.test(value) || timeout <= 0) {
-    throw new UsageError(`--timeout must be a positive number of milliseconds; got "${value}"`);
-  }
-  return timeout;
 }

@@ -1,7 +1,6 @@
-import { type EcsMetadataClient, NotFoundError, type ResolvedConfig } from '@ecs-metadata/client';
+import { type EcsMetadataClient, NotFoundError, parseTimeoutMs, type ResolvedConfig } from '@ecs-metadata/client';
 import { ConfigError, type EcsRequest, encodePathSegment, isMetadataItemNotFound, isServerUuid, parseWith, resolveEndpoint, serverIdSchema } from '@ecs-metadata/core';
 import { type ConfigFlagValues, createCliClient, loadCliConfig } from '../client-from-config.js';
-import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -28,7 +27,7 @@ export function loadConnectionConfig(flags: ConnectionFlags, io: CliIo): Promise
  * @throws {ConfigError} naming what is missing.
  */
 export function openClient(config: ResolvedConfig, flags: ConnectionFlags, io: CliIo): Promise<EcsMetadataClient> {
-  const timeoutMs = flags.timeout === undefined ? undefined : parseTimeout(flags.timeout);
+  const timeoutMs = flags.timeout === undefined ? undefined : parseTimeoutMs('--timeout', flags.timeout);
   return createCliClient(config, io, { verbose: flags.verbose === true, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
 }
 
@@ -124,12 +123,4 @@ export function noteDryRunServer(server: string, io: CliIo): void {
   if (!isServerUuid(server)) {
     io.stderr.write(`Dry run: "${server}" is shown as the server id (a name is looked up only when sending).\n`);
   }
-}
-
-function parseTimeout(value: string): number {
-  const timeout = Number(value);
-  if (!/^\d+$/u.test(value) || timeout <= 0) {
-    throw new UsageError(`--timeout must be a positive number of milliseconds; got "${value}"`);
-  }
-  return timeout;
 }

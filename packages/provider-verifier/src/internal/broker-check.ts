@@ -1,4 +1,6 @@
 import { BrokerError } from '../broker-error.js';
+import { isRecord } from './is-record.js';
+import { nameOf } from './pact-files.js';
 
 /** How the verifier authenticates to a broker: a bearer token, basic auth, or nothing. */
 export interface BrokerAuth {
@@ -147,14 +149,6 @@ function excerptOf(text: string, redact: (text: string) => string): string {
     return '';
   }
   return `: the body starts "${clean.slice(0, EXCERPT_CHARS)}${clean.length > EXCERPT_CHARS ? '…' : ''}"`;
-}
-
-function nameOf(party: unknown): string | undefined {
-  return isRecord(party) && typeof party['name'] === 'string' && party['name'] !== '' ? party['name'] : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function capitalize(text: string): string {

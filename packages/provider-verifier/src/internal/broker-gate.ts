@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { interactionOf, type KnownInteraction } from './pact-files.js';
+import { isRecord } from './is-record.js';
 
 /** A running gate: Pact's core talks to `url` instead of the broker. */
 export interface BrokerGate {
@@ -7,8 +9,8 @@ export interface BrokerGate {
   readonly url: string;
   /** Why each verification result was held back (empty when none was, or none was sent). */
   readonly refusals: readonly string[];
-  /** The consumer of each interaction description in the pacts fetched through the gate. */
-  readonly consumers: ReadonlyMap<string, string>;
+  /** Every interaction of the pacts fetched through the gate, with its consumer. */
+  readonly interactions: readonly KnownInteraction[];
   close(): Promise<void>;
 }
 
@@ -26,14 +28,15 @@ const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
  * returns `undefined`; otherwise the gate answers 403 itself and records the reason. Pact's core
  * offers no hook between verifying and publishing, so this is where the verifier decides.
  *
- * It also notes the consumer of each interaction in the pacts it passes on ({@link BrokerGate.consumers}).
+ * It also notes every interaction of the pacts it passes on, with its consumer ({@link BrokerGate.interactions}).
  * A link to another origin than `brokerUrl`'s is not rewritten (a broker does not link elsewhere).
  */
 export async function startBrokerGate(brokerUrl: string, mayPublish: () => string | undefined = () => undefined): Promise<BrokerGate> {
   const upstream = brokerUrl.replace(/\/+$/u, '');
   const refusals: string[] = [];
-  const consumers = new Map<string, string>();
-  // Pact's core names the consumer of an interaction only when it fails: the pacts fetched say it.
+  const interactions: KnownInteraction[] = [];
+  // Pact's core names the consumer of an interaction only when it fails: the pacts fetched say it,
+  // and what each interaction's set-ups and request look like (result-correlation.ts).
   const notePact = (text: string): void => {
     let json: unknown;
     try {
@@ -41,13 +44,14 @@ export async function startBrokerGate(brokerUrl: string, mayPublish: () => strin
     } catch {
       return;
     }
-    const pact = json as { consumer?: { name?: unknown }; interactions?: unknown };
-    if (typeof pact.consumer?.name !== 'string' || !Array.isArray(pact.interactions)) {
+    const consumer = isRecord(json) && isRecord(json['consumer']) ? json['consumer']['name'] : undefined;
+    if (!isRecord(json) || typeof consumer !== 'string' || !Array.isArray(json['interactions'])) {
       return;
     }
-    for (const interaction of pact.interactions as { description?: unknown }[]) {
-      if (typeof interaction.description === 'string') {
-        consumers.set(interaction.description, pact.consumer.name);
+    for (const value of json['interactions']) {
+      const interaction = interactionOf(value);
+      if (interaction !== undefined) {
+        interactions.push({ ...interaction, consumer });
       }
     }
   };
@@ -102,7 +106,7 @@ export async function startBrokerGate(brokerUrl: string, mayPublish: () => strin
   return {
     url: self,
     refusals,
-    consumers,
+    interactions,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -9,10 +9,9 @@ import {
   type Metadata,
   replaceServerMetadataExpectation,
   type ResponseExpectation,
-  ResponseTooLargeError,
   toTransportError,
 } from '@ecs-metadata/core';
-import type { RequestSigner } from '@ecs-metadata/client';
+import { createNodeHttpFetch, type RequestSigner } from '@ecs-metadata/client';
 import { authenticationHeaders } from './provider-auth.js';
 
 /** A server on a real endpoint, and the credential to reach it. */
@@ -90,43 +89,19 @@ async function exchange(
 ): Promise<{ status: number; headers: Headers; text: string }> {
   // Signed before the deadline starts (a password login has its own).
   const credentials = await authenticationHeaders(server.signer, { ...request, body: request.body });
+  // The client's transport: never follows a redirect (it would carry the credential to another
+  // origin, STYLE "Errors") and reads the body under the cap before resolving.
+  const transport = createNodeHttpFetch({ maxResponseBytes: BODY_LIMIT_BYTES, maxSockets: 1 });
+  const deadline = AbortSignal.timeout(server.timeoutMs);
   try {
-    // Never follow a redirect: it would carry the credential to another origin (STYLE "Errors").
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: { ...request.headers, ...credentials },
-      body: request.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(server.timeoutMs),
-    });
-    return { status: response.status, headers: response.headers, text: await readCapped(response) };
+    const response = await transport(request.url, { method: request.method, headers: { ...request.headers, ...credentials }, body: request.body, signal: deadline });
+    return { status: response.status, headers: response.headers, text: await response.text() };
   } catch (error) {
     if (error instanceof EcsMetadataError) {
       throw error;
     }
-    const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    throw toTransportError(error, { attempts: 1, timedOut, timeoutMs: server.timeoutMs, subject: `${subject} failed`, secrets: Object.values(credentials) });
+    throw toTransportError(error, { attempts: 1, timedOut: deadline.aborted, timeoutMs: server.timeoutMs, subject: `${subject} failed`, secrets: Object.values(credentials) });
+  } finally {
+    transport.close();
   }
-}
-
-async function readCapped(response: Response): Promise<string> {
-  if (response.body === null) {
-    return '';
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) {
-      break;
-    }
-    size += value.byteLength;
-    if (size > BODY_LIMIT_BYTES) {
-      await reader.cancel();
-      throw new ResponseTooLargeError(BODY_LIMIT_BYTES);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

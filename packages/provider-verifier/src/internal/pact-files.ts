@@ -4,14 +4,32 @@ import { basename, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@ecs-metadata/core';
 import { AUTH_TOKEN_HEADER, INVALID_TOKEN, PROVIDER_NAME } from './contract.js';
+import { isRecord } from './is-record.js';
 
-/** What the verifier needs to know about one interaction of a pact file, before running it. */
+/**
+ * What the verifier needs to know about one interaction of a pact file, before running it, and to
+ * tell its set-ups and request apart from every other's when Pact reports it (`result-correlation.ts`).
+ */
 export interface PactInteraction {
   readonly description: string;
   /** Provider state names, in order. */
   readonly states: readonly string[];
+  /** The params of each state (`{}` when it has none), in the order of `states`, as Pact sends them to the set-up. */
+  readonly stateParams: readonly unknown[];
   /** The request sends the literal {@link INVALID_TOKEN} (the 401 interaction). */
   readonly carriesInvalidToken: boolean;
+  /** The request's method, upper case. */
+  readonly method: string;
+  /**
+   * The request's path as Pact fills it in: the provider-state generator's expression
+   * (`/v2.1/${projectId}/servers/${serverId}/metadata`) when there is one, else the literal path.
+   */
+  readonly pathTemplate: string;
+}
+
+/** An interaction and the consumer whose pact holds it. */
+export interface KnownInteraction extends PactInteraction {
+  readonly consumer: string;
 }
 
 /** A pact file read from disk. */
@@ -106,19 +124,49 @@ async function readPactFile(file: string, setting: string): Promise<LocalPact> {
 }
 
 function describeInteraction(value: unknown, where: string, setting: string): PactInteraction {
-  if (!isRecord(value) || typeof value['description'] !== 'string') {
+  const interaction = interactionOf(value);
+  if (interaction === undefined) {
     throw new ConfigError(setting, `${where} has no description`);
   }
-  return { description: value['description'], states: statesOf(value), carriesInvalidToken: carriesInvalidToken(value['request']) };
+  return interaction;
 }
 
-/** V3/V4 `providerStates: [{name}]`, or V2 `providerState: "..."`. */
-function statesOf(interaction: Record<string, unknown>): string[] {
+/** One interaction of a pact document (a file, or a pact the broker serves); `undefined` without a description. */
+export function interactionOf(value: unknown): PactInteraction | undefined {
+  if (!isRecord(value) || typeof value['description'] !== 'string') {
+    return undefined;
+  }
+  const request = isRecord(value['request']) ? value['request'] : {};
+  const states = statesOf(value);
+  return {
+    description: value['description'],
+    states: states.map((state) => state.name),
+    stateParams: states.map((state) => state.params),
+    carriesInvalidToken: carriesInvalidToken(request),
+    method: typeof request['method'] === 'string' ? request['method'].toUpperCase() : 'GET',
+    pathTemplate: pathTemplateOf(request),
+  };
+}
+
+/** V3/V4 `providerStates: [{name, params}]`, or V2 `providerState: "..."`. */
+function statesOf(interaction: Record<string, unknown>): { name: string; params: unknown }[] {
   const states = interaction['providerStates'];
   if (Array.isArray(states)) {
-    return states.map((state) => (isRecord(state) && typeof state['name'] === 'string' ? state['name'] : '')).filter((name) => name !== '');
+    return states
+      .map((state) => (isRecord(state) && typeof state['name'] === 'string' ? { name: state['name'], params: state['params'] ?? {} } : { name: '', params: {} }))
+      .filter((state) => state.name !== '');
   }
-  return typeof interaction['providerState'] === 'string' ? [interaction['providerState']] : [];
+  return typeof interaction['providerState'] === 'string' ? [{ name: interaction['providerState'], params: {} }] : [];
+}
+
+/** The path generator's expression (V3 `generators.path`, V4 the same under `request`), else the literal path. */
+function pathTemplateOf(request: Record<string, unknown>): string {
+  const generators = isRecord(request['generators']) ? request['generators'] : {};
+  const path = isRecord(generators['path']) ? generators['path'] : {};
+  if (typeof path['expression'] === 'string') {
+    return path['expression'];
+  }
+  return typeof request['path'] === 'string' ? request['path'] : '/';
 }
 
 /** Whether the request's `X-Auth-Token` is the literal invalid token (V4 lists values, V2/V3 a string). */
@@ -149,12 +197,9 @@ export async function writeFilteredPact(dir: string, index: number, pact: LocalP
   return file;
 }
 
-function nameOf(party: unknown): string | undefined {
+/** The `name` of a pact's `consumer` or `provider`; `undefined` when it has none. */
+export function nameOf(party: unknown): string | undefined {
   return isRecord(party) && typeof party['name'] === 'string' && party['name'] !== '' ? party['name'] : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeFsError(error: unknown): string {

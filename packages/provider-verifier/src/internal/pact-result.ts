@@ -1,3 +1,5 @@
+import { isRecord } from './is-record.js';
+
 /** One interaction as Pact's core reports it. */
 export interface CoreInteractionResult {
   readonly description: string;
@@ -134,8 +136,4 @@ function parseDuration(value: unknown): number | undefined {
 
 function listOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

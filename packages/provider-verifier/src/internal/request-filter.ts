@@ -47,6 +47,15 @@ function forwardedBody(body: unknown): string | undefined {
   return text === '' ? undefined : text;
 }
 
+/** A provider-state set-up call's state and params (Pact's body `{action: "setup", state, params}`); `undefined` for anything else. */
+function stateSetupOf(body: unknown): { state: string; params: unknown } | undefined {
+  if (typeof body !== 'object' || body === null || !('action' in body) || body.action !== 'setup' || !('state' in body)) {
+    return undefined;
+  }
+  const { state } = body;
+  return typeof state === 'string' && state !== '' ? { state, params: 'params' in body ? (body.params ?? {}) : {} } : undefined;
+}
+
 /** Where Pact's proxy takes provider-state calls (`Verifier.stateSetupPath`). */
 export const STATE_SETUP_PATH = '/_pactSetup';
 
@@ -106,17 +115,17 @@ export function createRequestFilter(target: SigningTarget, journal: RunJournal, 
     try {
       const path = req.path ?? req.url ?? '';
       if (path === STATE_SETUP_PATH || path.startsWith(`${STATE_SETUP_PATH}?`)) {
-        const body = req.body as { action?: unknown; state?: unknown } | undefined;
-        if (body?.action === 'setup' && typeof body.state === 'string' && body.state !== '') {
-          journal.stateSetup(body.state);
-          if (!knownStates.has(body.state)) {
-            journal.problem(`no state handler for provider state "${body.state}"`);
+        const setup = stateSetupOf(req.body);
+        if (setup !== undefined) {
+          journal.stateSetup(setup.state, setup.params);
+          if (!knownStates.has(setup.state)) {
+            journal.problem(`no state handler for provider state "${setup.state}"`);
           }
         }
         return;
       }
       const carriesInvalidToken = req.headers[header] === INVALID_TOKEN;
-      journal.request(carriesInvalidToken);
+      journal.request(carriesInvalidToken, req.method, req.originalUrl ?? req.url ?? path);
       refusal = refusalOf({ method: req.method ?? 'GET', url: req.originalUrl ?? req.url ?? path }, journal.entries.at(-1), policy);
       if (refusal !== undefined) {
         journal.refuse(refusal);

@@ -9,6 +9,8 @@ export interface ArrangedState {
 export interface JournalEntry {
   /** Provider states set up for this interaction, in order. */
   readonly states: string[];
+  /** The params Pact sent with each set-up, in the order of `states` (`{}` when none). */
+  readonly stateParams: unknown[];
   /** Problems arranging the states (handler errors, missing handlers): the interaction fails. */
   readonly problems: string[];
   /** States that could not be arranged on this provider (no writes allowed): not verifiable. */
@@ -19,13 +21,18 @@ export interface JournalEntry {
   refused: string | undefined;
   requestSeen: boolean;
   carriesInvalidToken: boolean;
+  /** The request's method and path (no query), as it reached the verifier; with the states, what identifies the interaction. */
+  method: string | undefined;
+  path: string | undefined;
 }
 
 /**
  * Follows a verification as Pact runs it, one interaction after the other: `POST /_pactSetup`
  * for each state, the request, then the teardowns. Pact only logs a state handler's error and
  * sends the request anyway (PACT-GUIDE "Provider-verifier"), so the journal records each problem
- * against the interaction it belongs to; entry `n` is the `n`-th interaction Pact reports.
+ * against the interaction it belongs to. Pact's report names interactions, not set-ups: each entry
+ * keeps its states (with params) and its request line so that `result-correlation.ts` can tell
+ * which interaction it was, whatever order the report lists them in.
  */
 export class RunJournal {
   readonly entries: JournalEntry[] = [];
@@ -33,15 +40,19 @@ export class RunJournal {
   readonly orphanProblems: string[] = [];
 
   /** A state set-up call arrived (seen by the request filter, before the handler runs). */
-  stateSetup(state: string): void {
-    this.#open().states.push(state);
+  stateSetup(state: string, params: unknown = {}): void {
+    const entry = this.#open();
+    entry.states.push(state);
+    entry.stateParams.push(params);
   }
 
-  /** The interaction's request arrived. */
-  request(carriesInvalidToken: boolean): void {
+  /** The interaction's request arrived: whether it carries the invalid token, its method and path. */
+  request(carriesInvalidToken: boolean, method?: string, path?: string): void {
     const entry = this.#open();
     entry.requestSeen = true;
     entry.carriesInvalidToken = carriesInvalidToken;
+    entry.method = method?.toUpperCase();
+    entry.path = path?.split('?')[0];
   }
 
   /** A state could not be arranged correctly; the interaction in progress fails. */
@@ -81,7 +92,18 @@ export class RunJournal {
     if (last !== undefined && !last.requestSeen) {
       return last;
     }
-    const entry: JournalEntry = { states: [], problems: [], unarrangeable: [], arranged: [], refused: undefined, requestSeen: false, carriesInvalidToken: false };
+    const entry: JournalEntry = {
+      states: [],
+      stateParams: [],
+      problems: [],
+      unarrangeable: [],
+      arranged: [],
+      refused: undefined,
+      requestSeen: false,
+      carriesInvalidToken: false,
+      method: undefined,
+      path: undefined,
+    };
     this.entries.push(entry);
     return entry;
   }

@@ -10,12 +10,15 @@ const BASE = `/v2.1/${PROJECT}/servers/${SERVER}`;
 /** An interaction whose one state the verifier arranged on SERVER. */
 const arranged: JournalEntry = {
   states: ['a server with metadata exists'],
+  stateParams: [{}],
   arranged: [{ state: 'a server with metadata exists', projectId: PROJECT, serverId: SERVER }],
   problems: [],
   unarrangeable: [],
   refused: undefined,
   requestSeen: false,
   carriesInvalidToken: false,
+  method: undefined,
+  path: undefined,
 };
 
 describe('refusalOf (the write guard, unit level)', () => {

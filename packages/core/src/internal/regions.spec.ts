@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 import { DEFAULT_ENDPOINT_DOMAIN, HUAWEI_CLOUD_REGIONS, huaweiRegionEndpointVariable, isKnownRegion, regionEndpoint } from './regions.js';
-import { thrownBy } from './test-support/thrown.js';
+import { thrownBy } from '../test-support/thrown.js';
 
 describe('HUAWEI_CLOUD_REGIONS (spec §10)', () => {
   it('lists the 33 regions of the official ECS SDK, frozen', () => {

@@ -1,18 +1,6 @@
-import {
-  AuthenticationError,
-  BadRequestError,
-  ConflictError,
-  EcsApiError,
-  type EcsApiErrorDetails,
-  MetadataLimitExceededError,
-  NotFoundError,
-  OverLimitError,
-  PermissionDeniedError,
-  RateLimitError,
-  ServerError,
-} from './errors.js';
-import { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader } from './headers.js';
-import { gatewayErrorSchema, huaweiErrorSchema, novaFaultSchema } from './schemas.js';
+import { createApiError, type EcsApiError, type EcsApiErrorDetails } from '../errors.js';
+import { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader } from '../headers.js';
+import { gatewayErrorSchema, huaweiErrorSchema, novaFaultSchema } from '../schemas.js';
 
 /** How much of a body an error keeps, for logs and bug reports. */
 export const BODY_EXCERPT_LENGTH = 512;
@@ -24,9 +12,6 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
-
-// Nova's wording of the item quota (spec §6.1): "Maximum number of metadata items exceeds 128".
-const METADATA_LIMIT_MESSAGE = /maximum number of metadata items exceeds/iu;
 
 /** The start of a body, for error reports. */
 export function excerpt(bodyText: string): string {
@@ -88,9 +73,8 @@ export interface ResponseContext {
 }
 
 /**
- * Turns an error response into the {@link EcsApiError} subclass of its status: 400, 401, 403
- * (`MetadataLimitExceededError` for Nova's item-limit message), 404, 409, 413, 429 (with
- * `retryAfterMs`), 5xx; any other status gives the base class.
+ * Turns an error response into the {@link EcsApiError} subclass of its status ({@link createApiError}),
+ * a 429 with the `Retry-After` it carried.
  * The message falls back to the status text for empty or non-JSON (HTML) bodies.
  */
 export function decodeErrorResponse(status: number, headers: HeaderSource, bodyText: string, context: ResponseContext = {}): EcsApiError {
@@ -103,22 +87,6 @@ export function decodeErrorResponse(status: number, headers: HeaderSource, bodyT
     bodyExcerpt: excerpt(bodyText),
     attempts: context.attempts ?? 1,
   };
-  switch (status) {
-    case 400:
-      return new BadRequestError(details);
-    case 401:
-      return new AuthenticationError(details);
-    case 403:
-      return METADATA_LIMIT_MESSAGE.test(details.message) ? new MetadataLimitExceededError(details) : new PermissionDeniedError(details);
-    case 404:
-      return new NotFoundError(details);
-    case 409:
-      return new ConflictError(details);
-    case 413:
-      return new OverLimitError(details);
-    case 429:
-      return new RateLimitError({ ...details, retryAfterMs: parseRetryAfter(readHeader(headers, 'Retry-After') ?? fault.retryAfter, context.now ?? Date.now()) });
-    default:
-      return status >= 500 && status <= 599 ? new ServerError(details) : new EcsApiError(details);
-  }
+  const retryAfterMs = status === 429 ? parseRetryAfter(readHeader(headers, 'Retry-After') ?? fault.retryAfter, context.now ?? Date.now()) : undefined;
+  return createApiError({ ...details, retryAfterMs });
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * The region ids the official Huawei Cloud ECS SDK knows (spec §10), each served at

@@ -10,21 +10,13 @@ import {
   PermissionDeniedError,
   RateLimitError,
   ServerError,
-} from './errors.js';
-import { EXAMPLE_SERVER_ID } from './examples.js';
+} from '../errors.js';
+import { EXAMPLE_SERVER_ID } from '../examples.js';
+import { apiError } from '../test-support/thrown.js';
 
 /** An error as a plain object of its class, message and own fields (toEqual ignores them on errors). */
 function fieldsOf(error: Error): Record<string, unknown> {
   return { type: error.constructor, ...error, message: error.message };
-}
-
-/** The whole expected projection of an {@link EcsApiError} that was not retried. */
-function apiError(
-  type: new (...args: never[]) => EcsApiError,
-  fields: { message: string; status: number; code: string | undefined; serverMessage: string; requestId: string | undefined; bodyExcerpt: string },
-  extra: { retryAfterMs?: number | undefined } = {},
-): Record<string, unknown> {
-  return { type, name: type.name, attempts: 1, ...fields, ...extra };
 }
 
 const GATEWAY_ID = '4faba0b7f7cb4e829b18773718289b99';
