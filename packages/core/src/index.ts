@@ -36,7 +36,7 @@ export {
   type HttpMethod,
   type RequestTarget,
 } from './request.js';
-export { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader, readRequestIdHeaders } from './headers.js';
+export { type HeaderSource, parseRetryAfter, readHeader, readRequestIdHeader, readRequestIdHeaders, REQUEST_ID_HEADERS } from './headers.js';
 export type { ResponseContext } from './internal/decode-error.js';
 export { formatJsonPath, getServerMetadataExpectation, interpretResponse, type ResponseExpectation } from './interpret-response.js';
 // The rest of the metadata family (spec §3.2-§3.8).
