@@ -347,7 +347,7 @@ describe('OpenStack users (issue 16): --os-cloud, application credentials, OS_TO
     expect(shown.stdout).not.toContain(AC_SECRET);
     const refused = await run(['config', 'show', '--os-interface', 'private'], env);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('Invalid interface (from option): must be public, internal, admin, got "private"');
+    expect(refused.stderr).toContain('--os-interface must be one of public, internal, admin; got "private"');
   });
 });
 

@@ -1,4 +1,4 @@
-import { encodePathSegment, metadataKeySegment, parseWith, serverIdSchema } from '@ecs-metadata/core';
+import { metadataKeySegment } from '@ecs-metadata/core';
 import { idSourcesOf, isBatch } from '../batch/batch-flags.js';
 import { parseTimeoutMs } from '@ecs-metadata/client';
 import type { IdSource } from '../batch/id-source.js';
