@@ -18,7 +18,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<void> {
   const { values, positionals } = parseCommandLine(SET_COMMAND, args);
   const [serverId, ...itemArgs] = positionals;
   if (serverId === undefined) {
-    throw new UsageError(`set needs a <server-id> and at least one KEY=VALUE`);
+    throw new UsageError(`set needs a <server-id> and at least one KEY=VALUE. Run "ecs-metadata help set".`);
   }
   refuseStdinAsServerId('set', serverId);
   if (values.replace === true && values.native === true) {

@@ -20,7 +20,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(UNSET_COMMAND, args);
   const [serverId, ...keys] = positionals;
   if (serverId === undefined || keys.length === 0) {
-    throw new UsageError(`unset needs a <server-id> and at least one KEY`);
+    throw new UsageError(`unset needs a <server-id> and at least one KEY. Run "ecs-metadata help unset".`);
   }
   refuseStdinAsServerId('unset', serverId);
   const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
