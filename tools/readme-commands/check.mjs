@@ -34,7 +34,8 @@ const SERVER_ID = '998af54b-5762-4041-abc1-f98a2c27b3a2';
 const PIPELINE_SPEC = { file: 'packages/provider-verifier/src/readme-pipeline.spec.ts', mentions: '## Contract pipeline' };
 const CI_RUNNERS = {
   'quick-start': '.ci/run',
-  completion: 'packages/cli/src/completion.spec.ts',
+  // The spec reads the block itself and runs each line in its own shell (bash, zsh, fish).
+  completion: { file: 'packages/cli/src/completion.spec.ts', mentions: "readmeBlock('completion')" },
   'install-today': 'tools/registry-round-trip/run.mjs',
   'install-published': 'tools/registry-round-trip/run.mjs',
   'pipeline-consumer-publish': PIPELINE_SPEC,
