@@ -35,7 +35,8 @@ const README_TEXT = readFileSync(join(root, 'README.md'), 'utf8');
 const PIPELINE_SPEC = { file: 'packages/provider-verifier/src/readme-pipeline.spec.ts', mentions: '## Contract pipeline' };
 const CI_RUNNERS = {
   'quick-start': '.ci/run',
-  completion: 'packages/cli/src/completion.spec.ts',
+  // The spec reads the block itself and runs each line in its own shell (bash, zsh, fish).
+  completion: { file: 'packages/cli/src/completion.spec.ts', mentions: "readmeBlock('completion')" },
   'install-today': 'tools/registry-round-trip/run.mjs',
   'install-published': 'tools/registry-round-trip/run.mjs',
   'pipeline-consumer-publish': PIPELINE_SPEC,

@@ -15,30 +15,19 @@ export async function main(argv: readonly string[], callerIo: CliIo): Promise<nu
   const [first] = argv;
   const io = withMaskedStderr(callerIo, secretsOfArguments(argv));
   try {
-    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-      const { helpPage } = await import('./help-command.js');
-      const page = helpPage(first === 'help' ? argv.slice(1) : []);
-      (first === undefined ? io.stderr : io.stdout).write(page);
-      return first === undefined ? ExitCode.Usage : ExitCode.Ok;
-    }
     if (first === '--version' || first === '-V') {
       io.stdout.write(`${TOOLKIT_VERSION}\n`);
       return ExitCode.Ok;
     }
-    if (findCommand(first) === undefined && argv.slice(1).some(isHelpOption) && !argv.slice(1, 2).some((word) => findCommand(`${first} ${word}`) !== undefined)) {
-      // `config --help`: the group's topic page, or what the group holds.
+    const helpFor = helpRequest(argv);
+    if (helpFor !== undefined) {
       const { helpPage } = await import('./help-command.js');
-      io.stdout.write(helpPage([first]));
-      return ExitCode.Ok;
+      // No arguments at all is a usage error: the overview goes to stderr, exit 2.
+      (first === undefined ? io.stderr : io.stdout).write(helpPage(helpFor));
+      return first === undefined ? ExitCode.Usage : ExitCode.Ok;
     }
     const command = commandOf(argv);
     const args = argv.slice(command.name.split(' ').length);
-    const helpAt = args.findIndex((arg) => isHelpOption(arg) || arg === '--');
-    if (helpAt >= 0 && args[helpAt] !== '--') {
-      const { helpPage } = await import('./help-command.js');
-      io.stdout.write(helpPage(command.name.split(' ')));
-      return ExitCode.Ok;
-    }
     const code = await (await command.load()).run(args, io);
     return typeof code === 'number' ? code : ExitCode.Ok;
   } catch (error) {
@@ -93,6 +82,26 @@ function withMaskedStderr(io: CliIo, secrets: SecretRegistry): CliIo {
 
 function isHelpOption(arg: string): boolean {
   return arg === '--help' || arg === '-h';
+}
+
+/**
+ * The words help is asked for, if it is: `[]` for the overview (nothing, `help`, `--help`), the
+ * words after `help`, or the command (or group, `config --help`) before a `--help` or `-h` that
+ * comes before `--`.
+ */
+function helpRequest(argv: readonly string[]): string[] | undefined {
+  const [first, second] = argv;
+  if (first === undefined || isHelpOption(first)) {
+    return [];
+  }
+  if (first === 'help') {
+    return argv.slice(1);
+  }
+  const end = argv.indexOf('--');
+  if (!(end < 0 ? argv : argv.slice(0, end)).some(isHelpOption)) {
+    return undefined;
+  }
+  return second !== undefined && findCommand(first) === undefined && findCommand(`${first} ${second}`) !== undefined ? [first, second] : [first];
 }
 
 /**

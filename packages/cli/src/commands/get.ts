@@ -18,7 +18,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
   const { values, positionals } = parseCommandLine(GET_COMMAND, args);
   const fromFile = values['from-file'];
   if (positionals.length === 0 && fromFile === undefined) {
-    throw new UsageError(`get needs a <server-id>, several, --from-file FILE or "-" for stdin`);
+    throw new UsageError(`get needs a <server-id>, several, --from-file FILE or "-" for stdin. Run "ecs-metadata help get".`);
   }
   const batchFormat = values.output === 'ndjson' || values.output === 'text';
   const sources = idSourcesOf(positionals, fromFile);

@@ -44,7 +44,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
   const { ids, itemArgs } = splitIdsAndItems(positionals);
   const sources = idSourcesOf(ids, values['from-file']);
   if (sources.length === 0) {
-    throw new UsageError(`set needs a <server-id> (or several, --from-file FILE, "-") and at least one KEY=VALUE`);
+    throw new UsageError(`set needs a <server-id> (or several, --from-file FILE, "-") and at least one KEY=VALUE. Run "ecs-metadata help set".`);
   }
   if (values.replace === true && values.native === true) {
     throw new UsageError('--replace and --native exclude each other: the ECS native API has no replace call');

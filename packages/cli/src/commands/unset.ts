@@ -37,7 +37,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const { ids, keys } = splitIdsAndKeys(positionals, values.key, values['from-file'] !== undefined);
   const sources = idSourcesOf(ids, values['from-file']);
   if (sources.length === 0 || keys.length === 0) {
-    throw new UsageError(`unset needs a <server-id> (or --key with several, --from-file FILE, "-") and at least one KEY`);
+    throw new UsageError(`unset needs a <server-id> (or --key with several, --from-file FILE, "-") and at least one KEY. Run "ecs-metadata help unset".`);
   }
   const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
   if (duplicate !== undefined) {
