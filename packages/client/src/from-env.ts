@@ -8,7 +8,9 @@ import { resolveConfig } from './resolve-config.js';
  * Credentials from environment variables, in the precedence of {@link resolveConfig}: a token
  * (`ECS_METADATA_TOKEN`, `OS_TOKEN`), AK/SK (`HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`,
  * `HUAWEICLOUD_SDK_SECURITY_TOKEN`), or a password login (`OS_AUTH_URL`, `OS_USERNAME`,
- * `OS_PASSWORD`, `OS_PROJECT_ID` or `OS_PROJECT_NAME`, `OS_USER_DOMAIN_NAME`, ...). The variables
+ * `OS_PASSWORD`, `OS_PROJECT_ID` or `OS_PROJECT_NAME`, `OS_USER_DOMAIN_NAME`, ...), or an
+ * application credential (`OS_AUTH_URL`, `OS_APPLICATION_CREDENTIAL_ID` or `_NAME` with
+ * `OS_USERNAME`, `OS_APPLICATION_CREDENTIAL_SECRET`; `OS_AUTH_TYPE` picks the kind). The variables
  * are read when the provider is first called. Files (profiles, `clouds.yaml`) are not read: use
  * {@link loadConfig} for those.
  *
