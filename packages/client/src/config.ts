@@ -101,7 +101,9 @@ export type PlainSetting = Exclude<SettingName, SecretSetting | 'apiVersion'>;
 
 /** The environment variables read for each setting, in order of precedence. */
 export const CONFIG_ENV_VARS: { readonly [K in SettingName]: readonly string[] } = Object.freeze(
-  Object.fromEntries(Object.entries(CONFIG_SETTINGS).map(([name, spec]) => [name, spec.env])) as unknown as { [K in SettingName]: readonly string[] },
+  Object.fromEntries(Object.entries(CONFIG_SETTINGS).map(([name, spec]) => [name, spec.env])) as unknown as {
+    [K in SettingName]: readonly string[];
+  },
 );
 
 /** The variable naming the profile when `--profile` (option `profile`) is not given. */
@@ -119,7 +121,9 @@ export type ConfigOptions = { [K in SettingName]?: string | undefined } & {
  * A validated, frozen configuration: each setting that has a value records its source; secrets
  * are {@link Secret}s (`.value.reveal()`), so printing the whole object shows `****` for them.
  */
-export type ResolvedConfig = { readonly [K in PlainSetting]?: ConfigValue<string> } & { readonly [K in SecretSetting]?: ConfigValue<Secret> } & {
+export type ResolvedConfig = { readonly [K in PlainSetting]?: ConfigValue<string> } & {
+  readonly [K in SecretSetting]?: ConfigValue<Secret>;
+} & {
   /** Always set: `v2.1` by default. */
   readonly apiVersion: ConfigValue<ApiVersion>;
   /** The profile that was read, if any. */
@@ -171,7 +175,9 @@ const CREDENTIAL_KINDS: readonly CredentialKind[] = ['token', 'aksk', 'password'
 const SOURCE_RANK = (source: ConfigSource): number =>
   source === 'option' ? 0 : source.startsWith('env:') ? 1 : source.startsWith('clouds.yaml:') ? 2 : source.startsWith('profile:') ? 3 : 4;
 
-const PROFILE_KEYS: ReadonlyMap<string, SettingName> = new Map(Object.entries(CONFIG_SETTINGS).map(([name, spec]) => [spec.profileKey, name as SettingName]));
+const PROFILE_KEYS: ReadonlyMap<string, SettingName> = new Map(
+  Object.entries(CONFIG_SETTINGS).map(([name, spec]) => [spec.profileKey, name as SettingName]),
+);
 
 /**
  * Resolves the configuration: explicit options > environment > the `clouds.yaml` cloud named by
@@ -238,7 +244,13 @@ interface LoadedCloud {
   readonly cloud: Readonly<Record<string, unknown>>;
 }
 
-function readProfile(options: ConfigOptions, env: Environment, file: ConfigFile | undefined, parsers: ConfigParsers | undefined, warnings: string[]): LoadedProfile | undefined {
+function readProfile(
+  options: ConfigOptions,
+  env: Environment,
+  file: ConfigFile | undefined,
+  parsers: ConfigParsers | undefined,
+  warnings: string[],
+): LoadedProfile | undefined {
   const explicit = nonEmpty(options.profile);
   const fromEnv = nonEmpty(env[PROFILE_ENV_VAR]);
   const name = explicit ?? fromEnv ?? 'default';
@@ -262,14 +274,20 @@ function readProfile(options: ConfigOptions, env: Environment, file: ConfigFile 
   }
   for (const [key, value] of Object.entries(document)) {
     if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) {
-      throw new ConfigError('profile', `Profile file ${file.path}: "${key}" is not a [profile] table (settings go in a table per profile, e.g. [default])`);
+      throw new ConfigError(
+        'profile',
+        `Profile file ${file.path}: "${key}" is not a [profile] table (settings go in a table per profile, e.g. [default])`,
+      );
     }
   }
   const raw = document[name] as Record<string, unknown> | undefined;
   if (raw === undefined) {
     if (chosen) {
       const names = Object.keys(document);
-      throw new ConfigError('profile', `No profile "${name}" (from ${nameSource}) in ${file.path}; it has ${names.length === 0 ? 'none' : names.join(', ')}`);
+      throw new ConfigError(
+        'profile',
+        `No profile "${name}" (from ${nameSource}) in ${file.path}; it has ${names.length === 0 ? 'none' : names.join(', ')}`,
+      );
     }
     return undefined;
   }
@@ -277,7 +295,10 @@ function readProfile(options: ConfigOptions, env: Environment, file: ConfigFile 
   const table: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (!PROFILE_KEYS.has(key)) {
-      throw new ConfigError('profile', `Unknown key "${key}" in profile "${name}" of ${file.path}; known keys: ${[...PROFILE_KEYS.keys()].join(', ')}`);
+      throw new ConfigError(
+        'profile',
+        `Unknown key "${key}" in profile "${name}" of ${file.path}; known keys: ${[...PROFILE_KEYS.keys()].join(', ')}`,
+      );
     }
     if (typeof value !== 'string') {
       throw new ConfigError(PROFILE_KEYS.get(key) as string, `"${key}" in profile "${name}" of ${file.path} must be a string`);
@@ -291,13 +312,21 @@ function readProfile(options: ConfigOptions, env: Environment, file: ConfigFile 
   return { name, nameSource, source, table };
 }
 
-function readCloud(env: Environment, file: ConfigFile | undefined, parsers: ConfigParsers | undefined, warnings: string[]): LoadedCloud | undefined {
+function readCloud(
+  env: Environment,
+  file: ConfigFile | undefined,
+  parsers: ConfigParsers | undefined,
+  warnings: string[],
+): LoadedCloud | undefined {
   const name = nonEmpty(env[CLOUD_ENV_VAR]);
   if (name === undefined) {
     return undefined;
   }
   if (file?.text === undefined) {
-    throw new ConfigError(CLOUD_ENV_VAR, `${CLOUD_ENV_VAR}=${name} but no clouds.yaml was found (./clouds.yaml, $XDG_CONFIG_HOME/openstack/clouds.yaml, /etc/openstack/clouds.yaml)`);
+    throw new ConfigError(
+      CLOUD_ENV_VAR,
+      `${CLOUD_ENV_VAR}=${name} but no clouds.yaml was found (./clouds.yaml, $XDG_CONFIG_HOME/openstack/clouds.yaml, /etc/openstack/clouds.yaml)`,
+    );
   }
   let document: unknown;
   try {
@@ -312,7 +341,10 @@ function readCloud(env: Environment, file: ConfigFile | undefined, parsers: Conf
   const cloud = typeof clouds === 'object' && clouds !== null ? (clouds as Record<string, unknown>)[name] : undefined;
   if (typeof cloud !== 'object' || cloud === null) {
     const names = typeof clouds === 'object' && clouds !== null ? Object.keys(clouds) : [];
-    throw new ConfigError(CLOUD_ENV_VAR, `No cloud "${name}" (from env:${CLOUD_ENV_VAR}) in ${file.path}; it has ${names.length === 0 ? 'none' : names.join(', ')}`);
+    throw new ConfigError(
+      CLOUD_ENV_VAR,
+      `No cloud "${name}" (from env:${CLOUD_ENV_VAR}) in ${file.path}; it has ${names.length === 0 ? 'none' : names.join(', ')}`,
+    );
   }
   const auth = (cloud as { auth?: unknown }).auth;
   if (file.mode !== undefined && (file.mode & 0o077) !== 0 && typeof auth === 'object' && auth !== null && 'password' in auth) {
@@ -506,7 +538,11 @@ async function readConfigFile(path: string, setting: string): Promise<ConfigFile
  * ```
  * @throws {ConfigError} as {@link resolveConfig} and {@link loadConfigFiles}.
  */
-export async function loadConfig(options: ConfigOptions = {}, env: Environment = process.env, loadOptions: LoadConfigFilesOptions = {}): Promise<ResolvedConfig> {
+export async function loadConfig(
+  options: ConfigOptions = {},
+  env: Environment = process.env,
+  loadOptions: LoadConfigFilesOptions = {},
+): Promise<ResolvedConfig> {
   return resolveConfig(options, env, await loadConfigFiles(env, loadOptions));
 }
 

@@ -140,7 +140,15 @@ export function passwordAuth(options: PasswordAuthOptions): CredentialProvider {
 
   const logIn = async (abandon: AbortSignal): Promise<CachedLogin> => {
     attempts += 1;
-    const login = await sendLogin(loginParams, { url, timeoutMs, customFetch, onResponse, attempt: attempts, secrets: [password], abandon });
+    const login = await sendLogin(loginParams, {
+      url,
+      timeoutMs,
+      customFetch,
+      onResponse,
+      attempt: attempts,
+      secrets: [password],
+      abandon,
+    });
     const obtainedAt = now();
     const lifetime = login.expiresAt - (login.issuedAt ?? obtainedAt);
     const margin = Math.min(refreshBeforeExpiryMs, Math.max(0, lifetime) / 2);
@@ -270,7 +278,8 @@ interface LoginTransport {
 /** One login over HTTP; every error is a toolkit error whose text holds neither password nor token. */
 async function sendLogin(params: Parameters<typeof buildPasswordLoginRequest>[0], transport: LoginTransport): Promise<PasswordLogin> {
   const request = buildPasswordLoginRequest(params);
-  const own = transport.customFetch === undefined ? createNodeHttpFetch({ maxResponseBytes: MAX_LOGIN_RESPONSE_BYTES, maxSockets: 1 }) : undefined;
+  const own =
+    transport.customFetch === undefined ? createNodeHttpFetch({ maxResponseBytes: MAX_LOGIN_RESPONSE_BYTES, maxSockets: 1 }) : undefined;
   const send = own ?? withBufferedBody(transport.customFetch as FetchLike, MAX_LOGIN_RESPONSE_BYTES);
   const timeout = AbortSignal.timeout(transport.timeoutMs);
   const signal = AbortSignal.any([timeout, transport.abandon]);

@@ -57,7 +57,10 @@ function authenticateUser(context: RouteContext, user: LoginBody['auth']['identi
   if (user.domain === undefined || (user.domain.id === undefined && user.domain.name === undefined)) {
     throw keystoneError(400, `Expecting to find domain in user. ${KEYSTONE_MESSAGES.malformed}`);
   }
-  if ((user.domain.id !== undefined && user.domain.id !== domainId) || (user.domain.name !== undefined && user.domain.name !== domainName)) {
+  if (
+    (user.domain.id !== undefined && user.domain.id !== domainId) ||
+    (user.domain.name !== undefined && user.domain.name !== domainName)
+  ) {
     return undefined;
   }
   return grant;

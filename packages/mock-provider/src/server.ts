@@ -179,7 +179,11 @@ function withGeneratedServers(fixture: Fixture, count: number): Fixture {
   if (projectId === undefined) {
     throw new ConfigError('generatedServers', 'generatedServers needs a fixture with at least one token or server, to know the project');
   }
-  const generated = Array.from({ length: count }, (_, index) => ({ projectId, serverId: fleetServerId(index), metadata: { index: String(index) } }));
+  const generated = Array.from({ length: count }, (_, index) => ({
+    projectId,
+    serverId: fleetServerId(index),
+    metadata: { index: String(index) },
+  }));
   return { ...fixture, servers: [...fixture.servers, ...generated] };
 }
 

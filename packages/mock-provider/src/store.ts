@@ -113,7 +113,12 @@ export class MetadataStore {
   #identity: IdentitySettings = { tokenLifetimeMs: DEFAULT_TOKEN_LIFETIME_MS, region: DEFAULT_MOCK_REGION };
 
   /** Replaces the whole contents. Later entries win over earlier ones with the same key. */
-  load(servers: readonly FixtureServer[], tokens: readonly TokenGrant[], accessKeys: readonly AccessKeyGrant[] = [], users: readonly UserGrant[] = []): void {
+  load(
+    servers: readonly FixtureServer[],
+    tokens: readonly TokenGrant[],
+    accessKeys: readonly AccessKeyGrant[] = [],
+    users: readonly UserGrant[] = [],
+  ): void {
     this.#servers.clear();
     this.#tokens.clear();
     this.#accessKeys.clear();
@@ -135,7 +140,10 @@ export class MetadataStore {
 
   /** @throws {ValidationError} naming `projectId`, `serverId` or the failing field of `input`. */
   putServer(projectId: string, serverId: string, input: ServerInput): MockServer {
-    const where = { projectId: parseInput(projectIdSchema, 'projectId', projectId), serverId: parseInput(mockServerIdSchema, 'serverId', serverId) };
+    const where = {
+      projectId: parseInput(projectIdSchema, 'projectId', projectId),
+      serverId: parseInput(mockServerIdSchema, 'serverId', serverId),
+    };
     const valid = parseInput(serverInputSchema, '', input);
     const server: MockServer = {
       ...where,
@@ -248,7 +256,6 @@ export class MetadataStore {
   set identitySettings(settings: IdentitySettings) {
     this.#identity = Object.freeze({ ...settings });
   }
-
 }
 
 function copyServer(server: MockServer): MockServer {

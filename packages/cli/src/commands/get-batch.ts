@@ -37,7 +37,10 @@ export async function runBatchGet(plan: BatchGetPlan, client: EcsMetadataClient,
   const line = plan.format === 'ndjson' ? ndjsonLine : textLine;
   let outcome: 'finished' | 'interrupted' | 'stopped' = 'finished';
   try {
-    for await (const result of client.getServerMetadataMany(idsOf(plan.sources, io), { concurrency: plan.concurrency, signal: io.signal })) {
+    for await (const result of client.getServerMetadataMany(idsOf(plan.sources, io), {
+      concurrency: plan.concurrency,
+      signal: io.signal,
+    })) {
       counts.done += 1;
       if (result.error !== undefined) {
         counts.failed += 1;

@@ -77,7 +77,9 @@ export async function runUnset(args: readonly string[], io: CliIo): Promise<numb
     for (const [index, key] of keys.entries()) {
       try {
         const options = { signal: io.signal, keyRules, force };
-        await (native ? client.deleteServerMetadataItemV1(serverId, key, options) : client.deleteServerMetadataItem(serverId, key, options));
+        await (native
+          ? client.deleteServerMetadataItemV1(serverId, key, options)
+          : client.deleteServerMetadataItem(serverId, key, options));
         deleted.push(key);
         io.stdout.write(`deleted ${key}\n`);
       } catch (error) {
