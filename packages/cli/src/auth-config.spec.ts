@@ -46,7 +46,8 @@ afterAll(async () => {
 });
 
 /** Runs the bin with a private config home and `env`. */
-const run = (args: readonly string[], env: Record<string, string> = {}): Promise<BinRun> => runBin(args, { HOME: home, XDG_CONFIG_HOME: xdg, ...env }, { cwd: home });
+const run = (args: readonly string[], env: Record<string, string> = {}): Promise<BinRun> =>
+  runBin(args, { HOME: home, XDG_CONFIG_HOME: xdg, ...env }, { cwd: home });
 
 async function writeProfiles(text: string, mode = 0o600): Promise<string> {
   const path = join(xdg, 'ecs-metadata', 'config.toml');

@@ -29,7 +29,12 @@ export function parseCommandLine<S extends CommandSpec>(command: S, args: readon
   const options = optionsOf(command);
   checkOptions(command, options, args);
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options: parseArgsOptions(options), allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: parseArgsOptions(options),
+      allowPositionals: true,
+      strict: true,
+    });
     if (!command.positionals && positionals.length > 0) {
       throw new UsageError(`${command.name} takes no arguments; got "${positionals.join(' ')}". Run "ecs-metadata help ${command.name}".`);
     }
@@ -49,7 +54,11 @@ function parseArgsOptions(options: OptionTable): Record<string, { type: 'string'
   return Object.fromEntries(
     Object.entries(options).map(([name, option]) => [
       name,
-      { type: option.type, ...(option.short === undefined ? {} : { short: option.short }), ...(option.multiple === true ? { multiple: true } : {}) },
+      {
+        type: option.type,
+        ...(option.short === undefined ? {} : { short: option.short }),
+        ...(option.multiple === true ? { multiple: true } : {}),
+      },
     ]),
   );
 }
@@ -59,7 +68,9 @@ function parseArgsOptions(options: OptionTable): Record<string, { type: 'string'
  * one is needed, none for a flag.
  */
 function checkOptions(command: CommandSpec, options: OptionTable, args: readonly string[]): void {
-  const shorts = new Map(Object.entries(options).flatMap(([name, option]) => (option.short === undefined ? [] : [[option.short, name] as const])));
+  const shorts = new Map(
+    Object.entries(options).flatMap(([name, option]) => (option.short === undefined ? [] : [[option.short, name] as const])),
+  );
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] as string;
     if (arg === '--') {

@@ -90,7 +90,12 @@ async function observeClient(row: Row, token: string): Promise<void> {
     projectId: PROJECT,
     auth: tokenAuth(token),
     timeoutMs: MATRIX_TIMING.timeoutMs,
-    retry: { limit: 3, baseDelayMs: MATRIX_TIMING.baseDelayMs, maxDelayMs: MATRIX_TIMING.maxDelayMs, maxRetryAfterMs: MATRIX_TIMING.maxRetryAfterMs },
+    retry: {
+      limit: 3,
+      baseDelayMs: MATRIX_TIMING.baseDelayMs,
+      maxDelayMs: MATRIX_TIMING.maxDelayMs,
+      maxRetryAfterMs: MATRIX_TIMING.maxRetryAfterMs,
+    },
   });
   const started = Date.now();
   let result: unknown;
@@ -188,26 +193,34 @@ describe('reliability matrix: the CLI under each fault', () => {
 
 describe('the CLI interrupted', () => {
   /** Runs `get` on a server of its own and sends SIGINT once the mock has seen `requests` attempts. */
-  async function interruptAfter(serverId: string, requests: number, rules: readonly FaultRule[]): Promise<{ run: BinRun; sinceSignalMs: number }> {
+  async function interruptAfter(
+    serverId: string,
+    requests: number,
+    rules: readonly FaultRule[],
+  ): Promise<{ run: BinRun; sinceSignalMs: number }> {
     mock.admin.putServer(PROJECT, serverId, { metadata: METADATA });
     mock.admin.queueFaults(rules.map((rule): FaultRule => ({ ...rule, match: { serverId } })));
     const { DEMO_TOKEN } = await import('@ecs-metadata/mock-provider');
     let signalledAt = 0;
-    const run = await runBin(['get', serverId], { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT, ECS_METADATA_TOKEN: DEMO_TOKEN }, {
-      onStart: (child) => {
-        const timer = setInterval(() => {
-          if (attemptsFor(serverId) >= requests) {
-            clearInterval(timer);
-            // Let the client reach its sleep after the 429 before interrupting.
-            setTimeout(() => {
-              signalledAt = Date.now();
-              child.kill('SIGINT');
-            }, 100);
-          }
-        }, 10);
-        child.once('exit', () => clearInterval(timer));
+    const run = await runBin(
+      ['get', serverId],
+      { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT, ECS_METADATA_TOKEN: DEMO_TOKEN },
+      {
+        onStart: (child) => {
+          const timer = setInterval(() => {
+            if (attemptsFor(serverId) >= requests) {
+              clearInterval(timer);
+              // Let the client reach its sleep after the 429 before interrupting.
+              setTimeout(() => {
+                signalledAt = Date.now();
+                child.kill('SIGINT');
+              }, 100);
+            }
+          }, 10);
+          child.once('exit', () => clearInterval(timer));
+        },
       },
-    });
+    );
     return { run, sinceSignalMs: Date.now() - signalledAt };
   }
 

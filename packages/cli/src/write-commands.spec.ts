@@ -10,7 +10,8 @@ const SERVER = '998af54b-5762-4041-abc1-f98a2c27b3a2';
 const NOVA = `/v2.1/${PROJECT}/servers/${SERVER}/metadata`;
 
 /** Runs the real bin with a scratch HOME plus `env`, `stdin` piped in when given. */
-const run = (args: string[], env: Record<string, string> = {}, stdin?: string): Promise<BinRun> => runBin(args, { HOME: home, ...env }, { stdin });
+const run = (args: string[], env: Record<string, string> = {}, stdin?: string): Promise<BinRun> =>
+  runBin(args, { HOME: home, ...env }, { stdin });
 
 let mock: MockProvider;
 let env: Record<string, string>;

@@ -79,7 +79,14 @@ describe('AdaptiveRate: the token bucket', () => {
  * and a client with `concurrency` request slots that retries a 429 after the Retry-After, simulated
  * millisecond by millisecond (no real time).
  */
-function simulate(options: { ratePerSecond: number; burst: number; concurrency: number; rttMs: number; servers: number; retryAfterMs: number }) {
+function simulate(options: {
+  ratePerSecond: number;
+  burst: number;
+  concurrency: number;
+  rttMs: number;
+  servers: number;
+  retryAfterMs: number;
+}) {
   const control = new AdaptiveRate();
   let providerTokens = options.burst;
   let done = 0;

@@ -182,7 +182,9 @@ export class AdaptiveRate {
     }
     this.#updateRate(now);
     const sentPerSecond = this.#sent.total(now) / (Math.min(WINDOW_MS, Math.max(SLOT_MS, now - (this.#startedAt ?? now))) / 1000);
-    const throttledAt = Number.isFinite(this.#rate) ? Math.min(this.#rate, sentPerSecond > 0 ? sentPerSecond : this.#rate) : this.#accepted.total(now);
+    const throttledAt = Number.isFinite(this.#rate)
+      ? Math.min(this.#rate, sentPerSecond > 0 ? sentPerSecond : this.#rate)
+      : this.#accepted.total(now);
     this.#epoch += 1;
     this.#rate = this.#clamp(throttledAt * this.#options.decreaseFactor);
     this.#rateAfterDecrease = this.#rate;

@@ -172,7 +172,13 @@ describe('akskAuth inputs', () => {
   it('keeps the SK out of JSON.stringify and util.inspect of the provider and the signer', async () => {
     const provider = akskAuth({ accessKey: AK, secretKey: SK, securityToken: 'EXAMPLE-SECURITY-TOKEN' });
     const signer = await provider();
-    for (const shown of [JSON.stringify(provider), JSON.stringify(signer), JSON.stringify({ provider, signer }), inspect(signer, { depth: 10, showHidden: true }), inspect(provider, { showHidden: true })]) {
+    for (const shown of [
+      JSON.stringify(provider),
+      JSON.stringify(signer),
+      JSON.stringify({ provider, signer }),
+      inspect(signer, { depth: 10, showHidden: true }),
+      inspect(provider, { showHidden: true }),
+    ]) {
       expect(String(shown)).not.toContain(SK);
     }
     expect(Object.keys(signer)).toEqual(['sign']);

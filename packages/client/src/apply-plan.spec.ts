@@ -21,9 +21,17 @@ afterAll(async () => {
 });
 
 const client = (): EcsMetadataClient =>
-  harness.track(new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: tokenAuth(DEMO_TOKEN), retry: { baseDelayMs: 5, maxDelayMs: 20 } }));
+  harness.track(
+    new EcsMetadataClient({
+      endpoint: harness.mock.url,
+      projectId: PROJECT,
+      auth: tokenAuth(DEMO_TOKEN),
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    }),
+  );
 const stored = (serverId: string): Record<string, string> | undefined => harness.mock.admin.getServer(PROJECT, serverId)?.metadata;
-const seed = (metadata: Record<string, string>): void => servers.forEach((id) => harness.mock.admin.putServer(PROJECT, id, { metadata: { ...metadata } }));
+const seed = (metadata: Record<string, string>): void =>
+  servers.forEach((id) => harness.mock.admin.putServer(PROJECT, id, { metadata: { ...metadata } }));
 const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
   const all: T[] = [];
   for await (const item of iterable) {
@@ -31,8 +39,10 @@ const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
   }
   return all;
 };
-const plansFor = (change: DesiredServerChange['change']): ServerMetadataPlan[] => servers.map((serverId) => planMetadataChanges({ serverId, change }, stored(serverId) ?? {}));
-const statuses = (outcomes: readonly (ApplyOutcome | RollbackOutcome)[]): Record<string, string> => Object.fromEntries(outcomes.map((outcome) => [outcome.serverId, outcome.status]));
+const plansFor = (change: DesiredServerChange['change']): ServerMetadataPlan[] =>
+  servers.map((serverId) => planMetadataChanges({ serverId, change }, stored(serverId) ?? {}));
+const statuses = (outcomes: readonly (ApplyOutcome | RollbackOutcome)[]): Record<string, string> =>
+  Object.fromEntries(outcomes.map((outcome) => [outcome.serverId, outcome.status]));
 const journalPath = (name: string): string => join(dir, 'state', name);
 
 describe('applyMetadataPlan', () => {
@@ -45,7 +55,10 @@ describe('applyMetadataPlan', () => {
     for (const id of servers) {
       expect(stored(id)).toEqual({ keep: 'k', env: 'prod', owner: 'li' });
     }
-    const perServer = harness.apiRequests().filter((request) => request.path.includes(servers[0] as string)).map((request) => request.method);
+    const perServer = harness
+      .apiRequests()
+      .filter((request) => request.path.includes(servers[0] as string))
+      .map((request) => request.method);
     expect(perServer).toEqual(['GET', 'DELETE', 'POST']);
     const contents = await readFleetJournal(journal.file, { endpoint: harness.mock.url, projectId: PROJECT });
     expect(contents.servers.get(servers[0] as string)).toEqual({ before: { old: '1', env: 'dev', keep: 'k' }, after: { keep: 'k', env: 'prod', owner: 'li' } });
@@ -59,9 +72,18 @@ describe('applyMetadataPlan', () => {
     const plans = plansFor({ kind: 'merge', set: { env: 'prod' }, unset: [] });
     harness.mock.admin.putServer(PROJECT, servers[1] as string, { metadata: { env: 'dev', other: 'writer' } });
     harness.mock.admin.putServer(PROJECT, servers[2] as string, { metadata: { env: 'prod' } });
-    const unchangedPlan = planMetadataChanges({ serverId: servers[2] as string, change: { kind: 'merge', set: { env: 'prod' }, unset: [] } }, { env: 'prod' });
-    const outcomes = await collect(client().applyMetadataPlan([plans[0] as ServerMetadataPlan, plans[1] as ServerMetadataPlan, unchangedPlan]));
-    expect(statuses(outcomes)).toEqual({ [servers[0] as string]: 'applied', [servers[1] as string]: 'skipped', [servers[2] as string]: 'unchanged' });
+    const unchangedPlan = planMetadataChanges(
+      { serverId: servers[2] as string, change: { kind: 'merge', set: { env: 'prod' }, unset: [] } },
+      { env: 'prod' },
+    );
+    const outcomes = await collect(
+      client().applyMetadataPlan([plans[0] as ServerMetadataPlan, plans[1] as ServerMetadataPlan, unchangedPlan]),
+    );
+    expect(statuses(outcomes)).toEqual({
+      [servers[0] as string]: 'applied',
+      [servers[1] as string]: 'skipped',
+      [servers[2] as string]: 'unchanged',
+    });
     expect(outcomes.find((outcome) => outcome.status === 'skipped')).toMatchObject({ current: { env: 'dev', other: 'writer' } });
     expect(stored(servers[1] as string)).toEqual({ env: 'dev', other: 'writer' });
     const forced = await collect(client().applyMetadataPlan([plans[1] as ServerMetadataPlan], { force: true }));
@@ -100,7 +122,12 @@ describe('rollbackFromJournal', () => {
     const outcomes = await collect(rollbackFromJournal(client(), file, { journal: undo }));
     await undo.close();
     expect(statuses(outcomes)).toEqual(Object.fromEntries(servers.map((id) => [id, 'restored'])));
-    expect(outcomes.map((outcome) => [outcome.serverId, outcome.changedSince])).toEqual(expect.arrayContaining([[servers[0], false], [servers[2], true]]));
+    expect(outcomes.map((outcome) => [outcome.serverId, outcome.changedSince])).toEqual(
+      expect.arrayContaining([
+        [servers[0], false],
+        [servers[2], true],
+      ]),
+    );
     for (const id of servers) {
       expect(stored(id)).toEqual({ old: '1', env: 'dev' });
     }

@@ -73,7 +73,12 @@ export async function* applyMetadataPlan(
     }
   }
   // The batch gets no signal: an abort must not cancel writes in flight (see `signal`).
-  for await (const result of runBatchOf(untilAborted(), (plan) => plan.serverId, (plan) => applyServerPlan(client, plan, options), { concurrency: options.concurrency })) {
+  for await (const result of runBatchOf(
+    untilAborted(),
+    (plan) => plan.serverId,
+    (plan) => applyServerPlan(client, plan, options),
+    { concurrency: options.concurrency },
+  )) {
     if (result.error !== undefined) {
       throw result.error; // applyServerPlan reports every failure as an outcome: this is a bug
     }

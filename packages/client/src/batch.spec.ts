@@ -20,7 +20,13 @@ const UNKNOWN = '00000000-0000-0000-0000-000000000000';
 const harness = useMockProvider(DEFAULT_FIXTURE);
 
 function clientFor(options: Partial<EcsMetadataClientOptions> = {}): EcsMetadataClient {
-  const client = new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: tokenAuth(DEMO_TOKEN), retry: { baseDelayMs: 10, maxDelayMs: 50 }, ...options });
+  const client = new EcsMetadataClient({
+    endpoint: harness.mock.url,
+    projectId: PROJECT,
+    auth: tokenAuth(DEMO_TOKEN),
+    retry: { baseDelayMs: 10, maxDelayMs: 50 },
+    ...options,
+  });
   return harness.track(client);
 }
 
@@ -33,7 +39,9 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 const byServer = (results: ServerMetadataResult[]): Record<string, string> =>
-  Object.fromEntries(results.map((result) => [result.serverId, result.error === undefined ? JSON.stringify(result.metadata) : result.error.name]));
+  Object.fromEntries(
+    results.map((result) => [result.serverId, result.error === undefined ? JSON.stringify(result.metadata) : result.error.name]),
+  );
 
 describe('runBatch (no HTTP)', () => {
   it('never has more than `concurrency` calls in flight, and yields every outcome', async () => {
@@ -164,7 +172,9 @@ describe('EcsMetadataClient.getServerMetadataMany against the mock provider', ()
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 100);
-    const error = await rejection(collect(clientFor().getServerMetadataMany([SERVER, SERVER, SERVER], { concurrency: 2, signal: controller.signal })));
+    const error = await rejection(
+      collect(clientFor().getServerMetadataMany([SERVER, SERVER, SERVER], { concurrency: 2, signal: controller.signal })),
+    );
     expect(error).toBeInstanceOf(AbortError);
     expect(Date.now() - started).toBeLessThan(4000);
   });
@@ -176,7 +186,12 @@ describe('EcsMetadataClient.getServerMetadataMany against the mock provider', ()
       harness.mock.admin.putServer(PROJECT, fleetServerId(i), { metadata: { index: String(i) } });
     }
     const client = clientFor({ retry: {} }); // the real retry policy: Retry-After honoured
-    const results = await collect(client.getServerMetadataMany(Array.from({ length: servers }, (_, i) => fleetServerId(i)), { concurrency: 16 }));
+    const results = await collect(
+      client.getServerMetadataMany(
+        Array.from({ length: servers }, (_, i) => fleetServerId(i)),
+        { concurrency: 16 },
+      ),
+    );
     expect(results.filter((r) => r.error !== undefined)).toEqual([]);
     expect(results).toHaveLength(servers);
     const throttled = harness.apiRequests().length - servers;

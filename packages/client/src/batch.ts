@@ -13,7 +13,8 @@ export interface BatchOptions {
 }
 
 /** One item's outcome: its value, or the error that item alone failed with. */
-export type BatchResult<T> = { serverId: string; value: T; error?: undefined } | { serverId: string; value?: undefined; error: EcsMetadataError };
+export type BatchResult<T> =
+  { serverId: string; value: T; error?: undefined } | { serverId: string; value?: undefined; error: EcsMetadataError };
 
 /**
  * Runs `work` for every id of `ids` with at most `concurrency` calls in flight and yields each
@@ -149,7 +150,9 @@ export async function* runBatch<T>(
 
 // Every error a client call throws is already a toolkit error; anything else (a bug) is wrapped, not lost.
 function asToolkitError(error: unknown): EcsMetadataError {
-  return error instanceof EcsMetadataError ? error : new EcsMetadataError(error instanceof Error ? error.message : String(error), { cause: error });
+  return error instanceof EcsMetadataError
+    ? error
+    : new EcsMetadataError(error instanceof Error ? error.message : String(error), { cause: error });
 }
 
 /**

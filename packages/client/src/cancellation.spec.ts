@@ -106,7 +106,10 @@ describe('Retry-After the client cannot read', () => {
     harness.mock.admin.queueFault({ status: 429, headers: { 'Retry-After': 'soon' } });
     const started = performance.now();
     // The retry policy alone: the adaptive limiter (below) would space the retry by its own token.
-    const result = await tokenClient({ rateLimit: false, retry: { baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 60_000 } }).getServerMetadata(SERVER);
+    const result = await tokenClient({
+      rateLimit: false,
+      retry: { baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 60_000 },
+    }).getServerMetadata(SERVER);
     expect(result).toEqual({ wj: 'True' });
     expect(performance.now() - started).toBeLessThan(AT_ONCE_MS);
     expect(apiRequests()).toBe(2);

@@ -27,7 +27,13 @@ const harness = useMockProvider(DEFAULT_FIXTURE);
 const apiRequests = (): number => harness.apiRequests().length;
 
 function clientFor(options: Partial<EcsMetadataClientOptions> = {}): EcsMetadataClient {
-  const client = new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: tokenAuth(DEMO_TOKEN), retry: FAST_RETRY, ...options });
+  const client = new EcsMetadataClient({
+    endpoint: harness.mock.url,
+    projectId: PROJECT,
+    auth: tokenAuth(DEMO_TOKEN),
+    retry: FAST_RETRY,
+    ...options,
+  });
   return harness.track(client);
 }
 
@@ -186,9 +192,9 @@ describe('EcsMetadataClient.getServerMetadata against the mock provider', () => 
     const client = clientFor({ fetch: (input, init) => fetch(input, init) });
     await expect(client.getServerMetadata(SERVER)).resolves.toEqual({ wj: 'True' });
     harness.mock.admin.queueFault({ status: 200, body: JSON.stringify({ metadata: { big: 'x'.repeat(4096) } }) });
-    await expect(clientFor({ fetch: (input, init) => fetch(input, init), maxResponseBytes: 1024 }).getServerMetadata(SERVER)).rejects.toBeInstanceOf(
-      ResponseTooLargeError,
-    );
+    await expect(
+      clientFor({ fetch: (input, init) => fetch(input, init), maxResponseBytes: 1024 }).getServerMetadata(SERVER),
+    ).rejects.toBeInstanceOf(ResponseTooLargeError);
   });
 });
 

@@ -101,7 +101,8 @@ export interface EcsMetadataClientOptions {
 }
 
 /** One server's outcome in {@link EcsMetadataClient.getServerMetadataMany}: its metadata, or its own error. */
-export type ServerMetadataResult = { serverId: string; metadata: Metadata; error?: undefined } | { serverId: string; metadata?: undefined; error: EcsMetadataError };
+export type ServerMetadataResult =
+  { serverId: string; metadata: Metadata; error?: undefined } | { serverId: string; metadata?: undefined; error: EcsMetadataError };
 
 /** Per-call options. */
 export interface CallOptions {
@@ -169,7 +170,7 @@ export class EcsMetadataClient {
     if (endpoint === undefined) {
       throw new ConfigError(
         'endpoint',
-        'No endpoint: give endpoint or region (or use createEcsMetadataClient to take it from a password login\'s catalog)',
+        "No endpoint: give endpoint or region (or use createEcsMetadataClient to take it from a password login's catalog)",
       );
     }
     const { projectId, apiVersion, userAgent } = options;
@@ -236,7 +237,10 @@ export class EcsMetadataClient {
    * @throws {AbortError} when `signal` aborts (after the requests in flight have settled).
    * @throws whatever iterating `serverIds` throws.
    */
-  async *getServerMetadataMany(serverIds: Iterable<string> | AsyncIterable<string>, options: BatchOptions = {}): AsyncGenerator<ServerMetadataResult, void, undefined> {
+  async *getServerMetadataMany(
+    serverIds: Iterable<string> | AsyncIterable<string>,
+    options: BatchOptions = {},
+  ): AsyncGenerator<ServerMetadataResult, void, undefined> {
     for await (const result of runBatch(serverIds, (serverId, signal) => this.getServerMetadata(serverId, { signal }), options)) {
       yield toServerMetadataResult(result);
     }
@@ -301,8 +305,18 @@ export class EcsMetadataClient {
    * @throws {UnconfirmedWriteError} with `readBackLostAnswer`, when the answer was lost and the
    *   read-back did not find the items (or failed); its `lostAnswer` is the lost attempt's error.
    */
-  async updateServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: MergeCallOptions = {}): Promise<Metadata> {
-    const request = buildUpdateServerMetadataRequest({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
+  async updateServerMetadata(
+    serverId: string,
+    metadata: Readonly<Record<string, string>>,
+    options: MergeCallOptions = {},
+  ): Promise<Metadata> {
+    const request = buildUpdateServerMetadataRequest({
+      ...this.#target,
+      serverId,
+      metadata,
+      keyRules: options.keyRules,
+      force: options.force,
+    });
     try {
       return await this.#send(request, updateServerMetadataExpectation, options);
     } catch (error) {
@@ -320,8 +334,18 @@ export class EcsMetadataClient {
    * @returns the new map.
    * @throws as {@link EcsMetadataClient.updateServerMetadata}.
    */
-  async replaceServerMetadata(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
-    const request = buildReplaceServerMetadataRequest({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
+  async replaceServerMetadata(
+    serverId: string,
+    metadata: Readonly<Record<string, string>>,
+    options: WriteCallOptions = {},
+  ): Promise<Metadata> {
+    const request = buildReplaceServerMetadataRequest({
+      ...this.#target,
+      serverId,
+      metadata,
+      keyRules: options.keyRules,
+      force: options.force,
+    });
     return this.#send(request, replaceServerMetadataExpectation, options);
   }
 
@@ -333,7 +357,14 @@ export class EcsMetadataClient {
    * @throws as {@link EcsMetadataClient.updateServerMetadata}.
    */
   async setServerMetadataItem(serverId: string, key: string, value: string, options: WriteCallOptions = {}): Promise<string> {
-    const request = buildSetServerMetadataItemRequest({ ...this.#target, serverId, key, value, keyRules: options.keyRules, force: options.force });
+    const request = buildSetServerMetadataItemRequest({
+      ...this.#target,
+      serverId,
+      key,
+      value,
+      keyRules: options.keyRules,
+      force: options.force,
+    });
     return this.#send(request, setServerMetadataItemExpectation(key), options);
   }
 
@@ -347,7 +378,13 @@ export class EcsMetadataClient {
    * @throws {NotFoundError} for an unknown key or server; others as {@link EcsMetadataClient.updateServerMetadata}.
    */
   async deleteServerMetadataItem(serverId: string, key: string, options: WriteCallOptions = {}): Promise<void> {
-    const request = buildDeleteServerMetadataItemRequest({ ...this.#target, serverId, key, keyRules: options.keyRules, force: options.force });
+    const request = buildDeleteServerMetadataItemRequest({
+      ...this.#target,
+      serverId,
+      key,
+      keyRules: options.keyRules,
+      force: options.force,
+    });
     await this.#sendDelete(request, deleteServerMetadataItemExpectation, options);
   }
 
@@ -359,8 +396,18 @@ export class EcsMetadataClient {
    *   map or only the pairs sent, so re-read the metadata when the full map matters.
    * @throws as {@link EcsMetadataClient.updateServerMetadata}; errors carry Huawei codes (`Ecs.0114`, ...).
    */
-  async updateServerMetadataV1(serverId: string, metadata: Readonly<Record<string, string>>, options: WriteCallOptions = {}): Promise<Metadata> {
-    const request = buildUpdateServerMetadataV1Request({ ...this.#target, serverId, metadata, keyRules: options.keyRules, force: options.force });
+  async updateServerMetadataV1(
+    serverId: string,
+    metadata: Readonly<Record<string, string>>,
+    options: WriteCallOptions = {},
+  ): Promise<Metadata> {
+    const request = buildUpdateServerMetadataV1Request({
+      ...this.#target,
+      serverId,
+      metadata,
+      keyRules: options.keyRules,
+      force: options.force,
+    });
     return this.#send(request, updateServerMetadataV1Expectation, options);
   }
 
@@ -372,7 +419,13 @@ export class EcsMetadataClient {
    * @throws as {@link EcsMetadataClient.deleteServerMetadataItem}.
    */
   async deleteServerMetadataItemV1(serverId: string, key: string, options: WriteCallOptions = {}): Promise<void> {
-    const request = buildDeleteServerMetadataItemV1Request({ ...this.#target, serverId, key, keyRules: options.keyRules, force: options.force });
+    const request = buildDeleteServerMetadataItemV1Request({
+      ...this.#target,
+      serverId,
+      key,
+      keyRules: options.keyRules,
+      force: options.force,
+    });
     await this.#sendDelete(request, deleteServerMetadataItemV1Expectation, options);
   }
 
@@ -443,7 +496,12 @@ export class EcsMetadataClient {
    * A merge whose answer was lost: one GET decides (core's `judgeMergeReadBack`); the POST is not
    * sent again. The caller's abort stays an `AbortError`.
    */
-  async #readBackLostMerge(serverId: string, sent: Readonly<Record<string, string>>, lostAnswer: EcsMetadataError, options: CallOptions): Promise<Metadata> {
+  async #readBackLostMerge(
+    serverId: string,
+    sent: Readonly<Record<string, string>>,
+    lostAnswer: EcsMetadataError,
+    options: CallOptions,
+  ): Promise<Metadata> {
     let current: Metadata;
     try {
       current = await this.getServerMetadata(serverId, { ...(options.signal === undefined ? {} : { signal: options.signal }) });
@@ -477,7 +535,9 @@ function rateLimiterOf(option: EcsMetadataClientOptions['rateLimit']): AdaptiveR
 }
 
 function toServerMetadataResult(result: BatchResult<Metadata>): ServerMetadataResult {
-  return result.error === undefined ? { serverId: result.serverId, metadata: result.value } : { serverId: result.serverId, error: result.error };
+  return result.error === undefined
+    ? { serverId: result.serverId, metadata: result.value }
+    : { serverId: result.serverId, error: result.error };
 }
 
 /** The longest delay a timer can hold (2^31 - 1 ms, about 24.8 days). */

@@ -21,7 +21,10 @@ interface YamlErrorPosition {
 }
 
 /** The cloud asked for: `--os-cloud` (option `cloud`), else `OS_CLOUD`; `undefined` when neither. */
-export function requestedCloud(cloudOption: string | undefined, env: Environment): { readonly name: string; readonly source: ConfigSource } | undefined {
+export function requestedCloud(
+  cloudOption: string | undefined,
+  env: Environment,
+): { readonly name: string; readonly source: ConfigSource } | undefined {
   const explicit = nonEmpty(cloudOption);
   if (explicit !== undefined) {
     return { name: explicit, source: 'option' };

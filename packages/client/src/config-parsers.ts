@@ -15,7 +15,10 @@ export interface ConfigParsers {
 }
 
 /** Imports the parser of each given file that exists, and only those. */
-export async function importConfigParsers(files: { readonly profileText: string | undefined; readonly cloudsText: string | undefined }): Promise<ConfigParsers> {
+export async function importConfigParsers(files: {
+  readonly profileText: string | undefined;
+  readonly cloudsText: string | undefined;
+}): Promise<ConfigParsers> {
   const [toml, yaml] = await Promise.all([
     files.profileText === undefined ? undefined : import('smol-toml').then((module): ConfigParser => module.parse),
     files.cloudsText === undefined ? undefined : import('yaml').then((module): ConfigParser => yamlParse(module)),

@@ -30,14 +30,20 @@ const harness = useMockProvider(FIXTURE);
 
 describe('createClientFromConfig against the mock, with each kind of credential', () => {
   it('token', async () => {
-    const config = resolveConfig({}, { ECS_METADATA_ENDPOINT: harness.mock.url, ECS_METADATA_PROJECT_ID: PROJECT, ECS_METADATA_TOKEN: DEMO_TOKEN });
+    const config = resolveConfig(
+      {},
+      { ECS_METADATA_ENDPOINT: harness.mock.url, ECS_METADATA_PROJECT_ID: PROJECT, ECS_METADATA_TOKEN: DEMO_TOKEN },
+    );
     const client = harness.track(await createClientFromConfig(config));
     await expect(client.getServerMetadata(SERVER)).resolves.toEqual({ wj: 'True' });
     expect(harness.apiRequests().at(-1)?.headers['x-auth-token']).toBe(DEMO_TOKEN);
   });
 
   it('AK/SK (HUAWEICLOUD_SDK_*)', async () => {
-    const config = resolveConfig({ endpoint: harness.mock.url }, { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT });
+    const config = resolveConfig(
+      { endpoint: harness.mock.url },
+      { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT },
+    );
     const client = harness.track(await createClientFromConfig(config));
     await expect(client.getServerMetadata(SERVER)).resolves.toEqual({ wj: 'True' });
     expect(harness.apiRequests().at(-1)?.headers['authorization']).toMatch(new RegExp(`^SDK-HMAC-SHA256 Access=${AK}, `, 'u'));
@@ -87,7 +93,10 @@ describe('createClientFromConfig against the mock, with each kind of credential'
     const events: LoginEvent[] = [];
     const config = resolveConfig({}, { OS_AUTH_URL: `${harness.mock.url}/v3`, OS_TOKEN: DEMO_TOKEN });
     const client = harness.track(await createClientFromConfig(config, { onLogin: (event) => events.push(event) }));
-    expect({ endpoint: client.endpoint, projectId: client.projectId }).toEqual({ endpoint: harness.mock.url, projectId: DEFAULT_FIXTURE.tokens?.[0]?.projectId });
+    expect({ endpoint: client.endpoint, projectId: client.projectId }).toEqual({
+      endpoint: harness.mock.url,
+      projectId: DEFAULT_FIXTURE.tokens?.[0]?.projectId,
+    });
     expect(events.map((event) => `${event.method} ${event.status}`)).toEqual(['GET 200']);
     await client.getServerMetadata(SERVER).catch(() => undefined);
     expect(harness.apiRequests().at(-1)?.headers['x-auth-token']).toBe(DEMO_TOKEN);

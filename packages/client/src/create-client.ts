@@ -40,7 +40,13 @@ export async function createEcsMetadataClient(options: CreateClientOptions): Pro
   const { loginDetails } = signer;
   const needsLogin = loginDetails !== undefined && (options.endpoint === undefined || options.projectId === undefined);
   const details: LoginDetails | undefined = needsLogin ? await loginDetails({ signal: options.signal }) : undefined;
-  const endpoint = resolveEndpoint({ endpoint: options.endpoint, region: options.region, domain: options.domain, catalog: details?.catalog, interface: options.interface });
+  const endpoint = resolveEndpoint({
+    endpoint: options.endpoint,
+    region: options.region,
+    domain: options.domain,
+    catalog: details?.catalog,
+    interface: options.interface,
+  });
   const projectId = options.projectId ?? details?.projectId;
   if (endpoint === undefined) {
     throw new ConfigError('endpoint', `No endpoint: ${describeWays('endpoint')}; or give a region (${describeWays('region')})`);

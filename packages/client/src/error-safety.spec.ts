@@ -121,7 +121,9 @@ describe('every error of the client is safe to log (issue 15)', () => {
       ['ServerError', [{ match: LOGIN, status: 503 }], {}],
     ] as const)('%s carries no credential', async (name, faults, overrides) => {
       harness.mock.admin.queueFaults(faults as readonly FaultRule[]);
-      const client = harness.track(new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: login(overrides), retry: false }));
+      const client = harness.track(
+        new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: login(overrides), retry: false }),
+      );
       const error = await rejection(client.getServerMetadata(SERVER));
       expect(error.name).toBe(name);
       const text = printed(error);

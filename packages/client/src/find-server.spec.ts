@@ -20,7 +20,8 @@ const FIXTURE: Fixture = {
   ],
 };
 const harness = useMockProvider(FIXTURE);
-const client = (): EcsMetadataClient => harness.track(new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: tokenAuth(DEMO_TOKEN) }));
+const client = (): EcsMetadataClient =>
+  harness.track(new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: tokenAuth(DEMO_TOKEN) }));
 
 describe('findServerId: a server by id or name, as openstack server show finds it', () => {
   it('takes a UUID as the id without any request', async () => {

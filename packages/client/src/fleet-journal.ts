@@ -70,7 +70,14 @@ export class FleetJournal implements ApplyJournal {
    * @throws the file system's error (`EEXIST` when the file exists).
    */
   static async create(file: string, identity: JournalIdentity, source?: string): Promise<FleetJournal> {
-    const header: JournalRecord = { type: HEADER_TYPE, version: VERSION, endpoint: identity.endpoint, projectId: identity.projectId, source, createdAt: new Date().toISOString() };
+    const header: JournalRecord = {
+      type: HEADER_TYPE,
+      version: VERSION,
+      endpoint: identity.endpoint,
+      projectId: identity.projectId,
+      source,
+      createdAt: new Date().toISOString(),
+    };
     return new FleetJournal(await createJournal(file, header), new Set());
   }
 
@@ -182,7 +189,11 @@ export interface RollbackOptions extends BatchOptions {
  *
  * @throws {JournalError} for a journal that cannot be used or belongs to another endpoint or project.
  */
-export async function* rollbackFromJournal(client: EcsMetadataClient, file: string, options: RollbackOptions = {}): AsyncGenerator<RollbackOutcome, void, undefined> {
+export async function* rollbackFromJournal(
+  client: EcsMetadataClient,
+  file: string,
+  options: RollbackOptions = {},
+): AsyncGenerator<RollbackOutcome, void, undefined> {
   const contents = await readFleetJournal(file, { endpoint: client.endpoint, projectId: client.projectId });
   const work = async (serverId: string, signal: AbortSignal): Promise<RollbackOutcome> => {
     const journaled = contents.servers.get(serverId) as JournaledServer;

@@ -139,7 +139,10 @@ export async function readJournal(file: string, options: ReadJournalOptions = {}
  *
  * @throws {JournalError} as {@link readJournal}.
  */
-export async function readJournalFile(file: string, options: ReadJournalOptions = {}): Promise<{ records: JournalRecord[]; truncatedLastRecord: boolean } | undefined> {
+export async function readJournalFile(
+  file: string,
+  options: ReadJournalOptions = {},
+): Promise<{ records: JournalRecord[]; truncatedLastRecord: boolean } | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -14,6 +14,10 @@ import { type ConfigOptions, type ResolvedConfig, resolveConfig } from './resolv
  * ```
  * @throws {ConfigError} as {@link resolveConfig} and {@link loadConfigFiles}.
  */
-export async function loadConfig(options: ConfigOptions = {}, env: Environment = process.env, loadOptions: LoadConfigFilesOptions = {}): Promise<ResolvedConfig> {
+export async function loadConfig(
+  options: ConfigOptions = {},
+  env: Environment = process.env,
+  loadOptions: LoadConfigFilesOptions = {},
+): Promise<ResolvedConfig> {
   return resolveConfig(options, env, await loadConfigFiles(env, { cloud: options.cloud, ...loadOptions }));
 }

@@ -30,7 +30,9 @@ const NOVA = `/v2.1/${PROJECT}/servers/${SERVER}/metadata`;
 const NATIVE = `/v1/${PROJECT}/cloudservers/${SERVER}/metadata`;
 
 function clientFor(options: Partial<EcsMetadataClientOptions> = {}): EcsMetadataClient {
-  return harness.track(new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: tokenAuth(DEMO_TOKEN), retry: FAST_RETRY, ...options }));
+  return harness.track(
+    new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: tokenAuth(DEMO_TOKEN), retry: FAST_RETRY, ...options }),
+  );
 }
 
 describe('the metadata family end to end against the mock (spec §3.2-§3.8)', () => {
@@ -299,7 +301,12 @@ describe('writes signed with AK/SK (spec §9.2) against the mock', () => {
   });
 
   it('signs every call of the family, raw ":" in the path and the exact body bytes included', async () => {
-    const client = new EcsMetadataClient({ endpoint: mock.url, projectId: PROJECT, auth: akskAuth({ accessKey: AK, secretKey: SK }), retry: false });
+    const client = new EcsMetadataClient({
+      endpoint: mock.url,
+      projectId: PROJECT,
+      auth: akskAuth({ accessKey: AK, secretKey: SK }),
+      retry: false,
+    });
     try {
       await expect(client.getServerMetadataItem(SERVER, 'os:type.v1')).resolves.toBe('Linux');
       await expect(client.updateServerMetadata(SERVER, { 'a:b': 'c' })).resolves.toEqual({ 'os:type.v1': 'Linux', 'a:b': 'c' });

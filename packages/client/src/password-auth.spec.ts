@@ -36,7 +36,15 @@ function loginOptions(overrides: Partial<PasswordAuthOptions> = {}): PasswordAut
 }
 
 function clientFor(auth: Partial<PasswordAuthOptions> = {}, options: Partial<EcsMetadataClientOptions> = {}): EcsMetadataClient {
-  return harness.track(new EcsMetadataClient({ endpoint: harness.mock.url, projectId: PROJECT, auth: passwordAuth(loginOptions(auth)), retry: FAST_RETRY, ...options }));
+  return harness.track(
+    new EcsMetadataClient({
+      endpoint: harness.mock.url,
+      projectId: PROJECT,
+      auth: passwordAuth(loginOptions(auth)),
+      retry: FAST_RETRY,
+      ...options,
+    }),
+  );
 }
 
 /** Everything an error could show: its fields, message, stack, cause. */
@@ -178,7 +186,12 @@ describe('passwordAuth against the mock identity service (spec §9.1)', () => {
     const headers = await signer.sign({ method: 'GET', url: `${harness.mock.url}/`, headers: {}, body: undefined });
     const token = headers['X-Auth-Token'] as string;
     expect(token).toMatch(/^gAAAAA/u);
-    for (const shown of [JSON.stringify(provider), JSON.stringify(signer), inspect(provider, { showHidden: true, depth: 9 }), inspect(signer, { showHidden: true, depth: 9 })]) {
+    for (const shown of [
+      JSON.stringify(provider),
+      JSON.stringify(signer),
+      inspect(provider, { showHidden: true, depth: 9 }),
+      inspect(signer, { showHidden: true, depth: 9 }),
+    ]) {
       expect(shown ?? '').not.toContain(PASSWORD);
       expect(shown ?? '').not.toContain(token);
     }

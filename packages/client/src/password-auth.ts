@@ -294,7 +294,8 @@ export interface LoginTransport {
 export async function sendLogin(request: EcsRequest, transport: LoginTransport): Promise<PasswordLogin> {
   const what = `${transport.subject} (${request.method} ${request.url})`;
   const What = `${what.charAt(0).toUpperCase()}${what.slice(1)}`;
-  const own = transport.customFetch === undefined ? createNodeHttpFetch({ maxResponseBytes: MAX_LOGIN_RESPONSE_BYTES, maxSockets: 1 }) : undefined;
+  const own =
+    transport.customFetch === undefined ? createNodeHttpFetch({ maxResponseBytes: MAX_LOGIN_RESPONSE_BYTES, maxSockets: 1 }) : undefined;
   const send = own ?? withBufferedBody(transport.customFetch as FetchLike, MAX_LOGIN_RESPONSE_BYTES);
   const timeout = AbortSignal.timeout(transport.timeoutMs);
   const signal = AbortSignal.any([timeout, transport.abandon]);

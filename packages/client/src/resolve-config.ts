@@ -41,7 +41,9 @@ export type ConfigOptions = { [K in SettingName]?: string | undefined } & {
  * A validated, frozen configuration: each setting that has a value records its source; secrets
  * are {@link Secret}s (`.value.reveal()`), so printing the whole object shows `****` for them.
  */
-export type ResolvedConfig = { readonly [K in PlainSetting]?: ConfigValue<string> } & { readonly [K in SecretSetting]?: ConfigValue<Secret> } & {
+export type ResolvedConfig = { readonly [K in PlainSetting]?: ConfigValue<string> } & {
+  readonly [K in SecretSetting]?: ConfigValue<Secret>;
+} & {
   /** Always set: `v2.1` by default. */
   readonly apiVersion: ConfigValue<ApiVersion>;
   /** The profile that was read, if any. */
@@ -148,7 +150,13 @@ export function reachesCatalog(credentials: CredentialKind | undefined, hasAuthU
 }
 
 /** The first value of a setting: option, then its variables in order, then the cloud, then the profile. */
-function pickSetting(name: SettingName, options: ConfigOptions, env: Environment, cloud: LoadedCloud | undefined, profile: LoadedProfile | undefined): ConfigValue<string> | undefined {
+function pickSetting(
+  name: SettingName,
+  options: ConfigOptions,
+  env: Environment,
+  cloud: LoadedCloud | undefined,
+  profile: LoadedProfile | undefined,
+): ConfigValue<string> | undefined {
   const spec: { readonly env: readonly string[]; readonly profileKey: string; readonly cloudsKey?: string } = CONFIG_SETTINGS[name];
   const explicit = nonEmpty(options[name]);
   if (explicit !== undefined) {
@@ -239,7 +247,9 @@ function checkRegionEndpoint(region: ConfigValue<string>, domain: ConfigValue<st
 }
 
 /** The picked values as the resolved config holds them: each frozen, secrets wrapped in {@link Secret}. */
-function maskedSettings(values: PickedValues): { [K in PlainSetting]?: ConfigValue<string> } & { [K in SecretSetting]?: ConfigValue<Secret> } {
+function maskedSettings(
+  values: PickedValues,
+): { [K in PlainSetting]?: ConfigValue<string> } & { [K in SecretSetting]?: ConfigValue<Secret> } {
   const plain: { [K in PlainSetting]?: ConfigValue<string> } = {};
   const secrets: { [K in SecretSetting]?: ConfigValue<Secret> } = {};
   for (const name of SETTING_NAMES) {
@@ -288,7 +298,11 @@ function chooseCredentials(values: PickedValues): CredentialKind | undefined {
       if (best === undefined || rank < best.rank) {
         best = { kind, rank };
       }
-    } else if (partial === undefined && nearest?.missing[0] !== undefined && (kind === forced || ATTEMPTED_BY[kind].some((name) => values[name] !== undefined))) {
+    } else if (
+      partial === undefined &&
+      nearest?.missing[0] !== undefined &&
+      (kind === forced || ATTEMPTED_BY[kind].some((name) => values[name] !== undefined))
+    ) {
       partial = { kind, required: nearest.required, missing: nearest.missing[0] };
     }
   }

@@ -140,7 +140,14 @@ export class RequestSender {
           rateLimiter?.recordSuccess(ticket);
         }
       }
-      this.#options.onResponse?.({ method: request.method, url: request.url, status: answer.status, attempt, requestId: readRequestIdHeader(answer.headers), requestIds: readRequestIdHeaders(answer.headers) });
+      this.#options.onResponse?.({
+        method: request.method,
+        url: request.url,
+        status: answer.status,
+        attempt,
+        requestId: readRequestIdHeader(answer.headers),
+        requestIds: readRequestIdHeaders(answer.headers),
+      });
       let failure: EcsMetadataError;
       try {
         return interpretResponse(answer.status, answer.headers, answer.bodyText, expectation, { attempts: attempt });
@@ -159,7 +166,10 @@ export class RequestSender {
       const outcome: AttemptOutcome = { kind: 'status', status: answer.status };
       anyMayHaveBeenProcessed ||= mayHaveBeenProcessed(outcome);
       // A 2xx that breaks the schema is not retried: the server answered, and answers the same.
-      const plan = failure instanceof EcsApiError ? planRetry(request.method, outcome, attempt - (attemptsBeforeRefresh ?? 0), retryAfterMs, retry) : NO_RETRY;
+      const plan =
+        failure instanceof EcsApiError
+          ? planRetry(request.method, outcome, attempt - (attemptsBeforeRefresh ?? 0), retryAfterMs, retry)
+          : NO_RETRY;
       if (!plan.retry) {
         throw failure;
       }
@@ -172,7 +182,11 @@ export class RequestSender {
    * `AbortSignal.any` per call; nothing of ours is added: no controller, timer or listener, and
    * the response is read once, not cloned (docs/performance.md "Issue 15" measures ky's cost).
    */
-  async #sendOnce(request: EcsRequest, credentialHeaders: Readonly<Record<string, string>>, signal: AbortSignal | undefined): Promise<Answer> {
+  async #sendOnce(
+    request: EcsRequest,
+    credentialHeaders: Readonly<Record<string, string>>,
+    signal: AbortSignal | undefined,
+  ): Promise<Answer> {
     const response = await this.#ky(request.url, {
       method: request.method,
       headers: { ...request.headers, ...credentialHeaders },

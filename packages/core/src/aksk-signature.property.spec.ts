@@ -21,7 +21,11 @@ const headerName = fc.oneof(
   hostileString,
   fc.constantFrom('Host', 'Content-Type', 'X-Project-Id', 'x-sdk-date', 'Authorization', 'X-Security-Token', 'X-Sdk-Content-Sha256', 'host'),
 );
-const visibleAscii = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength: 24 });
+const visibleAscii = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)),
+  minLength: 1,
+  maxLength: 24,
+});
 
 const signerInput = fc.record({
   method: fc.oneof(fc.constantFrom('GET', 'put', 'DELETE'), hostileString),

@@ -377,7 +377,8 @@ export function computeAkSkSignature(input: SignAkSkRequestInput): AkSkSignature
  * // { 'X-Sdk-Date': '20240102T030405Z', Authorization: 'SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...' }
  * ```
  *
- * @throws {ValidationError} naming `method`, `url`, `headers`, `ak`, `sk` (never its value), `securityToken` or `date` when an input cannot be signed or sent.
+ * @throws {ValidationError} naming `method`, `url`, `headers`, `ak`, `sk` (never its value),
+ *   `securityToken` or `date` when an input cannot be signed or sent.
  */
 export function signAkSkRequest(input: SignAkSkRequestInput): Record<string, string> {
   return { ...computeAkSkSignature(input).headers };

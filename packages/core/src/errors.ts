@@ -203,7 +203,9 @@ export function createApiError(details: ApiErrorInit, options?: { cause?: unknow
     case 401:
       return new AuthenticationError(details, options);
     case 403:
-      return METADATA_LIMIT_MESSAGE.test(details.message) ? new MetadataLimitExceededError(details, options) : new PermissionDeniedError(details, options);
+      return METADATA_LIMIT_MESSAGE.test(details.message)
+        ? new MetadataLimitExceededError(details, options)
+        : new PermissionDeniedError(details, options);
     case 404:
       return new NotFoundError(details, options);
     case 409:

@@ -94,8 +94,14 @@ const entries = (values: fc.Arbitrary<unknown>): fc.Arbitrary<Record<string, unk
 const shapedBody: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({ metadata: fc.oneof(entries(hostileString), entries(jsonOrString), anyJson) }, { requiredKeys: [] }),
   fc.record({ meta: fc.oneof(entries(hostileString), entries(jsonOrString), anyJson) }, { requiredKeys: [] }),
-  fc.dictionary(fc.oneof(fc.constantFrom('itemNotFound', 'badRequest', 'overLimit', 'computeFault'), hostileString), fc.record({ code: jsonOrString, message: jsonOrString, retryAfter: jsonOrString }, { requiredKeys: [] }), { maxKeys: 2 }),
-  fc.record({ error: fc.oneof(fc.record({ code: jsonOrString, message: jsonOrString, title: jsonOrString }, { requiredKeys: [] }), anyJson) }),
+  fc.dictionary(
+    fc.oneof(fc.constantFrom('itemNotFound', 'badRequest', 'overLimit', 'computeFault'), hostileString),
+    fc.record({ code: jsonOrString, message: jsonOrString, retryAfter: jsonOrString }, { requiredKeys: [] }),
+    { maxKeys: 2 },
+  ),
+  fc.record({
+    error: fc.oneof(fc.record({ code: jsonOrString, message: jsonOrString, title: jsonOrString }, { requiredKeys: [] }), anyJson),
+  }),
   fc.record({ error_code: jsonOrString, error_msg: jsonOrString, request_id: jsonOrString }, { requiredKeys: [] }),
   // webob's body (Nova's router and size limit): {"code": "404 Not Found", "title": ..., "message": ...}.
   fc.record({ code: jsonOrString, title: jsonOrString, message: jsonOrString }, { requiredKeys: [] }),

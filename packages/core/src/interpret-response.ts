@@ -42,7 +42,13 @@ export function interpretResponse(status: number, headers: HeaderSource, bodyTex
  * @throws {ResponseValidationError} for a success whose body breaks the schema; `path` names the
  *   failing JSON path (`$.metadata.wj`), or `$` for invalid JSON or a non-JSON content type.
  */
-export function interpretResponse<T>(status: number, headers: HeaderSource, bodyText: string, expectation: ResponseExpectation<T>, context?: ResponseContext): T;
+export function interpretResponse<T>(
+  status: number,
+  headers: HeaderSource,
+  bodyText: string,
+  expectation: ResponseExpectation<T>,
+  context?: ResponseContext,
+): T;
 export function interpretResponse(
   status: number,
   headers: HeaderSource,

@@ -116,7 +116,9 @@ describe('buildUpdateServerMetadataRequest (spec §3.3) and buildReplaceServerMe
   it('accepts the empty map (a no-op merge, a clearing replace), 128 items and the limits of §4.1', () => {
     expect(buildUpdateServerMetadataRequest({ ...TARGET, metadata: {} }).body).toBe('{"metadata":{}}');
     expect(buildReplaceServerMetadataRequest({ ...TARGET, metadata: {} }).body).toBe('{"metadata":{}}');
-    expect(JSON.parse(buildUpdateServerMetadataRequest({ ...TARGET, metadata: manyItems(128) }).body as string).metadata).toEqual(manyItems(128));
+    expect(JSON.parse(buildUpdateServerMetadataRequest({ ...TARGET, metadata: manyItems(128) }).body as string).metadata).toEqual(
+      manyItems(128),
+    );
     const long = { ['k'.repeat(255)]: 'v'.repeat(255), empty: '', 'os:type.v1': 'Linux', __proto__x: 'ok' };
     expect(JSON.parse(buildReplaceServerMetadataRequest({ ...TARGET, metadata: long }).body as string)).toEqual({ metadata: long });
   });
@@ -294,7 +296,15 @@ describe('metadataKeySegment and checkMetadataMap', () => {
 describe('the builders against the AK/SK vectors of spec §9.3', () => {
   interface Vector {
     id: string;
-    input: { ak: string; sk: string; endpoint: string; method: string; path_params: Record<string, string>; project_id: string; body_object: unknown };
+    input: {
+      ak: string;
+      sk: string;
+      endpoint: string;
+      method: string;
+      path_params: Record<string, string>;
+      project_id: string;
+      body_object: unknown;
+    };
     request: { url_path: string; body: string | null };
     authorization: string;
   }
@@ -312,9 +322,15 @@ describe('the builders against the AK/SK vectors of spec §9.3', () => {
   const sign = (request: EcsRequest, v: Vector): string | undefined => {
     const url = new URL(request.url);
     const headers = { 'Content-Type': request.headers['Content-Type'] as string, Host: url.host, 'X-Project-Id': request.headers['X-Project-Id'] as string };
-    return signAkSkRequest({ method: request.method, url: request.url, headers, body: request.body, ak: v.input.ak, sk: v.input.sk, date: new Date(file.fixed_inputs.timestamp_iso) })[
-      'Authorization'
-    ];
+    return signAkSkRequest({
+      method: request.method,
+      url: request.url,
+      headers,
+      body: request.body,
+      ak: v.input.ak,
+      sk: v.input.sk,
+      date: new Date(file.fixed_inputs.timestamp_iso),
+    })['Authorization'];
   };
 
   it.each([
@@ -341,7 +357,11 @@ describe('the builders against the AK/SK vectors of spec §9.3', () => {
   ])('%s: same method, path, body and signature', (id, build) => {
     const v = vector(id);
     const request = build(v);
-    expect([request.method, new URL(request.url).pathname, request.body ?? null]).toEqual([v.input.method, v.request.url_path, v.request.body]);
+    expect([request.method, new URL(request.url).pathname, request.body ?? null]).toEqual([
+      v.input.method,
+      v.request.url_path,
+      v.request.body,
+    ]);
     expect(sign(request, v)).toBe(v.authorization);
   });
 });

@@ -48,7 +48,9 @@ describe.each(SETTINGS.map((setting) => [setting]))('buildPasswordLoginRequest, 
         for (const [name, headerValue] of Object.entries(request.headers)) {
           expect(`${name}${headerValue}`).not.toMatch(UNSAFE_HEADER_TEXT);
         }
-        const body = JSON.parse(request.body as string) as { auth: { identity: { password: { user: { name: string; password: string } } } } };
+        const body = JSON.parse(request.body as string) as {
+          auth: { identity: { password: { user: { name: string; password: string } } } };
+        };
         expect(body.auth.identity.password.user).toMatchObject({ name: params.username, password: params.password });
       }),
       propertyParameters(),
@@ -79,8 +81,17 @@ describe('interpretPasswordLoginResponse and the catalog, for any answer', () =>
     fc.assert(
       fc.property(
         fc.oneof({ arbitrary: fc.constantFrom(200, 201), weight: 4 }, { arbitrary: fc.integer({ min: 0, max: 999 }), weight: 1 }),
-        fc.record({ 'Content-Type': fc.oneof({ arbitrary: fc.constant('application/json'), weight: 4 }, { arbitrary: hostileString, weight: 1 }), 'X-Subject-Token': hostileString }, { requiredKeys: [] }),
-        fc.oneof(loginBody.map((body) => JSON.stringify(body)), fc.uint8Array({ maxLength: 128 }).map((bytes) => new TextDecoder().decode(bytes))),
+        fc.record(
+          {
+            'Content-Type': fc.oneof({ arbitrary: fc.constant('application/json'), weight: 4 }, { arbitrary: hostileString, weight: 1 }),
+            'X-Subject-Token': hostileString,
+          },
+          { requiredKeys: [] },
+        ),
+        fc.oneof(
+          loginBody.map((body) => JSON.stringify(body)),
+          fc.uint8Array({ maxLength: 128 }).map((bytes) => new TextDecoder().decode(bytes)),
+        ),
         (status, headers, text) => {
           let login: ReturnType<typeof interpretPasswordLoginResponse>;
           try {

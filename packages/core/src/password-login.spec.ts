@@ -54,7 +54,9 @@ describe('buildPasswordLoginRequest (spec §9.1)', () => {
     [{ projectId: undefined, projectName: 'demo', projectDomainId: 'default' }, { name: 'demo', domain: { id: 'default' } }],
     [{ projectName: 'ignored' }, { id: PROJECT }],
   ])('scopes %j as %j', (overrides, project) => {
-    const body = JSON.parse(buildPasswordLoginRequest({ ...LOGIN, ...overrides }).body as string) as { auth: { scope: { project: unknown } } };
+    const body = JSON.parse(buildPasswordLoginRequest({ ...LOGIN, ...overrides }).body as string) as {
+      auth: { scope: { project: unknown } };
+    };
     expect(body.auth.scope.project).toEqual(project);
   });
 

@@ -170,7 +170,8 @@ export function buildPasswordLoginRequest(params: PasswordLoginParams): EcsReque
   if (params.projectId !== undefined) {
     project = { id: params.projectId };
   } else if (projectName !== undefined) {
-    const domain = projectDomainName !== undefined ? { name: projectDomainName } : projectDomainId !== undefined ? { id: projectDomainId } : undefined;
+    const domain =
+      projectDomainName !== undefined ? { name: projectDomainName } : projectDomainId !== undefined ? { id: projectDomainId } : undefined;
     project = domain === undefined ? { name: projectName } : { name: projectName, domain };
   } else {
     throw new ConfigError('projectId', 'A password login is scoped to a project: give its id (projectId) or name (projectName)');

@@ -39,7 +39,8 @@ describe('planMetadataChanges (properties)', () => {
       fc.property(map, change, (current, wanted) => {
         const { desired } = planMetadataChanges({ serverId: 's', change: wanted }, current);
         const expected: Record<string, string> = {};
-        const put = (k: string, v: string): void => void Object.defineProperty(expected, k, { value: v, enumerable: true, configurable: true, writable: true });
+        const put = (k: string, v: string): void =>
+          void Object.defineProperty(expected, k, { value: v, enumerable: true, configurable: true, writable: true });
         if (wanted.kind === 'exact') {
           Object.entries(current).filter(([k]) => isPlatformMetadataKey(k)).forEach(([k, v]) => put(k, v));
           Object.entries(wanted.metadata).forEach(([k, v]) => put(k, v));

@@ -53,7 +53,12 @@ export function planMetadataChanges(desired: DesiredServerChange, current: Reado
     if (!Object.hasOwn(current, key)) {
       define(added, key, value);
     } else if (current[key] !== value) {
-      Object.defineProperty(changed, key, { value: { from: current[key] as string, to: value }, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(changed, key, {
+        value: { from: current[key] as string, to: value },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   for (const [key, value] of Object.entries(current)) {

@@ -86,12 +86,13 @@ describe('isRetryable', () => {
     expect(actual).toEqual(EXPECTED);
   });
 
-  it.each(METHODS.flatMap((method) => Object.entries(OUTCOMES).map(([label, outcome]) => [method, label, outcome, EXPECTED[method][label]] as const)))(
-    '%s after %s → %p',
-    (method, _label, outcome, expected) => {
-      expect(isRetryable(method, outcome)).toBe(expected);
-    },
-  );
+  it.each(
+    METHODS.flatMap((method) =>
+      Object.entries(OUTCOMES).map(([label, outcome]) => [method, label, outcome, EXPECTED[method][label]] as const),
+    ),
+  )('%s after %s → %p', (method, _label, outcome, expected) => {
+    expect(isRetryable(method, outcome)).toBe(expected);
+  });
 });
 
 describe('retry constants', () => {
@@ -120,7 +121,11 @@ describe('planRetry', () => {
   it('retries exactly what isRetryable allows, for every method and outcome', () => {
     for (const method of METHODS) {
       for (const [label, outcome] of Object.entries(OUTCOMES)) {
-        expect([method, label, planRetry(method, outcome, 1, undefined, PLAN_OPTIONS).retry]).toEqual([method, label, EXPECTED[method][label]]);
+        expect([method, label, planRetry(method, outcome, 1, undefined, PLAN_OPTIONS).retry]).toEqual([
+          method,
+          label,
+          EXPECTED[method][label],
+        ]);
       }
     }
   });

@@ -83,12 +83,19 @@ export interface RetryPlanOptions extends RetryOptions {
 /**
  * Decides, after attempt number `attempt` (1 for the first) of a `method` call ended with
  * `outcome`, whether to send it again and after how long (spec §8, DECISIONS "Requests and
- * retries"): only a retryable outcome (a retryable status or network code for the method, see `isRetryable`), at most `limit` retries; the server's
+ * retries"): only a retryable outcome (a retryable status or network code for the method, see
+ * `isRetryable`), at most `limit` retries; the server's
  * `Retry-After` (`retryAfterMs`, already parsed; `undefined` when absent or unreadable) is honoured
  * on 429 and 503, capped at `maxRetryAfterMs`, without jitter; otherwise exponential backoff with
  * full jitter, `random() × baseDelayMs × 2^(attempt-1)`, capped at `maxDelayMs`.
  */
-export function planRetry(method: HttpMethod, outcome: AttemptOutcome, attempt: number, retryAfterMs: number | undefined, options: RetryPlanOptions): RetryPlan {
+export function planRetry(
+  method: HttpMethod,
+  outcome: AttemptOutcome,
+  attempt: number,
+  retryAfterMs: number | undefined,
+  options: RetryPlanOptions,
+): RetryPlan {
   if (attempt > options.limit || !isRetryable(method, outcome)) {
     return { retry: false };
   }

@@ -76,7 +76,9 @@ export function ownKeysRecordSchema<V>(keySchema: z.ZodType<string>, valueSchema
     }
     const protoValue = valueSchema.parse(proto.value);
     // Object.fromEntries defines `__proto__` as an own data property instead of calling the setter.
-    return Object.fromEntries(Object.keys(input as object).map((name) => [name, name === PROTO_KEY ? protoValue : (result.data[name] as V)]));
+    return Object.fromEntries(
+      Object.keys(input as object).map((name) => [name, name === PROTO_KEY ? protoValue : (result.data[name] as V)]),
+    );
   });
 }
 

@@ -107,7 +107,12 @@ describe('the mock under load', () => {
         for (let index = next++; index < end; index = next++) {
           const request = MIX[index % MIX.length] as LoadRequest;
           try {
-            const response = await pool.request({ method: request.method, path: request.path, headers: request.headers, body: request.body?.(index) });
+            const response = await pool.request({
+              method: request.method,
+              path: request.path,
+              headers: request.headers,
+              body: request.body?.(index),
+            });
             await response.body.dump({ limit: Number.MAX_SAFE_INTEGER });
             seen.set(request.name, (seen.get(request.name) ?? 0) + 1);
             if (response.statusCode !== request.expected) {
@@ -131,9 +136,11 @@ describe('the mock under load', () => {
     expect([...seen.values()].reduce((sum, count) => sum + count, 0)).toBe(TOTAL_REQUESTS);
     expect(seen.size).toBe(MIX.length);
     // In MB in the failure message, with both figures, so a regression shows its size.
-    expect({ warmMb: warmHeap / 2 ** 20, finalMb: finalHeap / 2 ** 20, growthWithinBound: finalHeap - warmHeap <= MAX_HEAP_GROWTH_BYTES }).toEqual(
-      expect.objectContaining({ growthWithinBound: true }),
-    );
+    expect({
+      warmMb: warmHeap / 2 ** 20,
+      finalMb: finalHeap / 2 ** 20,
+      growthWithinBound: finalHeap - warmHeap <= MAX_HEAP_GROWTH_BYTES,
+    }).toEqual(expect.objectContaining({ growthWithinBound: true }));
     // The writes landed, and the request log kept only its last entries.
     expect(mock.admin.getServer(P, LOAD_SERVER)?.metadata).toEqual({ counter: expect.stringMatching(/^\d+$/u), last: expect.stringMatching(/^\d+$/u) });
     expect(mock.requestLog).toHaveLength(REQUEST_LOG_LIMIT);

@@ -120,7 +120,10 @@ export function createMockAdmin({ store, faults, log, fixture, rateLimiter }: Ad
     getRateLimit: () => rateLimiter.limit,
     reset: () => {
       store.load(fixture.servers, fixture.tokens, fixture.accessKeys ?? [], fixture.users ?? []);
-      store.identitySettings = { tokenLifetimeMs: fixture.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, region: fixture.region ?? DEFAULT_MOCK_REGION };
+      store.identitySettings = {
+        tokenLifetimeMs: fixture.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS,
+        region: fixture.region ?? DEFAULT_MOCK_REGION,
+      };
       faults.clear();
       faults.addAll(fixture.faults ?? []);
       log.clear();

@@ -229,7 +229,9 @@ describe('AK/SK signatures at the mock with the default 15-minute window', () =>
     const token = await rawRequest(mock.url, path, { headers: { 'X-Auth-Token': DEMO_TOKEN } });
     expect([token.status, JSON.parse(token.text)]).toEqual(expected);
     // B's own AK is fine.
-    const own = await rawRequest(mock.url, path, { headers: signedHeaders(mock, path, { projectId: OTHER_PROJECT_ID, ak: OTHER_AK, sk: OTHER_SK }) });
+    const own = await rawRequest(mock.url, path, {
+      headers: signedHeaders(mock, path, { projectId: OTHER_PROJECT_ID, ak: OTHER_AK, sk: OTHER_SK }),
+    });
     expect([own.status, JSON.parse(own.text)]).toEqual([200, { metadata: { other: 'yes' } }]);
   });
 

@@ -17,7 +17,11 @@ export interface ClientTimeouts {
 }
 
 /** The defaults of {@link ClientTimeouts}. */
-export const DEFAULT_CLIENT_TIMEOUTS: Readonly<Required<ClientTimeouts>> = Object.freeze({ headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 });
+export const DEFAULT_CLIENT_TIMEOUTS: Readonly<Required<ClientTimeouts>> = Object.freeze({
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+});
 
 /** node:http server options enforcing {@link ClientTimeouts}. */
 export interface ServerTimeoutOptions {

@@ -47,7 +47,10 @@ describe('version discovery, as Nova and Keystone answer it', () => {
     await mock.close();
   });
 
-  const get = async (path: string, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; headers: Record<string, unknown> }> => {
+  const get = async (
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: unknown; headers: Record<string, unknown> }> => {
     const res = await rawRequest(mock.url, path, { headers: { Host: HOST, ...headers } });
     return { status: res.status, json: JSON.parse(res.text) as unknown, headers: res.headers };
   };

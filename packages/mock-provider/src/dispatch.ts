@@ -150,7 +150,13 @@ interface CallContext {
   readonly microversion: string;
 }
 
-async function runRoute(chosen: RouteMatch, call: CallContext, req: IncomingMessage, body: BodyReader, env: DispatchEnvironment): Promise<Reply> {
+async function runRoute(
+  chosen: RouteMatch,
+  call: CallContext,
+  req: IncomingMessage,
+  body: BodyReader,
+  env: DispatchEnvironment,
+): Promise<Reply> {
   const urlProjectId = chosen.params['projectId'];
   const contextProjectId = call.credentials?.projectId;
   // A project-less Nova path acts in the token's project; a path naming another is refused.

@@ -69,7 +69,11 @@ export function novaFaultName(status: number): string {
 }
 
 /** A Nova fault body, `{"itemNotFound": {"code": 404, "message": "..."}}`; `retryAfter` as Nova adds it to 413/429. */
-export function novaFault(status: number, message: string, retryAfter?: string): Record<string, { code: number; message: string; retryAfter?: string }> {
+export function novaFault(
+  status: number,
+  message: string,
+  retryAfter?: string,
+): Record<string, { code: number; message: string; retryAfter?: string }> {
   return { [novaFaultName(status)]: retryAfter === undefined ? { code: status, message } : { code: status, message, retryAfter } };
 }
 

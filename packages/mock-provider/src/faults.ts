@@ -67,9 +67,12 @@ export const faultRuleSchema = z
     action: z.literal('reset').optional(),
     afterHandler: z.literal('reset').optional(),
   })
-  .refine((rule) => rule.status !== undefined || rule.delayMs !== undefined || rule.action !== undefined || rule.afterHandler !== undefined, {
-    message: 'a fault rule needs status, delayMs, action or afterHandler',
-  })
+  .refine(
+    (rule) => rule.status !== undefined || rule.delayMs !== undefined || rule.action !== undefined || rule.afterHandler !== undefined,
+    {
+      message: 'a fault rule needs status, delayMs, action or afterHandler',
+    },
+  )
   .refine((rule) => rule.status !== undefined || (rule.headers === undefined && rule.body === undefined), {
     message: 'headers and body need a status',
   })
@@ -97,13 +100,21 @@ export const faultRuleSchema = z
     message: 'truncateAfterBytes, resetAfterBytes and drip each decide how the body is sent: give at most one',
     path: ['truncateAfterBytes'],
   })
-  .refine((rule) => rule.status !== undefined || (rule.truncateAfterBytes === undefined && rule.resetAfterBytes === undefined && rule.drip === undefined), {
-    message: 'truncateAfterBytes, resetAfterBytes and drip send part of an answer, so they need a status',
-    path: ['status'],
-  })
+  .refine(
+    (rule) =>
+      rule.status !== undefined || (rule.truncateAfterBytes === undefined && rule.resetAfterBytes === undefined && rule.drip === undefined),
+    {
+      message: 'truncateAfterBytes, resetAfterBytes and drip send part of an answer, so they need a status',
+      path: ['status'],
+    },
+  )
   .superRefine((rule, context) => {
     if (rule.bodyBytes !== undefined && rule.bodyBytes < MIN_PADDED_BODY_BYTES) {
-      context.addIssue({ code: 'custom', path: ['bodyBytes'], message: `bodyBytes must be at least ${MIN_PADDED_BODY_BYTES}, the size of {"metadata":{"pad":""}}` });
+      context.addIssue({
+        code: 'custom',
+        path: ['bodyBytes'],
+        message: `bodyBytes must be at least ${MIN_PADDED_BODY_BYTES}, the size of {"metadata":{"pad":""}}`,
+      });
       return;
     }
     const field = rule.truncateAfterBytes !== undefined ? 'truncateAfterBytes' : 'resetAfterBytes';
@@ -111,7 +122,11 @@ export const faultRuleSchema = z
     // A generated body's length is known without generating it (it may be 64 MiB).
     const bodyLength = (status: number): number => rule.bodyBytes ?? Buffer.byteLength(faultBodyText({ ...rule, status }));
     if (cut !== undefined && rule.status !== undefined && cut >= bodyLength(rule.status)) {
-      context.addIssue({ code: 'custom', path: [field], message: `${field} must be less than the body's length in bytes, or nothing would be cut` });
+      context.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `${field} must be less than the body's length in bytes, or nothing would be cut`,
+      });
     }
   });
 

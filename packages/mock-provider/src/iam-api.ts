@@ -73,7 +73,10 @@ type ApplicationCredentialBody = z.infer<typeof applicationCredentialBodySchema>
 const loginMethodsSchema = z.object({ auth: z.object({ identity: z.object({ methods: z.array(z.string()) }) }) });
 
 /** The user owning the application credential a login names, and its id, when it and its secret fit. */
-function authenticateApplicationCredential(context: RouteContext, credential: ApplicationCredentialBody): { grant: UserGrant; id: string; name: string } | undefined {
+function authenticateApplicationCredential(
+  context: RouteContext,
+  credential: ApplicationCredentialBody,
+): { grant: UserGrant; id: string; name: string } | undefined {
   for (const grant of context.store.users()) {
     const found = (grant.applicationCredentials ?? []).find((candidate) => {
       if ('id' in credential) {
@@ -104,7 +107,10 @@ function authenticateUser(context: RouteContext, user: LoginBody['auth']['identi
   if (user.domain === undefined || (user.domain.id === undefined && user.domain.name === undefined)) {
     throw keystoneError(400, `Expecting to find domain in user. ${KEYSTONE_MESSAGES.malformed}`);
   }
-  if ((user.domain.id !== undefined && user.domain.id !== domainId) || (user.domain.name !== undefined && user.domain.name !== domainName)) {
+  if (
+    (user.domain.id !== undefined && user.domain.id !== domainId) ||
+    (user.domain.name !== undefined && user.domain.name !== domainName)
+  ) {
     return undefined;
   }
   return grant;
@@ -222,7 +228,9 @@ function issueToken(context: RouteContext, grant: UserGrant, origin: TokenOrigin
         user: { id: `user-${grant.username}`, name: grant.username, domain, password_expires_at: null },
         project: { id: grant.projectId, name: grant.projectName ?? context.store.identitySettings.region, domain },
         roles: roles.map((role) => ({ id: role, name: role })),
-        ...(origin.applicationCredential === undefined ? {} : { application_credential: { ...origin.applicationCredential, restricted: true } }),
+        ...(origin.applicationCredential === undefined
+          ? {}
+          : { application_credential: { ...origin.applicationCredential, restricted: true } }),
         ...catalogOf(context, grant.projectId),
       },
     },

@@ -76,7 +76,11 @@ export function pythonRepr(value: unknown): string {
  * under keys matching {@link NOVA_KEY_PATTERN}, nothing else. The checks run in jsonschema's order:
  * the values of matching keys first, then the keys that match no pattern.
  */
-function checkNovaMap(field: string, map: unknown, extra: (map: Record<string, unknown>) => SchemaViolation | undefined): SchemaViolation | undefined {
+function checkNovaMap(
+  field: string,
+  map: unknown,
+  extra: (map: Record<string, unknown>) => SchemaViolation | undefined,
+): SchemaViolation | undefined {
   if (typeof map !== 'object' || map === null || Array.isArray(map)) {
     return { field, value: map, reason: `${pythonRepr(map)} is not of type 'object'` };
   }
@@ -93,13 +97,21 @@ function checkNovaMap(field: string, map: unknown, extra: (map: Record<string, u
   }
   if (badKeys.length > 0) {
     const joined = badKeys.sort().map(pythonRepr).join(', ');
-    return { field, value: map, reason: `${joined} ${badKeys.length === 1 ? 'does' : 'do'} not match any of the regexes: '${NOVA_KEY_PATTERN}'` };
+    return {
+      field,
+      value: map,
+      reason: `${joined} ${badKeys.length === 1 ? 'does' : 'do'} not match any of the regexes: '${NOVA_KEY_PATTERN}'`,
+    };
   }
   return extra(map as Record<string, unknown>);
 }
 
 /** Checks the top level of a body: an object with exactly the one required property. */
-function checkEnvelope(body: unknown, property: string, inner: (value: unknown) => SchemaViolation | undefined): SchemaViolation | undefined {
+function checkEnvelope(
+  body: unknown,
+  property: string,
+  inner: (value: unknown) => SchemaViolation | undefined,
+): SchemaViolation | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { field: undefined, value: body, reason: `${pythonRepr(body)} is not of type 'object'` };
   }

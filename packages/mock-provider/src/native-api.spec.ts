@@ -10,8 +10,18 @@ const UNKNOWN_SERVER = 'b8a7f1c2-0000-4000-8000-000000000000';
 const huawei = (code: string, message: string): unknown => ({ error: { code, message } });
 const answer = (res: RawResponse): [number, unknown] => [res.status, res.text === '' ? '' : JSON.parse(res.text)];
 
-function send(mock: MockProvider, method: string, path: string, body?: unknown, headers: Record<string, string> = JSON_HEADERS): Promise<RawResponse> {
-  return rawRequest(mock.url, path, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+function send(
+  mock: MockProvider,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = JSON_HEADERS,
+): Promise<RawResponse> {
+  return rawRequest(mock.url, path, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
 }
 
 describe('the ECS native metadata calls at the mock (spec §3.7, §3.8)', () => {

@@ -14,8 +14,18 @@ const itemNotFound = { itemNotFound: { code: 404, message: 'Metadata item was no
 const serverNotFound = (serverId: string): unknown => ({ itemNotFound: { code: 404, message: `Instance ${serverId} could not be found.` } });
 const manyItems = (count: number, prefix = 'k'): Record<string, string> => Object.fromEntries(Array.from({ length: count }, (_, index) => [`${prefix}${index}`, 'v']));
 
-function send(mock: MockProvider, method: string, path: string, body?: unknown, headers: Record<string, string> = JSON_HEADERS): Promise<RawResponse> {
-  return rawRequest(mock.url, path, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+function send(
+  mock: MockProvider,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = JSON_HEADERS,
+): Promise<RawResponse> {
+  return rawRequest(mock.url, path, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
 }
 
 const answer = (res: RawResponse): [number, unknown] => [res.status, res.text === '' ? '' : JSON.parse(res.text)];

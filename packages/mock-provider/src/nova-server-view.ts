@@ -81,7 +81,15 @@ export function serverDetail(request: ServerViewRequest, server: MockServer, tim
   const at = (min: string): boolean => microversionAtLeast(request.microversion, min);
   const status = STATUS_BY_VM_STATE[server.vmState] ?? 'ERROR';
   const flavor = at('2.47')
-    ? { vcpus: MOCK_FLAVOR.vcpus, ram: MOCK_FLAVOR.ram, disk: MOCK_FLAVOR.disk, ephemeral: MOCK_FLAVOR.ephemeral, swap: MOCK_FLAVOR.swap, original_name: MOCK_FLAVOR.id, extra_specs: {} }
+    ? {
+        vcpus: MOCK_FLAVOR.vcpus,
+        ram: MOCK_FLAVOR.ram,
+        disk: MOCK_FLAVOR.disk,
+        ephemeral: MOCK_FLAVOR.ephemeral,
+        swap: MOCK_FLAVOR.swap,
+        original_name: MOCK_FLAVOR.id,
+        extra_specs: {},
+      }
     : {
         id: MOCK_FLAVOR.id,
         links: [{ rel: 'bookmark', href: `${request.origin}${request.pathProjectId === undefined ? '' : `/${request.pathProjectId}`}/flavors/${MOCK_FLAVOR.id}` }],

@@ -38,7 +38,10 @@ describe('the servers API (GET /servers/{id}, /servers, /servers/detail; project
     await mock.close();
   });
 
-  const get = async (path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, unknown> }> => {
+  const get = async (
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, unknown> }> => {
     const res = await rawRequest(mock.url, path, { headers: { 'X-Auth-Token': DEMO_TOKEN, ...headers } });
     return { status: res.status, body: res.text === '' ? {} : (JSON.parse(res.text) as Record<string, unknown>), headers: res.headers };
   };

@@ -55,7 +55,10 @@ export function sendReply(res: ServerResponse, reply: Reply, baseHeaders: Readon
  * The headers and body text `reply` is sent with: `baseHeaders`, `Content-Length` (none for 204 and
  * 304), then the reply's own headers, each overriding case-insensitively, less its `omitHeaders`.
  */
-export function prepareReply(reply: Reply, baseHeaders: Readonly<Record<string, string>>): { headers: Record<string, string>; text: string } {
+export function prepareReply(
+  reply: Reply,
+  baseHeaders: Readonly<Record<string, string>>,
+): { headers: Record<string, string>; text: string } {
   const text = reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
   const headers = new Map<string, [string, string]>();
   const set = (name: string, value: string): void => {

@@ -170,7 +170,12 @@ const PROJECT_API_PREFIXES: ReadonlySet<string> = new Set(['v1', 'v2', 'v2.1']);
  * and are not metered: Huawei's gateway serves no such paths.
  */
 function isProjectApiPath(segments: readonly string[] | undefined): segments is readonly string[] {
-  return segments !== undefined && segments.length >= 2 && PROJECT_API_PREFIXES.has(segments[0] as string) && projectIdSchema.safeParse(segments[1]).success;
+  return (
+    segments !== undefined &&
+    segments.length >= 2 &&
+    PROJECT_API_PREFIXES.has(segments[0] as string) &&
+    projectIdSchema.safeParse(segments[1]).success
+  );
 }
 
 function withGeneratedServers(fixture: Fixture, count: number): Fixture {
@@ -184,7 +189,11 @@ function withGeneratedServers(fixture: Fixture, count: number): Fixture {
   if (projectId === undefined) {
     throw new ConfigError('generatedServers', 'generatedServers needs a fixture with at least one token or server, to know the project');
   }
-  const generated = Array.from({ length: count }, (_, index) => ({ projectId, serverId: fleetServerId(index), metadata: { index: String(index) } }));
+  const generated = Array.from({ length: count }, (_, index) => ({
+    projectId,
+    serverId: fleetServerId(index),
+    metadata: { index: String(index) },
+  }));
   return { ...fixture, servers: [...fixture.servers, ...generated] };
 }
 

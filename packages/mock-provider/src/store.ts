@@ -156,7 +156,12 @@ export class MetadataStore {
   #identity: IdentitySettings = { tokenLifetimeMs: DEFAULT_TOKEN_LIFETIME_MS, region: DEFAULT_MOCK_REGION };
 
   /** Replaces the whole contents. Later entries win over earlier ones with the same key. */
-  load(servers: readonly FixtureServer[], tokens: readonly TokenGrant[], accessKeys: readonly AccessKeyGrant[] = [], users: readonly UserGrant[] = []): void {
+  load(
+    servers: readonly FixtureServer[],
+    tokens: readonly TokenGrant[],
+    accessKeys: readonly AccessKeyGrant[] = [],
+    users: readonly UserGrant[] = [],
+  ): void {
     this.#servers.clear();
     this.#tokens.clear();
     this.#accessKeys.clear();
@@ -178,7 +183,10 @@ export class MetadataStore {
 
   /** @throws {ValidationError} naming `projectId`, `serverId` or the failing field of `input`. */
   putServer(projectId: string, serverId: string, input: ServerInput): MockServer {
-    const where = { projectId: parseInput(projectIdSchema, 'projectId', projectId), serverId: parseInput(mockServerIdSchema, 'serverId', serverId) };
+    const where = {
+      projectId: parseInput(projectIdSchema, 'projectId', projectId),
+      serverId: parseInput(mockServerIdSchema, 'serverId', serverId),
+    };
     const valid = parseInput(serverInputSchema, '', input);
     let project = this.#servers.get(projectId);
     if (project === undefined) {
@@ -251,7 +259,10 @@ export class MetadataStore {
   /** @throws {ValidationError} naming `token`, `projectId` or `roles`. */
   addToken(token: string, projectId: string, roles: readonly Role[] = DEFAULT_ROLES): TokenGrant {
     const grant = parseInput(tokenGrantSchema, '', { token, projectId, roles });
-    this.#tokens.set(grant.token, Object.freeze({ projectId: grant.projectId, roles: Object.freeze(effectiveRoles(grant.roles ?? DEFAULT_ROLES)) }));
+    this.#tokens.set(
+      grant.token,
+      Object.freeze({ projectId: grant.projectId, roles: Object.freeze(effectiveRoles(grant.roles ?? DEFAULT_ROLES)) }),
+    );
     this.#tokenExpiry.delete(grant.token); // a token added this way does not expire
     return grant;
   }
@@ -339,7 +350,6 @@ export class MetadataStore {
   set identitySettings(settings: IdentitySettings) {
     this.#identity = Object.freeze({ ...settings });
   }
-
 }
 
 function copyServer({ projectId, serverId, metadata, name, vmState, locked, lockedReason }: MockServer): MockServer {

@@ -31,7 +31,12 @@ async function runWorker(): Promise<void> {
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
 
-  const code = await runVerifyCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal });
+  const code = await runVerifyCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+  });
   // Exit by running out of work, never process.exit(): while Pact's native verifier still runs
   // (after an interrupt, until the connections cut by the request filter end it), process.exit()
   // would hang. Should it not end within 5 s, the signal's default action ends the process.

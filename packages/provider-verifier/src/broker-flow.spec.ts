@@ -32,7 +32,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'broker-flow-'));
   const pact = JSON.parse(await readFile(PACT_FILE, 'utf8')) as { interactions: { description: string; providerStates?: { name: string }[]; response: { status: number } }[] };
   // What a real endpoint can arrange with --allow-writes: every interaction but the locked and building ones.
-  pact.interactions = pact.interactions.filter((interaction) => !(interaction.providerStates ?? []).some((state) => ENDPOINT_UNARRANGEABLE_STATES.has(state.name)));
+  pact.interactions = pact.interactions.filter(
+    (interaction) => !(interaction.providerStates ?? []).some((state) => ENDPOINT_UNARRANGEABLE_STATES.has(state.name)),
+  );
   goodPacts = join(dir, 'good');
   brokenPacts = join(dir, 'broken');
   await writeFile(`${goodPacts}.json`, JSON.stringify(pact));

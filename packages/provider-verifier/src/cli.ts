@@ -386,7 +386,9 @@ async function runRestore(
 }
 
 /** The secret settings of the client's configuration (token, secret key, security token, password). */
-const SECRET_SETTINGS = (Object.keys(CONFIG_SETTINGS) as SettingName[]).filter((name): name is SecretSetting => CONFIG_SETTINGS[name].secret);
+const SECRET_SETTINGS = (Object.keys(CONFIG_SETTINGS) as SettingName[]).filter(
+  (name): name is SecretSetting => CONFIG_SETTINGS[name].secret,
+);
 
 /**
  * The provider the flags name. A real endpoint is reached with the same credentials as the

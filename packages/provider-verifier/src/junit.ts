@@ -6,7 +6,8 @@ import type { InteractionOutcome, VerificationReport } from './report.js';
 /**
  * The report as JUnit XML: one `<testcase>` per interaction (a failure as `<failure>`, a
  * not-verifiable interaction as `<skipped>` with its reason), grouped in one `<testsuite>` per
- * consumer and provider (classname `provider.consumer`, dots in the names made `_`), plus a `verification run` testcase with an `<error>` per run error.
+ * consumer and provider (classname `provider.consumer`, dots in the names made `_`), plus a
+ * `verification run` testcase with an `<error>` per run error.
  */
 export function toJUnitXml(report: VerificationReport): string {
   const groups = new Map<string, { readonly classname: string; readonly outcomes: InteractionOutcome[] }>();

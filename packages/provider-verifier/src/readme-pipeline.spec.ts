@@ -121,7 +121,13 @@ describe('README "Contract pipeline"', () => {
       ['ecs-metadata-api', '3f9a2c1', true],
       ['ecs-metadata-api', '3f9a2c1', true],
     ]);
-    expect(broker.model.deployments.map((deployment) => [deployment.version.pacticipant, deployment.environment.name, deployment.currentlyDeployed])).toEqual([
+    expect(
+      broker.model.deployments.map((deployment) => [
+        deployment.version.pacticipant,
+        deployment.environment.name,
+        deployment.currentlyDeployed,
+      ]),
+    ).toEqual([
       ['ecs-metadata-api', 'production', true],
       ['ecs-metadata-client', 'production', true],
     ]);

@@ -24,7 +24,11 @@ export interface RestoreResult {
  * @throws the request's error ({@link EcsApiError}, {@link NetworkError}, ...) when the metadata
  *   could not be put back; the journal is kept.
  */
-export async function restoreFromJournal(target: EndpointTarget, file?: string, options: { readonly requestTimeoutMs?: number } = {}): Promise<RestoreResult> {
+export async function restoreFromJournal(
+  target: EndpointTarget,
+  file?: string,
+  options: { readonly requestTimeoutMs?: number } = {},
+): Promise<RestoreResult> {
   validateVerifyOptions({ provider: target, requestTimeoutMs: options.requestTimeoutMs });
   const server = {
     baseUrl: normalizeEndpoint(target.baseUrl),

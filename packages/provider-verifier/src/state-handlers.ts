@@ -96,10 +96,18 @@ export function checkStateHandlers(value: unknown, source: string): asserts valu
  *
  * @throws {ConfigError} (`stateHandlers`) for a handler of a state the built-ins arrange.
  */
-export function withUserStateHandlers(arranger: StateArranger, handlers: UserStateHandlers, target: StateHandlerTarget, arrangeable: (state: string) => boolean): StateArranger {
+export function withUserStateHandlers(
+  arranger: StateArranger,
+  handlers: UserStateHandlers,
+  target: StateHandlerTarget,
+  arrangeable: (state: string) => boolean,
+): StateArranger {
   const clash = Object.keys(handlers).find(arrangeable);
   if (clash !== undefined) {
-    throw new ConfigError('stateHandlers', `state "${clash}" is arranged by the verifier itself on this provider; a state handler may only add states it cannot arrange`);
+    throw new ConfigError(
+      'stateHandlers',
+      `state "${clash}" is arranged by the verifier itself on this provider; a state handler may only add states it cannot arrange`,
+    );
   }
   const setUp: UserStateHandler[] = [];
   const setups = new Map<string, StateSetup>(arranger.setups);
@@ -107,7 +115,11 @@ export function withUserStateHandlers(arranger: StateArranger, handlers: UserSta
     setups.set(state, async (params) => {
       const ids = (await handler.setup(params, target)) ?? {};
       setUp.push(handler);
-      return { projectId: ids.projectId ?? target.projectId, serverId: ids.serverId ?? target.serverId, ...(ids.key === undefined ? {} : { key: ids.key }) };
+      return {
+        projectId: ids.projectId ?? target.projectId,
+        serverId: ids.serverId ?? target.serverId,
+        ...(ids.key === undefined ? {} : { key: ids.key }),
+      };
     });
   }
   return {

@@ -33,7 +33,23 @@ const READ_ONE = 'a request to read one metadata item (v2.1)';
 const REPLACE = 'a request to replace metadata (v2.1)';
 const REPLACE_BUILDING = 'a request to replace the metadata of a building server (v2.1)';
 const SET_ONE = 'a request to set one metadata item (v2.1)';
-const ALL = [V2, V21, UNAUTHORIZED, EMPTY, UNKNOWN, DELETE_MISSING, DELETE_ONE, MERGE, MERGE_LOCKED, MERGE_FULL, READ_MISSING, READ_ONE, REPLACE, REPLACE_BUILDING, SET_ONE];
+const ALL = [
+  V2,
+  V21,
+  UNAUTHORIZED,
+  EMPTY,
+  UNKNOWN,
+  DELETE_MISSING,
+  DELETE_ONE,
+  MERGE,
+  MERGE_LOCKED,
+  MERGE_FULL,
+  READ_MISSING,
+  READ_ONE,
+  REPLACE,
+  REPLACE_BUILDING,
+  SET_ONE,
+];
 const NATIVE = [
   'a request to delete one metadata item through the ECS native API',
   'a request to merge metadata into an unknown server through the ECS native API',
@@ -53,7 +69,13 @@ function endpoint(url: string, overrides: Partial<EndpointTarget> = {}): Endpoin
 }
 
 async function withStub<T>(flaw: StubFlaw, use: (stub: StubProvider) => Promise<T>): Promise<T> {
-  const stub = await startStubProvider({ token: STUB_TOKEN, projectId: EXAMPLE_PROJECT_ID, serverId: EXAMPLE_SERVER_ID, metadata: ORIGINAL, flaw });
+  const stub = await startStubProvider({
+    token: STUB_TOKEN,
+    projectId: EXAMPLE_PROJECT_ID,
+    serverId: EXAMPLE_SERVER_ID,
+    metadata: ORIGINAL,
+    flaw,
+  });
   try {
     return await use(stub);
   } finally {

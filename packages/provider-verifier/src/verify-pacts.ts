@@ -142,7 +142,13 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     } else {
       baseUrl = normalizeEndpoint(provider.baseUrl);
       signer = await (provider.auth ?? tokenAuth(provider.token ?? ''))();
-      const server = { baseUrl, signer, projectId: provider.projectId, serverId: provider.serverId, timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
+      const server = {
+        baseUrl,
+        signer,
+        projectId: provider.projectId,
+        serverId: provider.serverId,
+        timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      };
       let original: Metadata | undefined;
       if (provider.allowWrites === true) {
         ({ original, writer: crashJournal } = await prepareWrites(server, options));
@@ -150,7 +156,14 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
       const allowLock = provider.allowLock === true;
       handlerTarget = { baseUrl, projectId: provider.projectId, serverId: provider.serverId };
       newArranger = (journal) =>
-        createEndpointArranger(server, { allowWrites: provider.allowWrites === true, journal, signal: options.signal, original, allowLock, crashJournal });
+        createEndpointArranger(server, {
+          allowWrites: provider.allowWrites === true,
+          journal,
+          signal: options.signal,
+          original,
+          allowLock,
+          crashJournal,
+        });
     }
     // One Pact run per provider (Pact verifies one provider at a time), each with its own journal
     // and arranger; a real server's metadata is put back after each run, also after a failure.
@@ -164,7 +177,12 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
       const arranger =
         options.stateHandlers === undefined
           ? builtIn
-          : withUserStateHandlers(builtIn, options.stateHandlers, handlerTarget, (state) => builtIn.setups.has(state) && !builtInUnarrangeable(state));
+          : withUserStateHandlers(
+              builtIn,
+              options.stateHandlers,
+              handlerTarget,
+              (state) => builtIn.setups.has(state) && !builtInUnarrangeable(state),
+            );
       const plan = local === undefined ? undefined : planFor(local, providerName);
       const current: ProviderRun = { providerName, journal, plan, run: {}, finished: { problems: [] }, publishRefusals: [] };
       runs.push(current);
@@ -191,7 +209,14 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
             providerVersion: remote?.publishResults === true ? remote.providerVersion : undefined,
             buildUrl: remote?.publishResults === true ? remote.buildUrl : undefined,
             stateHandlers: pactStateHandlers(arranger, journal, redact),
-            requestFilter: createRequestFilter({ baseUrl, signer }, journal, new Set(arranger.setups.keys()), writePolicy, options.signal, options.providerHeaders),
+            requestFilter: createRequestFilter(
+              { baseUrl, signer },
+              journal,
+              new Set(arranger.setups.keys()),
+              writePolicy,
+              options.signal,
+              options.providerHeaders,
+            ),
             failIfNoPactsFound: options.failIfNoPactsFound ?? true,
             // The provider sees its own host in `Host`, not Pact's loopback proxy (gateways route by it).
             changeOrigin: true,
@@ -227,12 +252,20 @@ export async function verifyPacts(options: VerifyPactsOptions): Promise<Verifica
     throw new AbortError(redact(`interrupted; ${interruptedState(provider, runs, problems)}${keptJournal}`));
   }
   const outcomes = runs.map((entry, index) => {
-    const known = entry.plan?.planned.map(({ pact, interaction }): KnownInteraction => ({ ...interaction, consumer: pact.consumer })) ?? entry.fetched ?? [];
+    const known =
+      entry.plan?.planned.map(({ pact, interaction }): KnownInteraction => ({ ...interaction, consumer: pact.consumer })) ??
+      entry.fetched ??
+      [];
     const { interactions, errors } = outcomesOf(entry.run, entry.journal, entry.plan, entry.finished, known);
     const kept = index === 0 && keptJournal !== '' ? [`The server's metadata was not restored${keptJournal}`] : [];
     const unpublished = [...new Set(entry.publishRefusals)].map((refusal) => `results not published to the broker: ${refusal}`);
-    const named = interactions.map((outcome): InteractionOutcome => ({ ...outcome, consumer: outcome.consumer ?? entry.fetched?.find((known) => known.description === outcome.description)?.consumer, provider: entry.providerName }));
-    const asBroker = (text: string): string => (entry.gateUrl === undefined || upstream === undefined ? text : text.split(entry.gateUrl).join(upstream));
+    const named = interactions.map((outcome): InteractionOutcome => ({
+      ...outcome,
+      consumer: outcome.consumer ?? entry.fetched?.find((known) => known.description === outcome.description)?.consumer,
+      provider: entry.providerName,
+    }));
+    const asBroker = (text: string): string =>
+      entry.gateUrl === undefined || upstream === undefined ? text : text.split(entry.gateUrl).join(upstream);
     return { interactions: named, errors: [...errors, ...kept, ...unpublished].map(asBroker) };
   });
   const restoredFlags = runs.map((entry) => entry.finished.restored).filter((restored): restored is boolean => restored !== undefined);
@@ -276,7 +309,9 @@ function publishRefusal(journal: RunJournal, signal: AbortSignal | undefined): s
   if (signal?.aborted === true) {
     return 'the run was interrupted';
   }
-  const notVerifiable = journal.entries.filter((entry) => entry.refused !== undefined || (!entry.carriesInvalidToken && entry.unarrangeable.length > 0)).length;
+  const notVerifiable = journal.entries.filter(
+    (entry) => entry.refused !== undefined || (!entry.carriesInvalidToken && entry.unarrangeable.length > 0),
+  ).length;
   return notVerifiable === 0
     ? undefined
     : `${notVerifiable} interaction(s) were not verifiable here, and the broker records one result per pact version: it would count them as verified or failed`;

@@ -62,5 +62,7 @@ export function textLine(result: ServerMetadataResult, secrets?: SecretRegistry)
 
 /** A batch result as `{serverId, metadata}` or `{serverId, error}`: the lines of `get` and `set`. */
 export function toMetadataResult(result: BatchResult<Metadata>): ServerMetadataResult {
-  return result.error === undefined ? { serverId: result.serverId, metadata: result.value } : { serverId: result.serverId, error: result.error };
+  return result.error === undefined
+    ? { serverId: result.serverId, metadata: result.value }
+    : { serverId: result.serverId, error: result.error };
 }

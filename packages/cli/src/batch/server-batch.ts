@@ -45,7 +45,11 @@ export async function runServerBatch<T, R extends BatchOutcome>(batch: ServerBat
   const client = await openClient(config, flags, io);
   try {
     const ids = idsOf(batch.sources, io);
-    const results = runBatch(batch.filterIds === undefined ? ids : batch.filterIds(ids), (serverId, signal) => batch.work(client, serverId, signal), { concurrency, signal: io.signal });
+    const results = runBatch(
+      batch.filterIds === undefined ? ids : batch.filterIds(ids),
+      (serverId, signal) => batch.work(client, serverId, signal),
+      { concurrency, signal: io.signal },
+    );
     return await streamBatch(
       {
         outcomes: mapOutcomes(results, batch.outcome),

@@ -48,7 +48,12 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       io.stderr.write(`ecs-metadata: journal: ${journal.file} (undo: ecs-metadata rollback ${journal.file})\n`);
     }
     try {
-      return (await runFleet(desiredChanges(file) as AsyncIterable<DesiredServerChange>, client, io, { ...options, apply: { journal, force: values.force === true, completed } })).code;
+      return (
+        await runFleet(desiredChanges(file) as AsyncIterable<DesiredServerChange>, client, io, {
+          ...options,
+          apply: { journal, force: values.force === true, completed },
+        })
+      ).code;
     } finally {
       await journal.close();
     }

@@ -44,7 +44,13 @@ export async function runBatchGet(plan: BatchGetPlan, io: CliIo): Promise<number
   const { key } = plan;
   if (key === undefined) {
     return runServerBatch(
-      { ...common, work: (client, serverId, signal) => client.getServerMetadata(serverId, { signal }), outcome: toMetadataResult, ndjson: ndjsonLine, text: textLine },
+      {
+        ...common,
+        work: (client, serverId, signal) => client.getServerMetadata(serverId, { signal }),
+        outcome: toMetadataResult,
+        ndjson: ndjsonLine,
+        text: textLine,
+      },
       io,
     );
   }
@@ -53,7 +59,10 @@ export async function runBatchGet(plan: BatchGetPlan, io: CliIo): Promise<number
       ...common,
       // Nova's key rules, as for one server: a key with a space set on OpenStack can be read.
       work: (client, serverId, signal) => client.getServerMetadataItem(serverId, key, { signal, keyRules: 'nova' }),
-      outcome: (result): ItemOutcome => (result.error === undefined ? { serverId: result.serverId, value: result.value } : { serverId: result.serverId, error: result.error }),
+      outcome: (result): ItemOutcome =>
+        result.error === undefined
+          ? { serverId: result.serverId, value: result.value }
+          : { serverId: result.serverId, error: result.error },
       ndjson: (outcome, secrets) => ndjsonResult(outcome.serverId, outcome.error, () => ({ value: outcome.value }), secrets),
       text: (outcome, secrets) => textResult(outcome.serverId, outcome.error, () => outcome.value ?? '', secrets),
     },

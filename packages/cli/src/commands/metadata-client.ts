@@ -92,7 +92,12 @@ export function checkServerArgument(server: string): void {
  * `call` runs once more with the server's id, which later calls reuse; `--verbose` says which. A
  * name no server has fails with the server's own 404 (its request id); several → exit 2 listing ids.
  */
-export function serverCalls(client: EcsMetadataClient, server: string, io: CliIo, verbose: boolean): <T>(call: (serverId: string) => Promise<T>) => Promise<T> {
+export function serverCalls(
+  client: EcsMetadataClient,
+  server: string,
+  io: CliIo,
+  verbose: boolean,
+): <T>(call: (serverId: string) => Promise<T>) => Promise<T> {
   let resolved: string | undefined;
   return async <T>(call: (serverId: string) => Promise<T>): Promise<T> => {
     if (resolved !== undefined) {

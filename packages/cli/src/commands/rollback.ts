@@ -46,7 +46,12 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
           counts.changedSince.push(outcome.serverId);
         }
         firstFailure ??= outcome.error;
-        const line: FleetLine = { serverId: outcome.serverId, status: outcome.status, changedSince: outcome.changedSince, error: outcome.error };
+        const line: FleetLine = {
+          serverId: outcome.serverId,
+          status: outcome.status,
+          changedSince: outcome.changedSince,
+          error: outcome.error,
+        };
         await write(io.stdout, format === 'ndjson' ? fleetNdjsonLine(line, io.secrets) : fleetTextLine(line, color, io.secrets));
       }
     } catch (error) {

@@ -143,7 +143,13 @@ async function runSetMany(
  * resolved by reading the server back, never by sending it again (spec §8); one server's `set`
  * reports the lost answer as it is (exit 6, docs/reliability.md), for the person who typed it.
  */
-function writeMetadata(client: EcsMetadataClient, serverId: string, metadata: Readonly<Record<string, string>>, mode: SetMode, options: MergeCallOptions): Promise<Metadata> {
+function writeMetadata(
+  client: EcsMetadataClient,
+  serverId: string,
+  metadata: Readonly<Record<string, string>>,
+  mode: SetMode,
+  options: MergeCallOptions,
+): Promise<Metadata> {
   switch (mode) {
     case 'native':
       return client.updateServerMetadataV1(serverId, metadata, options);
@@ -161,7 +167,9 @@ function writeMetadata(client: EcsMetadataClient, serverId: string, metadata: Re
  */
 function splitIdsAndItems(positionals: readonly string[]): { ids: string[]; itemArgs: string[] } {
   const firstItem = positionals.findIndex((arg) => arg.includes('='));
-  return firstItem < 0 ? { ids: [...positionals], itemArgs: [] } : { ids: positionals.slice(0, firstItem), itemArgs: positionals.slice(firstItem) };
+  return firstItem < 0
+    ? { ids: [...positionals], itemArgs: [] }
+    : { ids: positionals.slice(0, firstItem), itemArgs: positionals.slice(firstItem) };
 }
 
 function parseOutput(value: string): OutputFormat {

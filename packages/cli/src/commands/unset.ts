@@ -75,7 +75,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     for (const [index, key] of keys.entries()) {
       try {
         const options = { signal: io.signal, keyRules, force };
-        await onServer((serverId) => (native ? client.deleteServerMetadataItemV1(serverId, key, options) : client.deleteServerMetadataItem(serverId, key, options)));
+        await onServer((serverId) =>
+          native ? client.deleteServerMetadataItemV1(serverId, key, options) : client.deleteServerMetadataItem(serverId, key, options),
+        );
         deleted.push(key);
         io.stdout.write(`deleted ${key}\n`);
       } catch (error) {
@@ -106,7 +108,11 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
  * with `--from-file` (and no `--key`), every argument is a key; otherwise the first argument is the
  * server (an id, or "-" for ids on stdin) and the rest are keys.
  */
-function splitIdsAndKeys(positionals: readonly string[], keyFlags: readonly string[] | undefined, fromFile: boolean): { ids: string[]; keys: string[] } {
+function splitIdsAndKeys(
+  positionals: readonly string[],
+  keyFlags: readonly string[] | undefined,
+  fromFile: boolean,
+): { ids: string[]; keys: string[] } {
   if (keyFlags !== undefined) {
     return { ids: [...positionals], keys: [...keyFlags] };
   }
@@ -178,7 +184,9 @@ async function unsetKeys(client: EcsMetadataClient, serverId: string, change: Un
   const options = { signal, keyRules: change.keyRules, force: change.force };
   for (const key of change.keys) {
     try {
-      await (change.native ? client.deleteServerMetadataItemV1(serverId, key, options) : client.deleteServerMetadataItem(serverId, key, options));
+      await (change.native
+        ? client.deleteServerMetadataItemV1(serverId, key, options)
+        : client.deleteServerMetadataItem(serverId, key, options));
       deleted.push(key);
     } catch (error) {
       if (error instanceof AbortError || !(error instanceof EcsMetadataError)) {

@@ -45,7 +45,12 @@ export interface FleetCounts extends BatchCounts {
  * @returns the exit code: 0, 7 when some servers failed or were skipped, the failure's code when
  *   every server failed or at `--fail-fast`, 130 when interrupted; `plan` leaves 9 to its caller.
  */
-export async function runFleet(changes: AsyncIterable<DesiredServerChange>, client: EcsMetadataClient, io: CliIo, options: FleetRunOptions): Promise<{ code: number; counts: FleetCounts }> {
+export async function runFleet(
+  changes: AsyncIterable<DesiredServerChange>,
+  client: EcsMetadataClient,
+  io: CliIo,
+  options: FleetRunOptions,
+): Promise<{ code: number; counts: FleetCounts }> {
   const counts: FleetCounts = { done: 0, failed: 0, changes: 0, unchanged: 0, skipped: 0, added: 0, changed: 0, removed: 0 };
   const startedAt = Date.now();
   const progress = io.stderr.isTTY === true ? new ProgressLine(io.stderr, () => counts) : undefined;

@@ -57,7 +57,11 @@ const SUCCESS_OUTPUT = '{"wj":"True"}';
 const ALWAYS = 10;
 
 const same = (outcome: MatrixOutcome): Readonly<Record<MatrixCall, MatrixOutcome>> => ({ GET: outcome, PUT: outcome, POST: outcome });
-const idempotentOnly = (retried: MatrixOutcome, post: MatrixOutcome): Readonly<Record<MatrixCall, MatrixOutcome>> => ({ GET: retried, PUT: retried, POST: post });
+const idempotentOnly = (retried: MatrixOutcome, post: MatrixOutcome): Readonly<Record<MatrixCall, MatrixOutcome>> => ({
+  GET: retried,
+  PUT: retried,
+  POST: post,
+});
 
 /** The matrix. Row order is the document's. */
 export const RELIABILITY_MATRIX: readonly MatrixFault[] = [

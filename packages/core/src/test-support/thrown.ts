@@ -21,7 +21,14 @@ export function validationError(parameter: string, reason: string): Record<strin
 /** The whole expected projection of an {@link EcsApiError} that was not retried. */
 export function apiError(
   type: new (...args: never[]) => EcsApiError,
-  fields: { message: string; status: number; code: string | undefined; serverMessage: string; requestId: string | undefined; bodyExcerpt: string },
+  fields: {
+    message: string;
+    status: number;
+    code: string | undefined;
+    serverMessage: string;
+    requestId: string | undefined;
+    bodyExcerpt: string;
+  },
   extra: { retryAfterMs?: number | undefined } = {},
 ): Record<string, unknown> {
   return { type, name: type.name, attempts: 1, ...fields, ...extra };

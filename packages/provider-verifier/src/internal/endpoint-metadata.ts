@@ -84,7 +84,12 @@ async function send(server: EndpointServer, request: EcsRequest, expectation: Re
  */
 async function exchange(
   server: EndpointServer,
-  request: { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body?: string | undefined },
+  request: {
+    readonly method: string;
+    readonly url: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body?: string | undefined;
+  },
   subject: string,
 ): Promise<{ status: number; headers: Headers; text: string }> {
   // Signed before the deadline starts (a password login has its own).
@@ -94,13 +99,24 @@ async function exchange(
   const transport = createNodeHttpFetch({ maxResponseBytes: BODY_LIMIT_BYTES, maxSockets: 1 });
   const deadline = AbortSignal.timeout(server.timeoutMs);
   try {
-    const response = await transport(request.url, { method: request.method, headers: { ...request.headers, ...credentials }, body: request.body, signal: deadline });
+    const response = await transport(request.url, {
+      method: request.method,
+      headers: { ...request.headers, ...credentials },
+      body: request.body,
+      signal: deadline,
+    });
     return { status: response.status, headers: response.headers, text: await response.text() };
   } catch (error) {
     if (error instanceof EcsMetadataError) {
       throw error;
     }
-    throw toTransportError(error, { attempts: 1, timedOut: deadline.aborted, timeoutMs: server.timeoutMs, subject: `${subject} failed`, secrets: Object.values(credentials) });
+    throw toTransportError(error, {
+      attempts: 1,
+      timedOut: deadline.aborted,
+      timeoutMs: server.timeoutMs,
+      subject: `${subject} failed`,
+      secrets: Object.values(credentials),
+    });
   } finally {
     transport.close();
   }

@@ -66,7 +66,11 @@ export function defaultPactDir(cwd: string): string {
  * @throws {ConfigError} (setting `pactDir` or `pactFiles`) for a missing directory or file, a file
  *   that is not a pact, a file for another provider, or when no pact is found for one of `providers`.
  */
-export async function readLocalPacts(dirs: readonly string[], files: readonly string[], providers: readonly string[] = [PROVIDER_NAME]): Promise<LocalPact[]> {
+export async function readLocalPacts(
+  dirs: readonly string[],
+  files: readonly string[],
+  providers: readonly string[] = [PROVIDER_NAME],
+): Promise<LocalPact[]> {
   const pacts: LocalPact[] = [];
   for (const dir of dirs) {
     const entries = await readdir(dir).catch((error: unknown) => {
@@ -189,7 +193,12 @@ function carriesInvalidToken(request: unknown): boolean {
  *
  * @returns the path written.
  */
-export async function writeFilteredPact(dir: string, index: number, pact: LocalPact, keep: (interaction: PactInteraction) => boolean): Promise<string> {
+export async function writeFilteredPact(
+  dir: string,
+  index: number,
+  pact: LocalPact,
+  keep: (interaction: PactInteraction) => boolean,
+): Promise<string> {
   const source = pact.document['interactions'] as unknown[];
   const kept = source.filter((_, position) => keep(pact.interactions[position] as PactInteraction));
   const file = join(dir, `${index}-${basename(pact.file)}`);

@@ -86,7 +86,12 @@ export function parseCoreResult(text: string): CoreRunResult | undefined {
   return { interactions, errors, notices };
 }
 
-function findError(errors: readonly CoreError[], used: ReadonlySet<CoreError>, description: string, interactionId: string | undefined): CoreError | undefined {
+function findError(
+  errors: readonly CoreError[],
+  used: ReadonlySet<CoreError>,
+  description: string,
+  interactionId: string | undefined,
+): CoreError | undefined {
   const free = errors.filter((error) => !used.has(error));
   if (interactionId !== undefined) {
     const byId = free.find((error) => error.interactionId === interactionId);

@@ -76,7 +76,11 @@ export function pactEnvironment(source: PactSource, description: string | undefi
 }
 
 /** Runs Pact's verifier; its JSON result (resolved, or as the rejection's message) parsed. */
-export async function runPact(verifierOptions: VerifierOptions, environment: Record<string, string | undefined>, signal: AbortSignal | undefined): Promise<PactRun> {
+export async function runPact(
+  verifierOptions: VerifierOptions,
+  environment: Record<string, string | undefined>,
+  signal: AbortSignal | undefined,
+): Promise<PactRun> {
   process.env.PACT_DO_NOT_TRACK = 'true';
   // Loaded only now, after PACT_DO_NOT_TRACK is set (the native core reads it when it loads).
   const { Verifier } = await import('@pact-foundation/pact');

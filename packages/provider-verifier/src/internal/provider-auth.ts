@@ -23,7 +23,11 @@ export interface OutgoingRequest {
  * {@link RequestSigner}: a token, an AK/SK signature of this very method, path, query, headers and
  * body, or a password login's token), signed anew for every request.
  */
-export async function authenticationHeaders(signer: RequestSigner, request: OutgoingRequest, signal?: AbortSignal): Promise<Record<string, string>> {
+export async function authenticationHeaders(
+  signer: RequestSigner,
+  request: OutgoingRequest,
+  signal?: AbortSignal,
+): Promise<Record<string, string>> {
   const given = new Map(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
   const headers: Record<string, string> = { Host: new URL(request.url).host };
   for (const name of SIGNED_HEADERS) {

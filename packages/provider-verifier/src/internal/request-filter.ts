@@ -83,7 +83,14 @@ export const REFUSED_STATUS = 412;
  * process cannot exit while it runs, so the filter then cuts every connection Pact has open to
  * its proxy and every new one. Each remaining interaction fails at once, and the run ends.
  */
-export function createRequestFilter(target: SigningTarget, journal: RunJournal, knownStates: ReadonlySet<string>, policy: WritePolicy, signal?: AbortSignal, extraHeaders: Readonly<Record<string, string>> = {}): RequestFilter {
+export function createRequestFilter(
+  target: SigningTarget,
+  journal: RunJournal,
+  knownStates: ReadonlySet<string>,
+  policy: WritePolicy,
+  signal?: AbortSignal,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): RequestFilter {
   const header = AUTH_TOKEN_HEADER.toLowerCase();
   const sockets = new Set<FilterSocket>();
   signal?.addEventListener(
@@ -151,7 +158,12 @@ export function createRequestFilter(target: SigningTarget, journal: RunJournal, 
     }
     if (refusal === undefined && sign) {
       // Signed as Pact's proxy will forward it: the provider's URL, the headers, the body Pact re-sends.
-      const request = { method: req.method ?? 'GET', url: `${target.baseUrl}${req.originalUrl ?? req.url ?? ''}`, headers: req.headers, body: forwardedBody(req.body) };
+      const request = {
+        method: req.method ?? 'GET',
+        url: `${target.baseUrl}${req.originalUrl ?? req.url ?? ''}`,
+        headers: req.headers,
+        body: forwardedBody(req.body),
+      };
       authenticationHeaders(target.signer, request, signal).then(
         (added) => {
           for (const [name, value] of Object.entries(added)) {

@@ -12,8 +12,23 @@ const METADATA = `/v2.1/\${projectId}/servers/\${serverId}/metadata`;
 const ITEM = `${METADATA}/\${key}`;
 const CONSUMER = 'ecs-metadata-client';
 
-function known(description: string, state: string, method: string, pathTemplate: string, params: Record<string, unknown> = {}, carriesInvalidToken = false): KnownInteraction {
-  return { consumer: CONSUMER, description, states: [state], stateParams: [{ projectId: PROJECT, serverId: SERVER, ...params }], carriesInvalidToken, method, pathTemplate };
+function known(
+  description: string,
+  state: string,
+  method: string,
+  pathTemplate: string,
+  params: Record<string, unknown> = {},
+  carriesInvalidToken = false,
+): KnownInteraction {
+  return {
+    consumer: CONSUMER,
+    description,
+    states: [state],
+    stateParams: [{ projectId: PROJECT, serverId: SERVER, ...params }],
+    carriesInvalidToken,
+    method,
+    pathTemplate,
+  };
 }
 
 const READ = known('a request for server metadata (v2.1)', WITH_METADATA, 'GET', METADATA);
@@ -66,7 +81,11 @@ describe('correlateResults', () => {
   it('tells apart interactions that differ only in a state param or the invalid token', () => {
     const ran = [READ_ONE, READ_MISSING, READ, UNAUTHORIZED];
     const journal = journalOf(ran, new Map([[READ_MISSING, 'missing'], [UNAUTHORIZED, 'unauthorized']]));
-    const correlation = correlateResults([READ_MISSING, READ_ONE, UNAUTHORIZED, READ].map((interaction) => result(interaction)), journal.entries, KNOWN);
+    const correlation = correlateResults(
+      [READ_MISSING, READ_ONE, UNAUTHORIZED, READ].map((interaction) => result(interaction)),
+      journal.entries,
+      KNOWN,
+    );
     expect(correlation.entries.map((entry) => entry?.problems)).toEqual([['missing'], [], ['unauthorized'], []]);
   });
 

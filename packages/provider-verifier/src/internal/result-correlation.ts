@@ -31,11 +31,17 @@ export interface Correlation {
  * params and request line), any of their entries will do as long as the outcome is the same; if
  * it would differ, the result gets none and the description is listed as ambiguous.
  */
-export function correlateResults(results: readonly CoreInteractionResult[], entries: readonly JournalEntry[], known: readonly KnownInteraction[]): Correlation {
+export function correlateResults(
+  results: readonly CoreInteractionResult[],
+  entries: readonly JournalEntry[],
+  known: readonly KnownInteraction[],
+): Correlation {
   const free = new Set(entries);
   const ambiguous: string[] = [];
   const matched = results.map((result) => {
-    const interactions = known.filter((item) => item.description === result.description && (result.consumer === undefined || item.consumer === result.consumer));
+    const interactions = known.filter(
+      (item) => item.description === result.description && (result.consumer === undefined || item.consumer === result.consumer),
+    );
     const candidates = entries.filter((entry) => free.has(entry) && interactions.some((interaction) => isEntryOf(entry, interaction)));
     const [first] = candidates;
     if (first === undefined) {
@@ -141,7 +147,12 @@ export function outcomesOf(
 
 /** One result's outcome, given the journal entry of its interaction (if one was found). */
 function outcomeOf(result: CoreInteractionResult, entry: JournalEntry | undefined): InteractionOutcome {
-  const base = { description: result.description, consumer: result.consumer, states: [...(entry?.states ?? [])], durationMs: result.durationMs };
+  const base = {
+    description: result.description,
+    consumer: result.consumer,
+    states: [...(entry?.states ?? [])],
+    durationMs: result.durationMs,
+  };
   const unarrangeable = entry === undefined || entry.carriesInvalidToken ? [] : entry.unarrangeable;
   if (entry?.refused !== undefined) {
     // Kept from the provider: never verified, whatever Pact made of the verifier's own answer.
@@ -174,7 +185,9 @@ function mergeWithPlan(plan: LocalPlan, ran: readonly InteractionOutcome[]): Int
       };
       return skipped;
     }
-    const index = unclaimed.findIndex((outcome) => outcome.description === interaction.description && (outcome.consumer ?? pact.consumer) === pact.consumer);
+    const index = unclaimed.findIndex(
+      (outcome) => outcome.description === interaction.description && (outcome.consumer ?? pact.consumer) === pact.consumer,
+    );
     const [outcome] = index < 0 ? [] : unclaimed.splice(index, 1);
     if (outcome === undefined) {
       return { ...base, status: 'not-verifiable', reason: 'Pact did not run it (left out by --description, PACT_DESCRIPTION or PACT_PROVIDER_STATE?)', unarrangeableStates: [] };

@@ -38,7 +38,8 @@ export function unarrangeableOn(provider: ProviderTarget): (state: string) => bo
   }
   const noWrites = provider.allowWrites !== true;
   const lockable = provider.allowLock === true && !noWrites;
-  return (state) => (ENDPOINT_UNARRANGEABLE_STATES.has(state) && !(lockable && state === STATE_LOCKED_SERVER)) || (noWrites && WRITE_STATES.has(state));
+  return (state) =>
+    (ENDPOINT_UNARRANGEABLE_STATES.has(state) && !(lockable && state === STATE_LOCKED_SERVER)) || (noWrites && WRITE_STATES.has(state));
 }
 
 /** Reads the local pacts and decides, per interaction, whether it can be arranged here. */
@@ -70,7 +71,9 @@ export async function materializeLocalPacts(plan: LocalPlan, cleanups: (() => Pr
   let dir: string | undefined;
   const urls: string[] = [];
   for (const [index, pact] of plan.pacts.entries()) {
-    const runnable = new Set(plan.planned.filter((item) => item.pact === pact && item.unarrangeable.length === 0).map((item) => item.interaction));
+    const runnable = new Set(
+      plan.planned.filter((item) => item.pact === pact && item.unarrangeable.length === 0).map((item) => item.interaction),
+    );
     if (runnable.size === pact.interactions.length) {
       urls.push(pact.file);
     } else if (runnable.size > 0) {

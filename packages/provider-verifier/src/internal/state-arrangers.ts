@@ -51,7 +51,11 @@ export interface StateArranger {
  * fixture, so no interaction sees another's world.
  */
 export function createMockArranger(admin: MockAdmin, token: string): StateArranger {
-  const arrange = (params: Readonly<Record<string, unknown>>, metadata: Metadata | undefined, server: { locked?: boolean; vmState?: string } = {}): StateIds => {
+  const arrange = (
+    params: Readonly<Record<string, unknown>>,
+    metadata: Metadata | undefined,
+    server: { locked?: boolean; vmState?: string } = {},
+  ): StateIds => {
     const ids = idsFrom(params);
     admin.addToken(token, ids.projectId);
     if (metadata === undefined) {

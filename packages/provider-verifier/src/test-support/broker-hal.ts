@@ -55,5 +55,15 @@ export function halDocuments(baseOf: () => string) {
     _links: { self: link(pactPath(entry.pact), { name: `Pact between ${entry.pact.consumer} (${entry.pact.consumerVersion.number}) and ${entry.pact.provider}` }) },
   });
 
-  return { link, pacticipantPath, versionPath, pactPath, pactDocument, verificationDocument, environmentDocument, deploymentDocument, selectedDocument };
+  return {
+    link,
+    pacticipantPath,
+    versionPath,
+    pactPath,
+    pactDocument,
+    verificationDocument,
+    environmentDocument,
+    deploymentDocument,
+    selectedDocument,
+  };
 }

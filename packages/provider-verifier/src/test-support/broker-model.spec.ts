@@ -17,7 +17,11 @@ function publish(model: BrokerModel, version: string, branch: string, marker = v
   model.publish(CONSUMER, version, branch, undefined, [{ consumerName: CONSUMER, providerName: PROVIDER, content }]);
 }
 
-function select(model: BrokerModel, selectors: Record<string, unknown>[], extra: { branch?: string; pending?: boolean; wipSince?: string } = {}) {
+function select(
+  model: BrokerModel,
+  selectors: Record<string, unknown>[],
+  extra: { branch?: string; pending?: boolean; wipSince?: string } = {},
+) {
   return model
     .pactsForVerification({
       provider: PROVIDER,

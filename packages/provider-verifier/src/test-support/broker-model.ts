@@ -161,7 +161,13 @@ export class BrokerModel {
   }
 
   /** `POST /contracts/publish`: one consumer version's pacts. */
-  publish(consumer: string, versionNumber: string, branch: string | undefined, buildUrl: string | undefined, contracts: readonly Record<string, unknown>[]): PublishedPact[] {
+  publish(
+    consumer: string,
+    versionNumber: string,
+    branch: string | undefined,
+    buildUrl: string | undefined,
+    contracts: readonly Record<string, unknown>[],
+  ): PublishedPact[] {
     const version = this.version(consumer, versionNumber, branch, buildUrl);
     return contracts.map((contract) => {
       const provider = contract['providerName'];
@@ -181,13 +187,24 @@ export class BrokerModel {
       const existing = this.pacts.find((pact) => pact.consumerVersion === version && pact.provider === provider);
       const sha = createHash('sha1').update(JSON.stringify(parsed)).digest('hex');
       if (existing !== undefined && existing.sha !== sha) {
-        throw new BrokerRequestError(409, `a different pact was already published for ${consumer} version ${versionNumber} and ${provider}`);
+        throw new BrokerRequestError(
+          409,
+          `a different pact was already published for ${consumer} version ${versionNumber} and ${provider}`,
+        );
       }
       this.named.add(provider); // the provider becomes a pacticipant, as in the real broker
       if (existing !== undefined) {
         return existing;
       }
-      const pact: PublishedPact = { consumer, provider, consumerVersion: version, sha, content: parsed as Record<string, unknown>, createdAt: this.now(), order: ++this.order };
+      const pact: PublishedPact = {
+        consumer,
+        provider,
+        consumerVersion: version,
+        sha,
+        content: parsed as Record<string, unknown>,
+        createdAt: this.now(),
+        order: ++this.order,
+      };
       this.pacts.push(pact);
       return pact;
     });
@@ -197,7 +214,12 @@ export class BrokerModel {
   findPact(provider: string, consumer: string, by: { sha: string } | { consumerVersion: string }): PublishedPact | undefined {
     return [...this.pacts]
       .reverse()
-      .find((pact) => pact.provider === provider && pact.consumer === consumer && ('sha' in by ? pact.sha === by.sha : pact.consumerVersion.number === by.consumerVersion));
+      .find(
+        (pact) =>
+          pact.provider === provider &&
+          pact.consumer === consumer &&
+          ('sha' in by ? pact.sha === by.sha : pact.consumerVersion.number === by.consumerVersion),
+      );
   }
 
   /** `POST .../verification-results`. */
@@ -225,7 +247,12 @@ export class BrokerModel {
     if (this.environments.some((environment) => environment.name === input.name)) {
       throw new BrokerRequestError(409, `an environment named ${input.name} already exists`);
     }
-    const environment: Environment = { uuid: randomUUID(), name: input.name, displayName: input.displayName ?? capitalize(input.name), production: input.production };
+    const environment: Environment = {
+      uuid: randomUUID(),
+      name: input.name,
+      displayName: input.displayName ?? capitalize(input.name),
+      production: input.production,
+    };
     this.environments.push(environment);
     return environment;
   }
@@ -233,7 +260,11 @@ export class BrokerModel {
   /** Records a deployment; the version deployed before to the same environment and instance is no longer current. */
   recordDeployment(version: BrokerVersion, environment: Environment, applicationInstance: string | undefined): DeployedVersion {
     for (const deployment of this.deployments) {
-      if (deployment.version.pacticipant === version.pacticipant && deployment.environment === environment && deployment.applicationInstance === applicationInstance) {
+      if (
+        deployment.version.pacticipant === version.pacticipant &&
+        deployment.environment === environment &&
+        deployment.applicationInstance === applicationInstance
+      ) {
         deployment.currentlyDeployed = false;
       }
     }
@@ -245,7 +276,12 @@ export class BrokerModel {
   /** The versions of `pacticipant` currently deployed (to `environment` when named). */
   deployedVersions(pacticipant: string, environment?: string): BrokerVersion[] {
     return this.deployments
-      .filter((deployment) => deployment.currentlyDeployed && deployment.version.pacticipant === pacticipant && (environment === undefined || deployment.environment.name === environment))
+      .filter(
+        (deployment) =>
+          deployment.currentlyDeployed &&
+          deployment.version.pacticipant === pacticipant &&
+          (environment === undefined || deployment.environment.name === environment),
+      )
       .map((deployment) => deployment.version);
   }
 
@@ -273,7 +309,12 @@ export class BrokerModel {
       const since = Date.parse(query.includeWipPactsSince);
       for (const pact of this.latestPerConsumerBranch(query.provider)) {
         if (!selected.has(pact.sha) && Date.parse(pact.createdAt) >= since && this.isPending(pact, query.providerVersionBranch)) {
-          selected.set(pact.sha, { pact, reasons: [`a work in progress pact from branch ${pact.consumerVersion.branch ?? '(none)'}`], pending: true, wip: true });
+          selected.set(pact.sha, {
+            pact,
+            reasons: [`a work in progress pact from branch ${pact.consumerVersion.branch ?? '(none)'}`],
+            pending: true,
+            wip: true,
+          });
         }
       }
     }
@@ -283,7 +324,8 @@ export class BrokerModel {
   /** A pact is pending for a provider branch until a version of that branch verified it successfully. */
   isPending(pact: PublishedPact, providerBranch: string | undefined): boolean {
     return !this.verifications.some(
-      (result) => result.sha === pact.sha && result.success && (providerBranch === undefined || result.providerVersion.branch === providerBranch),
+      (result) =>
+        result.sha === pact.sha && result.success && (providerBranch === undefined || result.providerVersion.branch === providerBranch),
     );
   }
 
@@ -300,15 +342,20 @@ export class BrokerModel {
       }
       return [...latest.values()];
     };
-    const on = (branch: string | undefined): PublishedPact[] => latestOf(pacts.filter((pact) => branch !== undefined && pact.consumerVersion.branch === branch));
+    const on = (branch: string | undefined): PublishedPact[] =>
+      latestOf(pacts.filter((pact) => branch !== undefined && pact.consumerVersion.branch === branch));
     if (selector['mainBranch'] === true) {
-      return latestOf(pacts.filter((pact) => pact.consumerVersion.branch !== undefined && pact.consumerVersion.branch === this.mainBranches.get(pact.consumer))).map((pact) => [
-        pact,
-        `latest pact for a consumer version from the main branch (${pact.consumerVersion.branch ?? ''})`,
-      ]);
+      return latestOf(
+        pacts.filter(
+          (pact) => pact.consumerVersion.branch !== undefined && pact.consumerVersion.branch === this.mainBranches.get(pact.consumer),
+        ),
+      ).map((pact) => [pact, `latest pact for a consumer version from the main branch (${pact.consumerVersion.branch ?? ''})`]);
     }
     if (selector['matchingBranch'] === true) {
-      return on(providerBranch).map((pact) => [pact, `latest pact for a consumer version from the branch matching the provider's (${providerBranch ?? ''})`]);
+      return on(providerBranch).map((pact) => [
+        pact,
+        `latest pact for a consumer version from the branch matching the provider's (${providerBranch ?? ''})`,
+      ]);
     }
     if (typeof selector['branch'] === 'string') {
       const found = on(selector['branch']);
@@ -318,9 +365,16 @@ export class BrokerModel {
     if (selector['deployedOrReleased'] === true || selector['deployed'] === true || selector['released'] === true) {
       const environment = typeof selector['environment'] === 'string' ? selector['environment'] : undefined;
       // Nothing is "released" here (no record-release): a released selector matches nothing.
-      const deployed = selector['released'] === true ? [] : this.deployments.filter((deployment) => deployment.currentlyDeployed && (environment === undefined || deployment.environment.name === environment));
+      const deployed =
+        selector['released'] === true
+          ? []
+          : this.deployments.filter(
+              (deployment) => deployment.currentlyDeployed && (environment === undefined || deployment.environment.name === environment),
+            );
       return pacts.flatMap((pact): [PublishedPact, string][] => {
-        const where = deployed.filter((deployment) => deployment.version === pact.consumerVersion).map((deployment) => deployment.environment.name);
+        const where = deployed
+          .filter((deployment) => deployment.version === pact.consumerVersion)
+          .map((deployment) => deployment.environment.name);
         return where.length === 0 ? [] : [[pact, `pact for a consumer version currently deployed to ${where.join(', ')}`]];
       });
     }
@@ -332,7 +386,9 @@ export class BrokerModel {
 
   private latestPerConsumerBranch(provider: string): PublishedPact[] {
     const latest = new Map<string, PublishedPact>();
-    for (const pact of this.pacts.filter((candidate) => candidate.provider === provider && candidate.consumerVersion.branch !== undefined)) {
+    for (const pact of this.pacts.filter(
+      (candidate) => candidate.provider === provider && candidate.consumerVersion.branch !== undefined,
+    )) {
       const key = `${pact.consumer}\u0000${pact.consumerVersion.branch ?? ''}`;
       const current = latest.get(key);
       if (current === undefined || pact.consumerVersion.order > current.consumerVersion.order) {
@@ -363,17 +419,24 @@ export class BrokerModel {
     const problems: string[] = [];
     for (const [, version] of selected as [MatrixSelector, BrokerVersion][]) {
       for (const pact of this.pacts.filter((candidate) => candidate.consumerVersion === version)) {
-        const providers = environment === undefined ? this.latestVersions(pact.provider) : this.deployedVersions(pact.provider, environment);
+        const providers =
+          environment === undefined ? this.latestVersions(pact.provider) : this.deployedVersions(pact.provider, environment);
         if (providers.length === 0) {
-          problems.push(`There is no verified pact between ${pact.consumer} (${version.number}) and a version of ${pact.provider} currently in ${environment ?? 'the broker'} (no version is currently recorded as deployed/released in this environment)`);
+          problems.push(
+            `There is no verified pact between ${pact.consumer} (${version.number}) and a version of ${pact.provider} currently in ${environment ?? 'the broker'} (no version is currently recorded as deployed/released in this environment)`,
+          );
           rows.push({ pact, providerVersion: undefined, verification: undefined });
         }
         for (const providerVersion of providers) {
           const verification = this.latestVerification(pact.sha, providerVersion);
           if (verification === undefined) {
-            problems.push(`There is no verified pact between ${pact.consumer} (${version.number}) and ${pact.provider} (${providerVersion.number})`);
+            problems.push(
+              `There is no verified pact between ${pact.consumer} (${version.number}) and ${pact.provider} (${providerVersion.number})`,
+            );
           } else if (!verification.success) {
-            problems.push(`The verification for the pact between ${pact.consumer} (${version.number}) and ${pact.provider} (${providerVersion.number}) failed`);
+            problems.push(
+              `The verification for the pact between ${pact.consumer} (${version.number}) and ${pact.provider} (${providerVersion.number}) failed`,
+            );
           }
           rows.push({ pact, providerVersion, verification });
         }
@@ -381,13 +444,17 @@ export class BrokerModel {
       if (environment !== undefined) {
         for (const consumer of this.pacticipants().filter((name) => name !== version.pacticipant)) {
           for (const consumerVersion of this.deployedVersions(consumer, environment)) {
-            const pact = this.pacts.find((candidate) => candidate.consumerVersion === consumerVersion && candidate.provider === version.pacticipant);
+            const pact = this.pacts.find(
+              (candidate) => candidate.consumerVersion === consumerVersion && candidate.provider === version.pacticipant,
+            );
             if (pact === undefined) {
               continue;
             }
             const verification = this.latestVerification(pact.sha, version);
             if (verification?.success !== true) {
-              problems.push(`The pact between ${consumer} (${consumerVersion.number}) and ${version.pacticipant} (${version.number}) is not successfully verified`);
+              problems.push(
+                `The pact between ${consumer} (${consumerVersion.number}) and ${version.pacticipant} (${version.number}) is not successfully verified`,
+              );
             }
             rows.push({ pact, providerVersion: version, verification });
           }
@@ -396,7 +463,12 @@ export class BrokerModel {
     }
     const deployable = problems.length === 0;
     const reason = deployable ? 'All required verification results are published and successful' : problems.join('; ');
-    return { rows, deployable, reason, notices: deployable ? [{ type: 'success', text: reason }] : problems.map((text) => ({ type: 'error' as const, text })) };
+    return {
+      rows,
+      deployable,
+      reason,
+      notices: deployable ? [{ type: 'success', text: reason }] : problems.map((text) => ({ type: 'error' as const, text })),
+    };
   }
 
   private resolveSelector(selector: MatrixSelector): [MatrixSelector, BrokerVersion | undefined] {

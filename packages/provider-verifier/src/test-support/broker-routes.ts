@@ -33,7 +33,17 @@ export function route(routes: ReadonlyMap<string, Route>, method: string, url: U
 
 /** The routes, keyed `METHOD /path-regex`, as the real broker's `api.rb` names them. */
 export function brokerRoutes(model: BrokerModel, baseOf: () => string): Map<string, Route> {
-  const { link, pacticipantPath, versionPath, pactPath, pactDocument, verificationDocument, environmentDocument, deploymentDocument, selectedDocument } = halDocuments(baseOf);
+  const {
+    link,
+    pacticipantPath,
+    versionPath,
+    pactPath,
+    pactDocument,
+    verificationDocument,
+    environmentDocument,
+    deploymentDocument,
+    selectedDocument,
+  } = halDocuments(baseOf);
   const found = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) {
       throw new BrokerRequestError(404, `${what} was not found`);
@@ -180,7 +190,13 @@ export function brokerRoutes(model: BrokerModel, baseOf: () => string): Map<stri
       `GET /pacts/provider/${PACTICIPANT}/latest`,
       (match) => {
         const provider = decode(match[1]);
-        const latest = model.pactsForVerification({ provider, selectors: [{ latest: true }], includePendingStatus: false, includeWipPactsSince: undefined, providerVersionBranch: undefined });
+        const latest = model.pactsForVerification({
+          provider,
+          selectors: [{ latest: true }],
+          includePendingStatus: false,
+          includeWipPactsSince: undefined,
+          providerVersionBranch: undefined,
+        });
         return ok({
           _links: {
             self: link(`/pacts/provider/${match[1] ?? ''}/latest`),
@@ -219,8 +235,17 @@ export function brokerRoutes(model: BrokerModel, baseOf: () => string): Map<stri
           },
           notices: answer.notices,
           matrix: answer.rows.map((row) => ({
-            consumer: { name: row.pact.consumer, version: { number: row.pact.consumerVersion.number, branch: row.pact.consumerVersion.branch ?? null } },
-            provider: { name: row.pact.provider, version: row.providerVersion === undefined ? null : { number: row.providerVersion.number, branch: row.providerVersion.branch ?? null } },
+            consumer: {
+              name: row.pact.consumer,
+              version: { number: row.pact.consumerVersion.number, branch: row.pact.consumerVersion.branch ?? null },
+            },
+            provider: {
+              name: row.pact.provider,
+              version:
+                row.providerVersion === undefined
+                  ? null
+                  : { number: row.providerVersion.number, branch: row.providerVersion.branch ?? null },
+            },
             pact: { createdAt: row.pact.createdAt, _links: { self: link(pactPath(row.pact)) } },
             verificationResult: row.verification === undefined ? null : verificationDocument(row.verification),
           })),
