@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -77,5 +78,15 @@ export async function writeLines(stream, count, lineOf) {
     if (!stream.write(text)) await new Promise((resolve) => stream.once('drain', resolve));
   }
 }
+
+/**
+ * Node flags that run a batch in V8's default heap, as the CLI did before it restarted a streamed
+ * batch with a capped one: a heap flag of the user's own keeps the bin in place (packages/cli/src/
+ * batch-heap.ts), and this one is the limit V8 picks by default on this machine (this process's).
+ */
+export const DEFAULT_HEAP_ARGS = [`--max-old-space-size=${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)}`];
+
+/** `a` against `b` as a ratio with two decimals. */
+export const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 
 export const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
