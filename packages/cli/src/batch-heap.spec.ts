@@ -71,6 +71,8 @@ describe('restartArguments', () => {
     expect(restartArguments(running(['plan', 'f'], { execArgv: ['--max-old-space-size=512'] }))).toBeUndefined();
     expect(restartArguments(running(['plan', 'f'], { execArgv: ['--max-semi-space-size=4', '--max-old-space-size=128'] }))).toBeUndefined();
     expect(restartArguments(running(['plan', 'f'], { nodeOptions: '--max-old-space-size=512' }))).toBeUndefined();
+    expect(restartArguments(running(['plan', 'f'], { nodeOptions: '--max_semi_space_size=8' }))).toBeUndefined();
+    expect(restartArguments(running(['plan', 'f'], { execArgv: ['--max-heap-size=256'] }))).toBeUndefined();
     expect(restartArguments(running(['plan', 'f'], { nodeOptions: '--enable-source-maps' }))).toEqual(expect.arrayContaining(['--max-old-space-size=128']));
   });
 });

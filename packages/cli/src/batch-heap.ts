@@ -30,8 +30,8 @@ const FILE_COMMANDS = new Set(['plan', 'apply', 'rollback']);
 /** Commands that stream a batch when their servers come from stdin (`-`) or `--from-file`. */
 const ID_COMMANDS = new Set(['get', 'set', 'unset']);
 
-/** Flags of the user's own that set the heap: they win, and the CLI is not restarted. */
-const HEAP_FLAG = /--max-(old|semi)-space-size\b|--max-heap-size\b/u;
+/** Flags of the user's own that set the heap (V8 takes `_` for `-`): they win, and the CLI is not restarted. */
+const HEAP_FLAG = /--max[-_](?:(?:old|semi)[-_]space|heap)[-_]size\b/u;
 
 /**
  * Whether `argv` starts a streamed batch: `plan`, `apply`, `rollback`, or `get`/`set`/`unset`
