@@ -2,13 +2,14 @@
 /* global process, console */
 // A 100,000-id batch read with `ecs-metadata get -`, the ids piped to its stdin, against the mock
 // provider (not throttled): the CLI's peak RSS, against a one-server `get` as the baseline and the
-// 150 MB target. Not part of `npm test`.
+// 150 MB target, and beside it the same batch in V8's default heap (the CLI before it restarted a
+// streamed batch in a capped heap), with wall and CPU time of both. Not part of `npm test`.
 //
 //   npm run bench:batch-memory
 //   node tools/bench/batch-memory.mjs --servers 20000
 import { parseArgs } from 'node:util';
 import { fleetServerId, startMockProvider } from '@ecs-metadata/mock-provider';
-import { mb, runCli, writeLines } from './batch-support.mjs';
+import { DEFAULT_HEAP_ARGS, mb, ratio, runCli, writeLines } from './batch-support.mjs';
 import { DEMO_TOKEN, PROJECT_ID } from './lib/fixture.mjs';
 import { machineLine, printTable, verdict } from './lib/report.mjs';
 
@@ -20,18 +21,29 @@ const mock = await startMockProvider({ port: 0, generatedServers: servers });
 const env = { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT_ID, ECS_METADATA_TOKEN: DEMO_TOKEN };
 try {
   const single = await runCli(['get', fleetServerId(0)], env);
-  let lines = 0;
-  let failed = 0;
-  const batch = await runCli(['get', '-', '--concurrency', values.concurrency], env, {
-    feed: (stdin) => writeLines(stdin, servers, fleetServerId),
-    onLine: (line) => {
-      lines += 1;
-      if (line.includes('"error":')) failed += 1;
-    },
-  });
+  const runBatch = async (nodeArgs) => {
+    let lines = 0;
+    let failed = 0;
+    const run = await runCli(['get', '-', '--concurrency', values.concurrency], env, {
+      feed: (stdin) => writeLines(stdin, servers, fleetServerId),
+      onLine: (line) => {
+        lines += 1;
+        if (line.includes('"error":')) failed += 1;
+      },
+      nodeArgs,
+    });
+    return { ...run, lines, failed };
+  };
+  const describe = (run) =>
+    `peak RSS ${mb(run.maxRssBytes)} (exit ${run.code}), ${run.lines} lines, ${run.failed} failed, wall ${(run.wallMs / 1000).toFixed(1)} s (${Math.round(servers / (run.wallMs / 1000))}/s), CPU ${(run.cpuMs / 1000).toFixed(1)} s`;
+  const batch = await runBatch([]);
+  const defaultHeap = await runBatch(DEFAULT_HEAP_ARGS);
+  const { lines, failed } = batch;
   console.log(machineLine());
   console.log(`one-server get: peak RSS ${mb(single.maxRssBytes)} (exit ${single.code})`);
-  console.log(`${servers}-id batch from stdin: peak RSS ${mb(batch.maxRssBytes)} (exit ${batch.code}), ${lines} lines, ${failed} failed, ${(batch.wallMs / 1000).toFixed(1)} s (${Math.round(servers / (batch.wallMs / 1000))}/s)`);
+  console.log(`${servers}-id batch from stdin, as shipped (capped heap): ${describe(batch)}`);
+  console.log(`the same in V8's default heap (${DEFAULT_HEAP_ARGS.join(' ')}): ${describe(defaultHeap)}`);
+  console.log(`capped / default heap: peak RSS ${ratio(batch.maxRssBytes, defaultHeap.maxRssBytes)}, wall ${ratio(batch.wallMs, defaultHeap.wallMs)}, CPU ${ratio(batch.cpuMs, defaultHeap.cpuMs)}`);
   console.log(`ratio batch / one-server peak RSS ${(batch.maxRssBytes / single.maxRssBytes).toFixed(2)}`);
   console.log('\ntargets:');
   printTable(

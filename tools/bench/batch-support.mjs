@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,13 +20,15 @@ const RSS_REPORTER = pathToFileURL(fileURLToPath(new URL('./report-max-rss.mjs',
 
 /**
  * Runs the CLI with `args` and `env`; `feed(stdin)` writes its stdin; every stdout line goes to
- * `onLine`. Resolves with the exit code, the wall time, the child's peak RSS (bytes) and stderr.
+ * `onLine`; `nodeArgs` are V8/Node flags on the CLI process's own command line (the child's env has no
+ * NODE_OPTIONS, and some flags, like `--trace-gc`, are refused there). Resolves with the exit code,
+ * the wall time, the child's peak RSS (bytes), its CPU time (ms) and stderr.
  */
-export function runCli(args, env, { feed, onLine = () => {} } = {}) {
+export function runCli(args, env, { feed, onLine = () => {}, nodeArgs = [], script = cliBin() } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-metadata-bench-'));
   const rssFile = join(dir, 'max-rss');
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', RSS_REPORTER, cliBin(), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', RSS_REPORTER, script, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: dir, XDG_CONFIG_HOME: dir, BENCH_MAX_RSS_FILE: rssFile, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -50,15 +53,18 @@ export function runCli(args, env, { feed, onLine = () => {} } = {}) {
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      let maxRssBytes;
+      let maxRssBytes = Number.NaN;
+      let cpuMs = Number.NaN;
       try {
-        maxRssBytes = Number(readFileSync(rssFile, 'utf8')) * 1024;
+        const [maxRssKib, userMicros, systemMicros] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+        maxRssBytes = maxRssKib * 1024;
+        cpuMs = (userMicros + systemMicros) / 1000;
       } catch {
-        maxRssBytes = Number.NaN;
+        // No report: the child died before its exit hook.
       }
       rmSync(dir, { recursive: true, force: true });
       if (partial !== '') onLine(partial);
-      resolve({ code, wallMs, maxRssBytes, stderr });
+      resolve({ code, wallMs, maxRssBytes, cpuMs, stderr });
     });
   });
 }
@@ -72,5 +78,15 @@ export async function writeLines(stream, count, lineOf) {
     if (!stream.write(text)) await new Promise((resolve) => stream.once('drain', resolve));
   }
 }
+
+/**
+ * Node flags that run a batch in V8's default heap, as the CLI did before it restarted a streamed
+ * batch with a capped one: a heap flag of the user's own keeps the bin in place (packages/cli/src/
+ * batch-heap.ts), and this one is the limit V8 picks by default on this machine (this process's).
+ */
+export const DEFAULT_HEAP_ARGS = [`--max-old-space-size=${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)}`];
+
+/** `a` against `b` as a ratio with two decimals. */
+export const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 
 export const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;

@@ -13,12 +13,14 @@
 //   npm run bench:fleet                                   # both, 3,000 at 200/s and 100,000
 //   node tools/bench/fleet-apply.mjs --servers 3000 --rate 200 --plan-servers 100000
 //   node tools/bench/fleet-apply.mjs --skip apply --node-options='--max-semi-space-size=4 --max-old-space-size=96'
+//
+// The plan runs twice: as shipped (the CLI restarts it in a capped heap) and in V8's default heap.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fleetServerId, startMockProvider } from '@ecs-metadata/mock-provider';
-import { mb, runCli } from './batch-support.mjs';
+import { DEFAULT_HEAP_ARGS, mb, ratio, runCli } from './batch-support.mjs';
 import { DEMO_TOKEN, PROJECT_ID } from './lib/fixture.mjs';
 import { machineLine, printTable, verdict } from './lib/report.mjs';
 
@@ -29,7 +31,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     'plan-servers': { type: 'string', default: '100000' },
     skip: { type: 'string', default: '' },
-    // V8 flags for the CLI child of the plan run (e.g. "--max-old-space-size=96"), to tell live memory from garbage.
+    // V8 flags on the command line of the plan's CLI process (e.g. "--max-old-space-size=96"), instead of its own.
     'node-options': { type: 'string', default: '' },
   },
 });
@@ -110,12 +112,19 @@ try {
     const mock = await startMockProvider({ port: 0, generatedServers: planServers });
     try {
       const file = desiredFile('plan.ndjson', planServers);
-      const env = { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT_ID, ECS_METADATA_TOKEN: DEMO_TOKEN, ...(values['node-options'] === '' ? {} : { NODE_OPTIONS: values['node-options'] }) };
-      let lines = 0;
-      const run = await runCli(['plan', file, '--concurrency', values.concurrency], env, { onLine: () => (lines += 1) });
-      console.log(`\nplan: ${planServers} servers (an NDJSON file), unthrottled mock${values['node-options'] === '' ? '' : `, CLI NODE_OPTIONS=${values['node-options']}`}, exit code ${run.code}, ${lines} lines, wall ${(run.wallMs / 1000).toFixed(1)} s, peak RSS ${mb(run.maxRssBytes)}`);
-      console.log(run.stderr.split('\n').filter((line) => line.startsWith('ecs-metadata:')).map((line) => `  ${line}`).join('\n'));
-      rows.push([`plan of ${planServers} servers: peak RSS`, '≤ 200 MB', mb(run.maxRssBytes), lines === planServers ? verdict(run.maxRssBytes, TARGET_PLAN_RSS_BYTES, { higherIsBetter: false }) : 'MISS (lines)']);
+      const env = { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: PROJECT_ID, ECS_METADATA_TOKEN: DEMO_TOKEN };
+      const runPlan = async (nodeArgs, label) => {
+        let lines = 0;
+        const run = await runCli(['plan', file, '--concurrency', values.concurrency], env, { onLine: () => (lines += 1), nodeArgs });
+        console.log(`\nplan: ${planServers} servers (an NDJSON file), unthrottled mock, ${label}: exit code ${run.code}, ${lines} lines, wall ${(run.wallMs / 1000).toFixed(1)} s, CPU ${(run.cpuMs / 1000).toFixed(1)} s, peak RSS ${mb(run.maxRssBytes)}`);
+        console.log(run.stderr.split('\n').filter((line) => line.startsWith('ecs-metadata:')).map((line) => `  ${line}`).join('\n'));
+        return { ...run, lines };
+      };
+      const shipped = values['node-options'] === '' ? [] : values['node-options'].split(' ');
+      const run = await runPlan(shipped, shipped.length === 0 ? 'as shipped' : `CLI flags ${values['node-options']}`);
+      const defaultHeap = await runPlan(DEFAULT_HEAP_ARGS, `V8's default heap (${DEFAULT_HEAP_ARGS.join(' ')})`);
+      console.log(`\nplan, ${shipped.length === 0 ? 'as shipped' : 'with those flags'} / default heap: peak RSS ${ratio(run.maxRssBytes, defaultHeap.maxRssBytes)}, wall ${ratio(run.wallMs, defaultHeap.wallMs)}, CPU ${ratio(run.cpuMs, defaultHeap.cpuMs)}`);
+      rows.push([`plan of ${planServers} servers: peak RSS`, '≤ 200 MB', mb(run.maxRssBytes), run.lines === planServers ? verdict(run.maxRssBytes, TARGET_PLAN_RSS_BYTES, { higherIsBetter: false }) : 'MISS (lines)']);
     } finally {
       await mock.close();
     }

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
+import { restartForBatchHeap } from './batch-heap.js';
 import { ExitCode } from './exit-codes.js';
 import { main } from './main.js';
+
+// A streamed batch restarts here, before anything is read or written, in a heap sized for it.
+restartForBatchHeap();
 
 const controller = new AbortController();
 let interrupted = false;
