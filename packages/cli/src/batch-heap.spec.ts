@@ -88,7 +88,10 @@ interface HeapReport {
   heapLimitMb: number;
 }
 
-async function reportsOf(args: string[], options: { stdin?: string; nodeOptions?: string } = {}): Promise<{ code: number | null; reports: HeapReport[] }> {
+async function reportsOf(
+  args: string[],
+  options: { stdin?: string; nodeOptions?: string } = {},
+): Promise<{ code: number | null; reports: HeapReport[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'ecs-metadata-heap-'));
   try {
     const file = join(dir, 'report.ndjson');
