@@ -3,8 +3,8 @@ import { type ConnectionFlags, loadConnectionConfig, openClient } from '../comma
 import type { CliIo } from '../io.js';
 import type { SecretRegistry } from '../terminal.js';
 import { parseBatchFormat, parseConcurrency } from './batch-flags.js';
-import { checkFileSources, type IdSource, idsOf } from './id-source.js';
-import { type BatchOutcome, mapOutcomes, streamBatch } from './stream-batch.js';
+import { checkFileSources, countIds, countStdinIds, type IdSource, idsOf } from './id-source.js';
+import { type BatchOutcome, mapOutcomes, streamBatch, summaryLine } from './stream-batch.js';
 
 /** The options of a batch command that {@link runServerBatch} reads (the command table's `BATCH_OPTIONS`, `--output`, the connection's). */
 export type ServerBatchFlags = ConnectionFlags & { readonly output?: string | undefined; readonly concurrency?: string | undefined; readonly 'fail-fast'?: boolean | undefined };
@@ -33,7 +33,7 @@ export interface ServerBatch<T, R extends BatchOutcome> {
  * batch runner (bounded concurrency, lazy input, the adaptive rate limiter) and streams the lines
  * with {@link streamBatch}. The same contract for every command that takes many servers.
  *
- * @returns the exit code: 0, 7, or the first failure's code (see {@link streamBatch}).
+ * @returns the exit code: 0, 7, the first failure's code or 130 (see {@link streamBatch}).
  */
 export async function runServerBatch<T, R extends BatchOutcome>(batch: ServerBatch<T, R>, io: CliIo): Promise<number> {
   const { flags } = batch;
@@ -52,13 +52,27 @@ export async function runServerBatch<T, R extends BatchOutcome>(batch: ServerBat
         render: (outcome) => (format === 'ndjson' ? batch.ndjson : batch.text)(outcome, io.secrets),
         // Filtered ids have no total worth showing (the count of the input would overstate the
         // work): the progress line then shows the count and the rate, as for a pipe.
-        sources: batch.filterIds === undefined ? batch.sources : [],
+        total: () => (batch.filterIds === undefined ? totalOf(batch.sources, io) : undefined),
         failFast: flags['fail-fast'] === true,
-        done: batch.done,
+        summary: (counts, elapsedMs, ending) => summaryLine(counts, elapsedMs, ending, batch.done),
       },
       io,
     );
   } finally {
     client.close();
   }
+}
+
+// The total when it can be known without holding the ids: arguments, files, and stdin when it is a
+// file (`get - < ids.txt`), not a pipe.
+async function totalOf(sources: readonly IdSource[], io: CliIo): Promise<number | undefined> {
+  let total = 0;
+  for (const source of sources) {
+    if (source.kind === 'stdin') {
+      total += (await countStdinIds(io.stdin).catch(() => undefined)) ?? Number.NaN;
+    } else {
+      total += source.kind === 'id' ? 1 : await countIds(source.path).catch(() => Number.NaN);
+    }
+  }
+  return Number.isNaN(total) ? undefined : total;
 }
