@@ -150,6 +150,16 @@ export const BATCH_OPTIONS = {
   'fail-fast': { type: 'boolean', help: 'many servers: stop at the first failure, with its exit code' },
 } as const satisfies OptionTable;
 
+/** `--journal PATH` of `set` and `unset`: where a batch journals each server's before-state. */
+function writeJournalOption(command: 'set' | 'unset'): OptionSpec & { readonly type: 'string' } {
+  return {
+    type: 'string',
+    value: 'PATH',
+    file: true,
+    help: `many servers: the journal of before-states (default $XDG_STATE_HOME/ecs-metadata/\n${command}-<time>-<pid>.ndjson); with one server, makes it a journaled batch of one`,
+  };
+}
+
 /** `--output` of a command, with its formats (the first is the default unless `help` says otherwise). */
 function outputOption(choices: readonly string[], help: string): OptionSpec & { readonly type: 'string' } {
   return { type: 'string', short: 'o', value: 'FORMAT', help, choices };
@@ -222,6 +232,8 @@ One server: prints the map the server answers with; on a terminal, the before/af
 Many servers: the batch contract of "get": one line per server as results arrive,
   {"serverId":"...","metadata":{...}}   or   {"serverId":"...","error":{...}}
 progress on a terminal's stderr, a summary line; exit 0, 7 (some failed) or the failure's code.
+Each server's metadata is read and journaled before its write (one GET more per server); the
+journal's path is printed first, and "ecs-metadata rollback JOURNAL" undoes the batch.
 
 Items:
   KEY=VALUE              one item; split at the first "=", the value may be empty
@@ -240,6 +252,7 @@ Items:
     ),
     'env-prefix': ENV_PREFIX_OPTION,
     ...BATCH_OPTIONS,
+    journal: writeJournalOption('set'),
     ...REQUEST_OPTIONS,
   },
   configuration: true,
@@ -255,6 +268,7 @@ never resent. --replace is retried as reads are.`,
     { comment: 'items from a JSON file', command: 'ecs-metadata set 998af54b-… --items items.json' },
     { comment: 'print the request, send nothing', command: 'ecs-metadata set 998af54b-… owner=li --dry-run' },
     { comment: 'the same key on every server of a file', command: 'ecs-metadata set --from-file server-ids.txt owner=ops > result.ndjson' },
+    { comment: 'undo that batch: the journal whose path it printed', command: 'ecs-metadata rollback ~/.local/state/ecs-metadata/set-…ndjson' },
   ],
   exitCodes: [...API_EXIT_CODES, ExitCode.PartialFailure],
   load: () => import('./commands/set.js'),
@@ -276,7 +290,9 @@ every key was deleted, 7 when only some were, else the code of the first failure
 key or server).
 Many servers: the batch contract of "get": one line per server as results arrive,
   {"serverId":"...","deleted":[...],"absent":[...]}   or   {"serverId":"...","error":{...},"deleted":[...]}
-A key the server does not have is "absent", not a failure (the fleet reaches the state asked for).`,
+A key the server does not have is "absent", not a failure (the fleet reaches the state asked for).
+Each server's metadata is read and journaled before its first DELETE; the journal's path is printed
+first, and "ecs-metadata rollback JOURNAL" undoes the batch.`,
   options: {
     key: { type: 'string', value: 'KEY', multiple: true, help: 'a key to delete (repeatable); then every argument is a server id' },
     native: { type: 'boolean', help: 'use the ECS native API: DELETE /v1/{project}/cloudservers/{server}/metadata/{key}' },
@@ -285,6 +301,7 @@ A key the server does not have is "absent", not a failure (the fleet reaches the
     'dry-run': { type: 'boolean', help: 'one server: print the requests (method, URL, headers) and send nothing' },
     output: outputOption(['ndjson', 'text'], 'many servers: ndjson (default in a pipe) or text (default on a terminal)'),
     ...BATCH_OPTIONS,
+    journal: writeJournalOption('unset'),
     ...REQUEST_OPTIONS,
   },
   configuration: true,
@@ -440,10 +457,10 @@ ${DESIRED_STATE_HELP}`,
 /** `ecs-metadata rollback`. */
 export const ROLLBACK_COMMAND = {
   name: 'rollback',
-  summary: "restore every server an apply journal names to its metadata before the apply",
+  summary: "restore every server an apply's (or batch set's, unset's) journal names to its metadata before",
   usage: ['rollback JOURNAL [options]'],
   description: `Restore every server an apply's journal names to the metadata it held before the apply, then read
-each back and compare. A server someone else changed since the apply is restored too, and reported
+each back and compare. The journals of a batch "set" or "unset" are undone the same way. A server someone else changed since the apply is restored too, and reported
 ("changedSince": true). One line per server ({"serverId","status":"restored"|"unchanged"|"failed",
 "changedSince"}) and a summary. The rollback journals what it overwrites in a journal of its own
 (printed), so it can be undone in turn. A journal of another endpoint or project, or a corrupt

@@ -1,4 +1,5 @@
 import { type BatchResult, DEFAULT_BATCH_CONCURRENCY, type EcsMetadataClient, runBatch } from '@ecs-metadata/client';
+import type { FleetJournal } from '@ecs-metadata/client/journal';
 import { type ConnectionFlags, loadConnectionConfig, openClient } from '../commands/metadata-client.js';
 import type { CliIo } from '../io.js';
 import type { SecretRegistry } from '../terminal.js';
@@ -15,8 +16,13 @@ export interface ServerBatch<T, R extends BatchOutcome> {
   readonly flags: ServerBatchFlags;
   /** What the summary says the servers were: `read`, `updated`, `unset`. */
   readonly done: string;
-  /** The call for one server, under the batch's per-call signal. */
-  readonly work: (client: EcsMetadataClient, serverId: string, signal: AbortSignal) => Promise<T>;
+  /**
+   * A batch that writes: opens the journal its `work` records each server's before-state in, once
+   * the client is open and before any request (see `batch/write-journal.ts`). Closed at the end.
+   */
+  readonly openJournal?: ((client: EcsMetadataClient) => Promise<FleetJournal>) | undefined;
+  /** The call for one server, under the batch's per-call signal; `journal` is the one `openJournal` opened. */
+  readonly work: (client: EcsMetadataClient, serverId: string, signal: AbortSignal, journal: FleetJournal | undefined) => Promise<T>;
   /** One server's result as the lines print it. */
   readonly outcome: (result: BatchResult<T>) => R;
   /** One NDJSON line (credentials in a server's message masked with `secrets`). */
@@ -29,7 +35,7 @@ export interface ServerBatch<T, R extends BatchOutcome> {
 
 /**
  * Runs a batch command: checks `--output` and `--concurrency` (exit 2 before anything is sent),
- * opens the client (a password login happens here), runs `work` for every id with the client's
+ * opens the client (a password login happens here) and, for a batch that writes, its journal, runs `work` for every id with the client's
  * batch runner (bounded concurrency, lazy input, the adaptive rate limiter) and streams the lines
  * with {@link streamBatch}. The same contract for every command that takes many servers.
  *
@@ -43,9 +49,11 @@ export async function runServerBatch<T, R extends BatchOutcome>(batch: ServerBat
   await checkFileSources(batch.sources);
   const config = await loadConnectionConfig(flags, io);
   const client = await openClient(config, flags, io);
+  let journal: FleetJournal | undefined;
   try {
+    journal = await batch.openJournal?.(client);
     const ids = idsOf(batch.sources, io);
-    const results = runBatch(batch.filterIds === undefined ? ids : batch.filterIds(ids), (serverId, signal) => batch.work(client, serverId, signal), { concurrency, signal: io.signal });
+    const results = runBatch(batch.filterIds === undefined ? ids : batch.filterIds(ids), (serverId, signal) => batch.work(client, serverId, signal, journal), { concurrency, signal: io.signal });
     return await streamBatch(
       {
         outcomes: mapOutcomes(results, batch.outcome),
@@ -59,6 +67,7 @@ export async function runServerBatch<T, R extends BatchOutcome>(batch: ServerBat
       io,
     );
   } finally {
+    await journal?.close();
     client.close();
   }
 }
