@@ -42,7 +42,7 @@ function bashComplete(...words: string[]): string[] {
 
 describe('ecs-metadata completion', () => {
   it('completes commands, subcommands, options, --output values and help topics in bash', () => {
-    expect(bashComplete('')).toEqual(['get', 'set', 'unset', 'config', 'demo', 'mock', 'completion', 'help']);
+    expect(bashComplete('')).toEqual(['get', 'set', 'unset', 'plan', 'apply', 'rollback', 'config', 'demo', 'mock', 'completion', 'help']);
     expect(bashComplete('config', '')).toEqual(['show']);
     expect(bashComplete('get', 'x', '--out')).toEqual(['--output']);
     expect(bashComplete('get', 'x', '-o', 't')).toEqual(['table', 'text']);

@@ -17,8 +17,8 @@ export interface ServerBatch<T, R extends BatchOutcome> {
   /** What the summary says the servers were: `read`, `updated`, `unset`. */
   readonly done: string;
   /**
-   * A batch that writes: opens the journal its `work` records each server's before-state in, once
-   * the client is open and before any request (see `batch/write-journal.ts`). Closed at the end.
+   * A batch that writes: opens the journal its `work` records each server's before-state in, with
+   * the first id, before that server's first request (see `batch/write-journal.ts`). Closed at the end.
    */
   readonly openJournal?: ((client: EcsMetadataClient) => Promise<FleetJournal>) | undefined;
   /** The call for one server, under the batch's per-call signal; `journal` is the one `openJournal` opened. */
@@ -50,9 +50,15 @@ export async function runServerBatch<T, R extends BatchOutcome>(batch: ServerBat
   const config = await loadConnectionConfig(flags, io);
   const client = await openClient(config, flags, io);
   let journal: FleetJournal | undefined;
+  // The journal is opened with the first id, so a batch of no servers leaves no file behind.
+  async function* openingJournal(ids: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
+    for await (const id of ids) {
+      journal ??= await batch.openJournal?.(client);
+      yield id;
+    }
+  }
   try {
-    journal = await batch.openJournal?.(client);
-    const ids = idsOf(batch.sources, io);
+    const ids = openingJournal(idsOf(batch.sources, io));
     const results = runBatch(batch.filterIds === undefined ? ids : batch.filterIds(ids), (serverId, signal) => batch.work(client, serverId, signal, journal), { concurrency, signal: io.signal });
     return await streamBatch(
       {
