@@ -35,7 +35,7 @@ const README_TEXT = readFileSync(join(root, 'README.md'), 'utf8');
 const PIPELINE_SPEC = { file: 'packages/provider-verifier/src/readme-pipeline.spec.ts', mentions: '## Contract pipeline' };
 const CI_RUNNERS = {
   'quick-start': '.ci/run',
-  completion: 'packages/cli/src/completion.spec.ts',
+  completion: { file: 'packages/cli/src/completion.spec.ts', mentions: "readmeBlock('completion')" }, // reads the block from the README and runs each line
   'install-today': 'tools/registry-round-trip/run.mjs',
   'install-published': 'tools/registry-round-trip/run.mjs',
   'pipeline-consumer-publish': PIPELINE_SPEC,
