@@ -35,8 +35,9 @@ export interface ServerBatch<T, R extends BatchOutcome> {
 
 /**
  * Runs a batch command: checks `--output` and `--concurrency` (exit 2 before anything is sent),
- * opens the client (a password login happens here) and, for a batch that writes, its journal, runs `work` for every id with the client's
- * batch runner (bounded concurrency, lazy input, the adaptive rate limiter) and streams the lines
+ * opens the client (a password login happens here) and, for a batch that writes, its journal; runs
+ * `work` for every id with the client's batch runner (bounded concurrency, lazy input, the adaptive
+ * rate limiter) and streams the lines
  * with {@link streamBatch}. The same contract for every command that takes many servers.
  *
  * @returns the exit code: 0, 7, the first failure's code or 130 (see {@link streamBatch}).

@@ -4,7 +4,7 @@ import { ROLLBACK_COMMAND } from '../command-table.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseCommandLine } from '../parse.js';
-import { type FleetLine, fleetNdjsonLine, fleetTextLine } from '../fleet/fleet-lines.js';
+import { type FleetLine, fleetLineRenderer } from '../fleet/fleet-lines.js';
 import { parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
 import { mapOutcomes, streamBatch, summaryEnd } from '../batch/stream-batch.js';
 import { loadConnectionConfig, openClient } from './metadata-client.js';
@@ -29,8 +29,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     const journal = await FleetJournal.create(journalPath, identity, path);
     io.stderr.write(`ecs-metadata: journal of this rollback: ${journal.file}\n`);
     const counts = { restored: 0, unchanged: 0, changedSince: [] as string[] };
-    const color = io.stdout.isTTY === true && (io.env['NO_COLOR'] ?? '') === '';
-    try {
+      try {
       const outcomes = rollbackFromJournal(client, path, { concurrency, signal: io.signal, journal });
       return await streamBatch(
         {
@@ -43,7 +42,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
             }
             return { serverId: outcome.serverId, status: outcome.status, changedSince: outcome.changedSince, error: outcome.error };
           }),
-          render: (line) => (format === 'ndjson' ? fleetNdjsonLine(line, io.secrets) : fleetTextLine(line, color, io.secrets)),
+          render: fleetLineRenderer(format, io),
           total: () => contents.servers.size,
           failFast: false,
           summary: (batchCounts, elapsedMs, ending) => {

@@ -3,7 +3,7 @@ import { AbortError, checkDesiredChange, type DesiredServerChange, type Metadata
 import type { BatchCounts } from '../batch/progress.js';
 import { type BatchEnding, mapOutcomes, streamBatch, summaryEnd } from '../batch/stream-batch.js';
 import type { CliIo } from '../io.js';
-import { type FleetLine, fleetNdjsonLine, fleetTextLine } from './fleet-lines.js';
+import { type FleetLine, fleetLineRenderer } from './fleet-lines.js';
 
 /**
  * The loop of `plan` and `apply`: per server of the desired-state file, check its change (a bad key
@@ -46,7 +46,6 @@ export interface FleetCounts {
  */
 export async function runFleet(changes: AsyncIterable<DesiredServerChange>, client: EcsMetadataClient, io: CliIo, options: FleetRunOptions): Promise<{ code: number; counts: FleetCounts }> {
   const counts: FleetCounts = { changes: 0, unchanged: 0, skipped: 0, added: 0, changed: 0, removed: 0 };
-  const color = io.stdout.isTTY === true && (io.env['NO_COLOR'] ?? '') === '';
   let stopped = false;
   async function* untilStopped(): AsyncGenerator<DesiredServerChange, void, undefined> {
     for await (const change of changes) {
@@ -66,7 +65,7 @@ export async function runFleet(changes: AsyncIterable<DesiredServerChange>, clie
         count(counts, line);
         return line;
       }),
-      render: (line) => (options.format === 'ndjson' ? fleetNdjsonLine(line, io.secrets) : fleetTextLine(line, color, io.secrets)),
+      render: fleetLineRenderer(options.format, io),
       total: () => options.total,
       failFast: options.failFast,
       stopTaking: () => {
