@@ -63,6 +63,7 @@ describe('the public API of @ecs-metadata/core', () => {
         'projectIdSchema',
         'readHeader',
         'readRequestIdHeader',
+        'readRequestIdHeaders',
         'serverIdSchema',
         'resolveEndpoint',
         'resolveTarget',
