@@ -169,6 +169,16 @@ export const BATCH_OPTIONS = {
   'fail-fast': { type: 'boolean', help: 'many servers: stop at the first failure, with its exit code' },
 } as const satisfies OptionTable;
 
+/** `--journal PATH` of `set` and `unset`: where a batch journals each server's before-state. */
+function writeJournalOption(command: 'set' | 'unset'): OptionSpec & { readonly type: 'string' } {
+  return {
+    type: 'string',
+    value: 'PATH',
+    file: true,
+    help: `many servers: the journal of before-states (default $XDG_STATE_HOME/ecs-metadata/\n${command}-<time>-<pid>.ndjson); with one server, makes it a journaled batch of one`,
+  };
+}
+
 /** `--output` of a command, with its formats (the first is the default unless `help` says otherwise). */
 function outputOption(choices: readonly string[], help: string): OptionSpec & { readonly type: 'string' } {
   return { type: 'string', short: 'o', value: 'FORMAT', help, choices };
@@ -248,6 +258,8 @@ One server: prints the map the server answers with; on a terminal, the before/af
 Many servers: the batch contract of "get": one line per server as results arrive,
   {"serverId":"...","metadata":{...}}   or   {"serverId":"...","error":{...}}
 progress on a terminal's stderr, a summary line; exit 0, 7 (some failed) or the failure's code.
+Each server's metadata is read and journaled before its write (one GET more per server); the
+journal's path is printed first, and "ecs-metadata rollback JOURNAL" undoes the batch.
 
 Items:
   KEY=VALUE              one item; split at the first "=", the value may be empty
@@ -268,6 +280,7 @@ ${SERVER_ARGUMENT_HELP}`,
     ),
     'env-prefix': ENV_PREFIX_OPTION,
     ...BATCH_OPTIONS,
+    journal: writeJournalOption('set'),
     ...REQUEST_OPTIONS,
   },
   configuration: true,
@@ -283,6 +296,8 @@ never resent. --replace is retried as reads are.`,
     { comment: 'items from a JSON file', command: 'ecs-metadata set 998af54b-… --items items.json' },
     { comment: 'print the request, send nothing', command: 'ecs-metadata set 998af54b-… owner=li --dry-run' },
     { comment: 'the same key on every server of a file', command: 'ecs-metadata set --from-file server-ids.txt owner=ops > result.ndjson' },
+    { comment: 'journaled where you say, then undone', command: 'ecs-metadata set --from-file server-ids.txt owner=ops --journal set.ndjson' },
+    { comment: 'undo that batch: every server restored, read back', command: 'ecs-metadata rollback set.ndjson' },
   ],
   exitCodes: [...API_EXIT_CODES, ExitCode.PartialFailure],
   load: () => import('./commands/set.js'),
@@ -305,6 +320,8 @@ key or server).
 Many servers: the batch contract of "get": one line per server as results arrive,
   {"serverId":"...","deleted":[...],"absent":[...]}   or   {"serverId":"...","error":{...},"deleted":[...]}
 A key the server does not have is "absent", not a failure (the fleet reaches the state asked for).
+Each server's metadata is read and journaled before its first DELETE; the journal's path is printed
+first, and "ecs-metadata rollback JOURNAL" undoes the batch.
 
 ${SERVER_ARGUMENT_HELP}`,
   options: {
@@ -315,6 +332,7 @@ ${SERVER_ARGUMENT_HELP}`,
     'dry-run': { type: 'boolean', help: 'one server: print the requests (method, URL, headers) and send nothing' },
     output: outputOption(['ndjson', 'text'], 'many servers: ndjson (default in a pipe) or text (default on a terminal)'),
     ...BATCH_OPTIONS,
+    journal: writeJournalOption('unset'),
     ...REQUEST_OPTIONS,
   },
   configuration: true,
@@ -470,10 +488,10 @@ ${DESIRED_STATE_HELP}`,
 /** `ecs-metadata rollback`. */
 export const ROLLBACK_COMMAND = {
   name: 'rollback',
-  summary: "restore every server an apply journal names to its metadata before the apply",
+  summary: "restore every server an apply's (or batch set's, unset's) journal names to its metadata before",
   usage: ['rollback JOURNAL [options]'],
   description: `Restore every server an apply's journal names to the metadata it held before the apply, then read
-each back and compare. A server someone else changed since the apply is restored too, and reported
+each back and compare. The journals of a batch "set" or "unset" are undone the same way. A server someone else changed since the apply is restored too, and reported
 ("changedSince": true). One line per server ({"serverId","status":"restored"|"unchanged"|"failed",
 "changedSince"}) and a summary. The rollback journals what it overwrites in a journal of its own
 (printed), so it can be undone in turn. A journal of another endpoint or project, or a corrupt

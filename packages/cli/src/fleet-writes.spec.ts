@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FLEET_PROJECT, runBinOnTerminal, shellQuote, useFleetMock } from './test-support/fleet-mock.js';
 import { BIN } from './test-support/run-bin.js';
@@ -38,8 +38,9 @@ describe('ecs-metadata set with many servers', () => {
       [fleetId(0)]: { serverId: fleetId(0), metadata: { index: '0', owner: 'li', env: 'prod' } },
       [fleetId(1)]: { serverId: fleetId(1), metadata: { index: '1', owner: 'li', env: 'prod' } },
     });
-    expect(result.stderr).toMatch(/^ecs-metadata: 2 of 2 servers updated, 0 failed, in 0:0\d \(\d+\/s\)\n$/u);
-    expect(apiRequests().sort()).toEqual([`POST ${metadataPath(fleetId(0))}`, `POST ${metadataPath(fleetId(1))}`]);
+    expect(result.stderr).toMatch(/^ecs-metadata: journal: (\S+) \(undo: ecs-metadata rollback \1\)\necs-metadata: 2 of 2 servers updated, 0 failed, in 0:0\d \(\d+\/s\)\n$/u);
+    // Per server, the read of its before-state (journaled), then the merge.
+    expect(apiRequests().sort()).toEqual([`GET ${metadataPath(fleetId(0))}`, `GET ${metadataPath(fleetId(1))}`, `POST ${metadataPath(fleetId(0))}`, `POST ${metadataPath(fleetId(1))}`]);
   });
 
   it('reads ids from --from-file and stdin; an unknown server and a typo are their own lines; exit 7', async () => {
@@ -104,7 +105,8 @@ describe('ecs-metadata set with many servers', () => {
     expect(stored(fleetId(8))).toEqual({ index: '8' });
     const posts = apiRequests().filter((request) => request.startsWith('POST'));
     expect(posts.sort()).toEqual([fleetId(7), fleetId(8), fleetId(9)].map((id) => `POST ${metadataPath(id)}`).sort());
-    expect(apiRequests().filter((request) => request.startsWith('GET')).sort()).toEqual([fleetId(7), fleetId(8)].map((id) => `GET ${metadataPath(id)}`).sort());
+    // Each server's before-state read, and the read-back of the two lost answers.
+    expect(apiRequests().filter((request) => request.startsWith('GET')).sort()).toEqual([fleetId(7), fleetId(7), fleetId(8), fleetId(8), fleetId(9)].map((id) => `GET ${metadataPath(id)}`).sort());
   });
 
   it('exits 6 when the only server\'s lost answer could not be confirmed', async () => {
@@ -130,15 +132,86 @@ describe('ecs-metadata set with many servers', () => {
     expect(written.every((line) => stored(line['serverId'] as string)?.['stopped'] === 'yes')).toBe(true);
   }, 30_000);
 
-  it('is paced by the adaptive rate limiter against a throttled provider: every server updated, each POST sent until accepted', async () => {
+  it('is paced by the adaptive rate limiter against a throttled provider: every server read, journaled and updated', async () => {
     harness.mock.admin.setRateLimit({ ratePerSecond: 40, burst: 5 });
     const result = await run(['set', ...fleet(FLEET), 'paced=yes', '--concurrency', '8']);
     expect(result.code).toBe(0);
     expect(lines(result.stdout)).toHaveLength(FLEET);
     expect(fleet(FLEET).every((id) => stored(id)?.['paced'] === 'yes')).toBe(true);
-    // More POSTs than servers: the provider answered 429 (the one answer after which a POST is resent).
-    expect(apiRequests().filter((request) => request.startsWith('POST')).length).toBeGreaterThan(FLEET);
+    // More requests than a read and a merge per server: the provider answered 429s, and the
+    // throttled requests were sent again until accepted.
+    expect(apiRequests().length).toBeGreaterThan(2 * FLEET);
   });
+});
+
+describe('batch set and unset, journaled', () => {
+  const journalOf = (stderr: string): string => /journal: (\S+) \(undo/u.exec(stderr)?.[1] as string;
+  const original = (count: number): Record<string, Record<string, string> | undefined> =>
+    Object.fromEntries(fleet(count).map((id) => [id, stored(id)]));
+  const restoredAll = (stdout: string): boolean =>
+    lines(stdout).every((line) => line['status'] === 'restored' || line['status'] === 'unchanged');
+
+  it('journals every server\'s before-state (0600, under $XDG_STATE_HOME), and rollback restores every server, read back', async () => {
+    harness.mock.admin.putServer(PROJECT, fleetId(0), { metadata: { owner: 'li', keep: 'x' } });
+    const before = original(10);
+    const set = await run(['set', ...fleet(10), 'owner=ops', 'env=prod']);
+    expect(set.code).toBe(0);
+    const journal = journalOf(set.stderr);
+    expect(journal).toMatch(new RegExp(`^${join(harness.dir, 'state', 'ecs-metadata', 'set-')}`, 'u'));
+    expect((await stat(journal)).mode & 0o777).toBe(0o600);
+    expect(stored(fleetId(0))).toEqual({ owner: 'ops', keep: 'x', env: 'prod' });
+
+    const rollback = await run(['rollback', journal]);
+    expect(rollback.code).toBe(0);
+    expect(lines(rollback.stdout).map((line) => line['status'])).toEqual(Array.from({ length: 10 }, () => 'restored'));
+    expect(rollback.stderr).toContain('rollback: 10 of 10 servers restored (read back equal)');
+    expect(original(10)).toEqual(before);
+  });
+
+  it('journals a batch unset, and one server with --journal (a batch of one); rollback undoes both', async () => {
+    const before = original(4);
+    const unset = await run(['unset', '--key', 'index', ...fleet(3)]);
+    expect(unset.code).toBe(0);
+    const single = await run(['set', fleetId(3), 'a=1', '--journal', join(harness.dir, 'one.ndjson')]);
+    expect(single).toMatchObject({ code: 0, stdout: `${JSON.stringify({ serverId: fleetId(3), metadata: { index: '3', a: '1' } })}\n` });
+    expect(journalOf(single.stderr)).toBe(join(harness.dir, 'one.ndjson'));
+    expect(original(4)).not.toEqual(before);
+
+    for (const journal of [journalOf(unset.stderr), join(harness.dir, 'one.ndjson')]) {
+      const rollback = await run(['rollback', journal]);
+      expect(rollback.code).toBe(0);
+      expect(restoredAll(rollback.stdout)).toBe(true);
+    }
+    expect(original(4)).toEqual(before);
+  });
+
+  it.each([4, 12])('is undone by rollback after a SIGKILL mid-batch (killed after %i lines)', async (after) => {
+    const before = original(FLEET);
+    const journal = join(harness.dir, `kill-${after}.ndjson`);
+    // Merges answer slowly, so the kill finds servers read, journaled and being written.
+    harness.mock.admin.queueFault({ match: { method: 'POST' }, delayMs: 60, times: FLEET });
+    let seen = 0;
+    const killed = await run(['set', '-', 'killed=yes', '--concurrency', '4', '--journal', journal], {
+      stdin: fleet(FLEET).join('\n'),
+      onStart: (child) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          seen += chunk.toString().split('\n').filter(Boolean).length;
+          if (seen >= after) {
+            child.kill('SIGKILL');
+          }
+        });
+      },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const changed = fleet(FLEET).filter((id) => stored(id)?.['killed'] === 'yes');
+    expect(changed.length).toBeGreaterThanOrEqual(after);
+    expect(changed.length).toBeLessThan(FLEET);
+
+    const rollback = await run(['rollback', journal]);
+    expect(rollback.code).toBe(0);
+    expect(restoredAll(rollback.stdout)).toBe(true);
+    expect(original(FLEET)).toEqual(before);
+  }, 30_000);
 });
 
 describe('ecs-metadata unset with many servers', () => {

@@ -42,9 +42,10 @@ export interface FleetJournalContents {
 
 /**
  * A default path for a new fleet journal: `$XDG_STATE_HOME/ecs-metadata/<kind>-<UTC time>-<pid>.ndjson`
- * (DECISIONS 2026-12-06 "Where state lives").
+ * (DECISIONS 2026-12-06 "Where state lives"); `kind` names the command that writes it (`apply`,
+ * `rollback`, or a batch `set`/`unset`).
  */
-export function defaultFleetJournalPath(kind: 'apply' | 'rollback', env: Readonly<Record<string, string | undefined>>, now = new Date()): string {
+export function defaultFleetJournalPath(kind: 'apply' | 'rollback' | 'set' | 'unset', env: Readonly<Record<string, string | undefined>>, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/gu, '').replace(/\.\d+Z$/u, 'Z');
   return join(stateDirectory(env), `${kind}-${stamp}-${process.pid}.ndjson`);
 }

@@ -1,4 +1,5 @@
-import { defaultFleetJournalPath, FleetJournal } from '@ecs-metadata/client/journal';
+import { FleetJournal } from '@ecs-metadata/client/journal';
+import { createWriteJournal } from '../batch/write-journal.js';
 import type { DesiredServerChange } from '@ecs-metadata/core';
 import { APPLY_COMMAND } from '../command-table.js';
 import { UsageError } from '../exit-codes.js';
@@ -41,11 +42,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
         io.stderr.write('ecs-metadata: its last record was cut short by the interruption and was dropped: that write never started\n');
       }
     } else {
-      const path = values.journal ?? defaultFleetJournalPath('apply', io.env);
-      journal = await FleetJournal.create(path, identity, file.path).catch((error: unknown) => {
-        throw new UsageError(`cannot create the journal ${path}: ${(error as Error).message}`, { cause: error });
-      });
-      io.stderr.write(`ecs-metadata: journal: ${journal.file} (undo: ecs-metadata rollback ${journal.file})\n`);
+      journal = await createWriteJournal('apply', values.journal, file.path, client, io);
     }
     try {
       return (

@@ -1,13 +1,12 @@
 import { DEFAULT_BATCH_CONCURRENCY } from '@ecs-metadata/client';
 import { defaultFleetJournalPath, FleetJournal, readFleetJournal, rollbackFromJournal } from '@ecs-metadata/client/journal';
 import { ROLLBACK_COMMAND } from '../command-table.js';
-import { ExitCode, exitCodeFor, UsageError } from '../exit-codes.js';
+import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseCommandLine } from '../parse.js';
-import { formatDuration, ProgressLine } from '../batch/progress.js';
-import { type FleetLine, fleetNdjsonLine, fleetTextLine } from '../fleet/fleet-lines.js';
+import { type FleetLine, fleetLineRenderer } from '../fleet/fleet-lines.js';
 import { parseBatchFormat, parseConcurrency } from '../batch/batch-flags.js';
-import { writeWithBackpressure as write } from '../batch/stream-batch.js';
+import { mapOutcomes, streamBatch, summaryEnd } from '../batch/stream-batch.js';
 import { loadConnectionConfig, openClient } from './metadata-client.js';
 import { refuseJournal } from '../fleet/fleet-command.js';
 
@@ -29,51 +28,33 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     const journalPath = values.journal ?? defaultFleetJournalPath('rollback', io.env);
     const journal = await FleetJournal.create(journalPath, identity, path);
     io.stderr.write(`ecs-metadata: journal of this rollback: ${journal.file}\n`);
-    const counts = { done: 0, failed: 0, restored: 0, unchanged: 0, changedSince: [] as string[] };
-    const progress = io.stderr.isTTY === true ? new ProgressLine(io.stderr, () => counts) : undefined;
-    if (progress !== undefined) {
-      progress.total = contents.servers.size;
-    }
-    const color = io.stdout.isTTY === true && (io.env['NO_COLOR'] ?? '') === '';
-    const startedAt = Date.now();
-    let firstFailure: unknown;
-    let interrupted = false;
+    const counts = { restored: 0, unchanged: 0, changedSince: [] as string[] };
     try {
-      for await (const outcome of rollbackFromJournal(client, path, { concurrency, signal: io.signal, journal })) {
-        counts.done += 1;
-        counts[outcome.status === 'failed' ? 'failed' : outcome.status] += 1;
-        if (outcome.changedSince === true) {
-          counts.changedSince.push(outcome.serverId);
-        }
-        firstFailure ??= outcome.error;
-        const line: FleetLine = {
-          serverId: outcome.serverId,
-          status: outcome.status,
-          changedSince: outcome.changedSince,
-          error: outcome.error,
-        };
-        await write(io.stdout, format === 'ndjson' ? fleetNdjsonLine(line, io.secrets) : fleetTextLine(line, color, io.secrets));
-      }
-    } catch (error) {
-      if (!io.signal.aborted) {
-        throw error;
-      }
-      interrupted = true;
+      const outcomes = rollbackFromJournal(client, path, { concurrency, signal: io.signal, journal });
+      return await streamBatch(
+        {
+          outcomes: mapOutcomes(outcomes, (outcome): FleetLine => {
+            if (outcome.status !== 'failed') {
+              counts[outcome.status] += 1;
+            }
+            if (outcome.changedSince === true) {
+              counts.changedSince.push(outcome.serverId);
+            }
+            return { serverId: outcome.serverId, status: outcome.status, changedSince: outcome.changedSince, error: outcome.error };
+          }),
+          render: fleetLineRenderer(format, io),
+          total: () => contents.servers.size,
+          failFast: false,
+          summary: (batchCounts, elapsedMs, ending) => {
+            const changed = counts.changedSince.length === 0 ? '' : `; ${counts.changedSince.length} had been changed by someone else since the apply (restored anyway; what they held is in this rollback's journal): ${counts.changedSince.join(', ')}`;
+            return `ecs-metadata: rollback: ${counts.restored} of ${batchCounts.done} servers restored (read back equal), ${counts.unchanged} unchanged, ${batchCounts.failed} failed${changed}, ${summaryEnd(batchCounts, elapsedMs, ending)}`;
+          },
+        },
+        io,
+      );
     } finally {
-      progress?.stop();
       await journal.close();
     }
-    const changed = counts.changedSince.length === 0 ? '' : `; ${counts.changedSince.length} had been changed by someone else since the apply (restored anyway; what they held is in this rollback's journal): ${counts.changedSince.join(', ')}`;
-    io.stderr.write(
-      `ecs-metadata: rollback: ${counts.restored} of ${counts.done} servers restored (read back equal), ${counts.unchanged} unchanged, ${counts.failed} failed${changed}, in ${formatDuration((Date.now() - startedAt) / 1000)}${interrupted ? ' (interrupted)' : ''}\n`,
-    );
-    if (interrupted) {
-      return ExitCode.Interrupted;
-    }
-    if (firstFailure === undefined) {
-      return ExitCode.Ok;
-    }
-    return counts.failed === counts.done ? exitCodeFor(firstFailure) : ExitCode.PartialFailure;
   } finally {
     client.close();
   }

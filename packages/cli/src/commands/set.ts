@@ -13,6 +13,7 @@ import type { IdSource } from '../batch/id-source.js';
 import { formatDiff } from '../batch/metadata-diff-text.js';
 import { ndjsonLine, textLine, toMetadataResult } from '../batch/result-lines.js';
 import { runServerBatch, type ServerBatchFlags } from '../batch/server-batch.js';
+import { createWriteJournal, journalBeforeState } from '../batch/write-journal.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { formatMetadata, type OutputFormat } from '../output.js';
@@ -67,7 +68,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<void | nu
     const params = { ...target, serverId, metadata, keyRules, force };
     return mode === 'native' ? buildUpdateServerMetadataV1Request(params) : mode === 'replace' ? buildReplaceServerMetadataRequest(params) : buildUpdateServerMetadataRequest(params);
   };
-  const single = sources.length === 1 && sources[0]?.kind === 'id' && values.output !== 'ndjson' && values.output !== 'text' ? sources[0].id : undefined;
+  // One id is a one-server call unless a batch output or --journal asks for a batch of one.
+  const single = sources.length === 1 && sources[0]?.kind === 'id' && values.output !== 'ndjson' && values.output !== 'text' && values.journal === undefined ? sources[0].id : undefined;
   // Every input is checked before anything is configured, logged in or sent; in a batch each id is
   // that server's own error line, the items are checked once.
   build(VALIDATION_TARGET, single ?? VALIDATION_SERVER_ID);
@@ -110,11 +112,14 @@ interface SetChange {
   readonly mode: SetMode;
 }
 
-/** `set` of several servers: one write each, streamed with the batch contract of `get`. */
+/**
+ * `set` of several servers: per server, its map read and journaled (the before-state), then one
+ * write, then the map it was left at journaled; streamed with the batch contract of `get`.
+ */
 async function runSetMany(
   sources: readonly IdSource[],
   change: SetChange,
-  values: ServerBatchFlags & { readonly 'dry-run'?: boolean | undefined },
+  values: ServerBatchFlags & { readonly 'dry-run'?: boolean | undefined; readonly journal?: string | undefined },
   io: CliIo,
 ): Promise<number> {
   if (change.mode === 'native') {
@@ -129,7 +134,13 @@ async function runSetMany(
       sources,
       flags: values,
       done: 'updated',
-      work: (client, serverId, signal) => writeMetadata(client, serverId, change.metadata, change.mode, { ...options, signal }),
+      openJournal: (client) => createWriteJournal('set', values.journal, 'ecs-metadata set', client, io),
+      work: async (client, serverId, signal, journal) => {
+        await journalBeforeState(client, journal, serverId, signal);
+        const after = await writeMetadata(client, serverId, change.metadata, change.mode, { ...options, signal });
+        await journal?.recordAfter(serverId, after);
+        return after;
+      },
       outcome: toMetadataResult,
       ndjson: ndjsonLine,
       text: textLine,

@@ -13,6 +13,7 @@ import { idSourcesOf } from '../batch/batch-flags.js';
 import type { IdSource } from '../batch/id-source.js';
 import { ndjsonResult, summarizeError, textResult } from '../batch/result-lines.js';
 import { runServerBatch, type ServerBatchFlags } from '../batch/server-batch.js';
+import { createWriteJournal, journalBeforeState } from '../batch/write-journal.js';
 import type { BatchOutcome } from '../batch/stream-batch.js';
 import { ExitCode, exitCodeFor, UsageError } from '../exit-codes.js';
 import { errorMessage } from '../error-message.js';
@@ -43,7 +44,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   if (duplicate !== undefined) {
     throw new UsageError(`the key "${duplicate}" is given twice`);
   }
-  const single = sources.length === 1 && sources[0]?.kind === 'id' && values.output === undefined ? sources[0].id : undefined;
+  // One id is a one-server call unless --output or --journal asks for a batch of one.
+  const single = sources.length === 1 && sources[0]?.kind === 'id' && values.output === undefined && values.journal === undefined ? sources[0].id : undefined;
   const keyRules: MetadataKeyRules = values['nova-keys'] === true ? 'nova' : 'huawei';
   const force = values.force === true;
   const native = values.native === true;
@@ -137,11 +139,14 @@ interface UnsetOutcome extends BatchOutcome {
   readonly absent: readonly string[];
 }
 
-/** `unset` of several servers: each server's keys deleted in order, streamed with the batch contract of `get`. */
+/**
+ * `unset` of several servers: per server, its map read and journaled (the before-state), then its
+ * keys deleted in order, then the map it was left at journaled; streamed with the batch contract of `get`.
+ */
 async function runUnsetMany(
   sources: readonly IdSource[],
   change: UnsetChange,
-  values: ServerBatchFlags & { readonly 'dry-run'?: boolean | undefined },
+  values: ServerBatchFlags & { readonly 'dry-run'?: boolean | undefined; readonly journal?: string | undefined },
   io: CliIo,
 ): Promise<number> {
   if (values['dry-run'] === true) {
@@ -152,7 +157,16 @@ async function runUnsetMany(
       sources,
       flags: values,
       done: 'unset',
-      work: (client, serverId, signal) => unsetKeys(client, serverId, change, signal),
+      openJournal: (client) => createWriteJournal('unset', values.journal, 'ecs-metadata unset', client, io),
+      work: async (client, serverId, signal, journal) => {
+        const before = await journalBeforeState(client, journal, serverId, signal);
+        const outcome = await unsetKeys(client, serverId, change, signal);
+        if (outcome.error === undefined) {
+          // Every key is gone (deleted or absent): the map left is the before-state without them.
+          await journal?.recordAfter(serverId, Object.fromEntries(Object.entries(before).filter(([key]) => !change.keys.includes(key))));
+        }
+        return outcome;
+      },
       outcome: (result): UnsetOutcome => result.value ?? { serverId: result.serverId, error: result.error, deleted: [], absent: [] },
       ndjson: unsetNdjsonLine,
       text: unsetTextLine,

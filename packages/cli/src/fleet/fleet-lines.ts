@@ -1,6 +1,7 @@
 import type { EcsMetadataError } from '@ecs-metadata/client';
 import type { Metadata, ServerMetadataPlan } from '@ecs-metadata/core';
 import { summarizeError } from '../batch/result-lines.js';
+import type { CliIo } from '../io.js';
 import { escapeJsonText, escapeLine, type SecretRegistry } from '../terminal.js';
 
 /**
@@ -35,6 +36,12 @@ export function fleetNdjsonLine(line: FleetLine, secrets?: SecretRegistry): stri
     ...(changedSince === undefined ? {} : { changedSince }),
     ...(error === undefined ? {} : { error: summarizeError(error, secrets) }),
   })}\n`;
+}
+
+/** How `plan`, `apply` and `rollback` print a line: NDJSON, or text coloured on a terminal unless `NO_COLOR` is set. */
+export function fleetLineRenderer(format: 'ndjson' | 'text', io: CliIo): (line: FleetLine) => string {
+  const color = io.stdout.isTTY === true && (io.env['NO_COLOR'] ?? '') === '';
+  return (line) => (format === 'ndjson' ? fleetNdjsonLine(line, io.secrets) : fleetTextLine(line, color, io.secrets));
 }
 
 const STYLES = { added: '32', changed: '33', removed: '31', dim: '2', failed: '31' } as const;

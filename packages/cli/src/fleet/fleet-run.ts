@@ -1,10 +1,9 @@
-import { type ApplyJournal, type EcsMetadataClient, type EcsMetadataError, runBatchOf } from '@ecs-metadata/client';
+import { type ApplyJournal, type EcsMetadataClient, runBatchOf } from '@ecs-metadata/client';
 import { AbortError, checkDesiredChange, type DesiredServerChange, type MetadataKeyRules, planMetadataChanges } from '@ecs-metadata/core';
-import { type BatchCounts, formatDuration, ProgressLine } from '../batch/progress.js';
-import { ExitCode, exitCodeFor } from '../exit-codes.js';
+import type { BatchCounts } from '../batch/progress.js';
+import { type BatchEnding, mapOutcomes, streamBatch, summaryEnd } from '../batch/stream-batch.js';
 import type { CliIo } from '../io.js';
-import { writeWithBackpressure as write } from '../batch/stream-batch.js';
-import { type FleetLine, fleetNdjsonLine, fleetTextLine } from './fleet-lines.js';
+import { type FleetLine, fleetLineRenderer } from './fleet-lines.js';
 
 /**
  * The loop of `plan` and `apply`: per server of the desired-state file, check its change (a bad key
@@ -29,8 +28,8 @@ export interface FleetRunOptions {
   readonly apply?: { readonly journal: ApplyJournal; readonly force: boolean; readonly completed: ReadonlySet<string> } | undefined;
 }
 
-/** Counts of a `plan` or `apply` run. */
-export interface FleetCounts extends BatchCounts {
+/** Counts of a `plan` or `apply` run beside the batch's own (done, failed). */
+export interface FleetCounts {
   changes: number;
   unchanged: number;
   skipped: number;
@@ -40,7 +39,7 @@ export interface FleetCounts extends BatchCounts {
 }
 
 /**
- * Runs the loop (see the module comment).
+ * Runs the loop (see the module comment) with the batch contract of {@link streamBatch}.
  *
  * @returns the exit code: 0, 7 when some servers failed or were skipped, the failure's code when
  *   every server failed or at `--fail-fast`, 130 when interrupted; `plan` leaves 9 to its caller.
@@ -51,52 +50,38 @@ export async function runFleet(
   io: CliIo,
   options: FleetRunOptions,
 ): Promise<{ code: number; counts: FleetCounts }> {
-  const counts: FleetCounts = { done: 0, failed: 0, changes: 0, unchanged: 0, skipped: 0, added: 0, changed: 0, removed: 0 };
-  const startedAt = Date.now();
-  const progress = io.stderr.isTTY === true ? new ProgressLine(io.stderr, () => counts) : undefined;
-  if (progress !== undefined) {
-    progress.total = options.total;
-  }
-  const color = io.stdout.isTTY === true && (io.env['NO_COLOR'] ?? '') === '';
-  const print = (line: FleetLine): string => (options.format === 'ndjson' ? fleetNdjsonLine(line, io.secrets) : fleetTextLine(line, color, io.secrets));
-  let stop: 'interrupted' | 'stopped' | undefined;
-  let firstFailure: EcsMetadataError | undefined;
+  const counts: FleetCounts = { changes: 0, unchanged: 0, skipped: 0, added: 0, changed: 0, removed: 0 };
+  let stopped = false;
   async function* untilStopped(): AsyncGenerator<DesiredServerChange, void, undefined> {
     for await (const change of changes) {
-      if (stop !== undefined || io.signal.aborted) {
+      if (stopped || io.signal.aborted) {
         return;
       }
       yield change;
     }
   }
-  try {
-    // No signal for the batch: stopping is done by the input (see the module comment).
-    const work = (change: DesiredServerChange): Promise<FleetLine> => runServer(change, client, io, options);
-    for await (const result of runBatchOf(untilStopped(), (change) => change.serverId, work, { concurrency: options.concurrency })) {
-      const line: FleetLine = result.error === undefined ? result.value : { serverId: result.serverId, status: 'failed', error: result.error };
-      count(counts, line);
-      if (line.status === 'failed' && line.error !== undefined) {
-        firstFailure ??= line.error;
-        if (options.failFast) {
-          stop ??= 'stopped';
-        }
-      }
-      await write(io.stdout, print(line));
-    }
-  } finally {
-    progress?.stop();
-  }
-  if (io.signal.aborted) {
-    stop = 'interrupted';
-  }
-  io.stderr.write(`${summaryLine(options.apply === undefined ? 'plan' : 'apply', counts, Date.now() - startedAt, stop)}\n`);
-  if (stop === 'interrupted') {
-    return { code: ExitCode.Interrupted, counts };
-  }
-  if (firstFailure !== undefined && (options.failFast || counts.failed === counts.done)) {
-    return { code: exitCodeFor(firstFailure), counts };
-  }
-  return { code: counts.failed + counts.skipped > 0 ? ExitCode.PartialFailure : ExitCode.Ok, counts };
+  // No signal for the batch: stopping is done by the input (see the module comment).
+  const work = (change: DesiredServerChange): Promise<FleetLine> => runServer(change, client, io, options);
+  const results = runBatchOf(untilStopped(), (change) => change.serverId, work, { concurrency: options.concurrency });
+  const code = await streamBatch(
+    {
+      outcomes: mapOutcomes(results, (result): FleetLine => {
+        const line: FleetLine = result.error === undefined ? result.value : { serverId: result.serverId, status: 'failed', error: result.error };
+        count(counts, line);
+        return line;
+      }),
+      render: fleetLineRenderer(options.format, io),
+      total: () => options.total,
+      failFast: options.failFast,
+      stopTaking: () => {
+        stopped = true;
+      },
+      fellShort: (line) => line.status === 'skipped',
+      summary: (batchCounts, elapsedMs, ending) => summaryLine(options.apply === undefined ? 'plan' : 'apply', { ...batchCounts, ...counts }, elapsedMs, ending),
+    },
+    io,
+  );
+  return { code, counts };
 }
 
 async function runServer(desired: DesiredServerChange, client: EcsMetadataClient, io: CliIo, options: FleetRunOptions): Promise<FleetLine> {
@@ -131,10 +116,10 @@ async function runServer(desired: DesiredServerChange, client: EcsMetadataClient
 }
 
 function count(counts: FleetCounts, line: FleetLine): void {
-  counts.done += 1;
   if (line.status === 'failed') {
-    counts.failed += 1;
-  } else if (line.status === 'skipped') {
+    return; // the batch counts its failures
+  }
+  if (line.status === 'skipped') {
     counts.skipped += 1;
   } else if (line.status === 'unchanged' || line.status === 'already-applied') {
     counts.unchanged += 1;
@@ -150,13 +135,11 @@ function count(counts: FleetCounts, line: FleetLine): void {
  * `ecs-metadata: plan: 12 of 3000 servers to change (+5 ~3 -4 keys), 2988 unchanged, 0 failed, in 0:15 (197/s)`;
  * `apply` says `applied` and counts the skipped.
  */
-export function summaryLine(mode: 'plan' | 'apply', counts: FleetCounts, elapsedMs: number, stop: 'interrupted' | 'stopped' | undefined): string {
-  const rate = elapsedMs > 0 ? (counts.done * 1000) / elapsedMs : 0;
+export function summaryLine(mode: 'plan' | 'apply', counts: BatchCounts & FleetCounts, elapsedMs: number, ending: BatchEnding): string {
   const keys = `(+${counts.added} ~${counts.changed} -${counts.removed} keys)`;
   const main =
     mode === 'plan'
       ? `${counts.changes} of ${counts.done} servers to change ${keys}, ${counts.unchanged} unchanged, ${counts.failed} failed`
       : `${counts.changes} of ${counts.done} servers applied ${keys}, ${counts.unchanged} unchanged, ${counts.skipped} skipped (changed since the plan), ${counts.failed} failed`;
-  const ending = stop === 'interrupted' ? ' (interrupted)' : stop === 'stopped' ? ' (stopped at the first failure: --fail-fast)' : '';
-  return `ecs-metadata: ${mode}: ${main}, in ${formatDuration(elapsedMs / 1000)} (${rate.toFixed(0)}/s)${ending}`;
+  return `ecs-metadata: ${mode}: ${main}, ${summaryEnd(counts, elapsedMs, ending)}`;
 }

@@ -39,8 +39,10 @@ export function useFleetMock(servers: number): FleetMock {
   beforeAll(async () => {
     const mockProvider = await import('@ecs-metadata/mock-provider');
     const mock = await mockProvider.startMockProvider({ port: 0, fixture: mockProvider.DEFAULT_FIXTURE, generatedServers: servers });
-    const env = { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: FLEET_PROJECT, ECS_METADATA_TOKEN: mockProvider.DEMO_TOKEN };
-    state = { mock, env, dir: await mkdtemp(join(tmpdir(), 'ecs-metadata-fleet-')), fleetId: mockProvider.fleetServerId };
+    const dir = await mkdtemp(join(tmpdir(), 'ecs-metadata-fleet-'));
+    // Journals of batch writes go to the scratch folder's state directory, never the machine's.
+    const env = { ECS_METADATA_ENDPOINT: mock.url, ECS_METADATA_PROJECT_ID: FLEET_PROJECT, ECS_METADATA_TOKEN: mockProvider.DEMO_TOKEN, XDG_STATE_HOME: join(dir, 'state') };
+    state = { mock, env, dir, fleetId: mockProvider.fleetServerId };
   });
   afterEach(() => current().mock.admin.reset());
   afterAll(async () => {
