@@ -2,27 +2,13 @@ import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { DEMO_TOKEN, type MockProvider, startMockProvider } from './index.js';
 import { type AkSkVector, loadAkSkVectors, vectorTarget } from './test-support/aksk-vectors.js';
-import { AUTH_HEADERS, type RawResponse, rawRequest } from './test-support/http.js';
+import { AUTH_HEADERS, answerOf, type RawResponse, rawRequest, sendJson as send } from './test-support/http.js';
 
-const JSON_HEADERS = { ...AUTH_HEADERS, 'Content-Type': 'application/json' };
 const NATIVE = `/v1/${EXAMPLE_PROJECT_ID}/cloudservers/${EXAMPLE_SERVER_ID}/metadata`;
 const UNKNOWN_SERVER = 'b8a7f1c2-0000-4000-8000-000000000000';
 const huawei = (code: string, message: string): unknown => ({ error: { code, message } });
-const answer = (res: RawResponse): [number, unknown] => [res.status, res.text === '' ? '' : JSON.parse(res.text)];
+const answer = answerOf;
 
-function send(
-  mock: MockProvider,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = JSON_HEADERS,
-): Promise<RawResponse> {
-  return rawRequest(mock.url, path, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-}
 
 describe('the ECS native metadata calls at the mock (spec §3.7, §3.8)', () => {
   let mock: MockProvider;

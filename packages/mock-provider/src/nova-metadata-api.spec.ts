@@ -1,9 +1,8 @@
 import { EXAMPLE_PROJECT_ID, EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type MockProvider, startMockProvider } from './index.js';
-import { AUTH_HEADERS, metadataPath, type RawResponse, rawRequest } from './test-support/http.js';
+import { AUTH_HEADERS, answerOf, JSON_HEADERS, metadataPath, rawRequest, sendJson as send } from './test-support/http.js';
 
-const JSON_HEADERS = { ...AUTH_HEADERS, 'Content-Type': 'application/json' };
 const LIST = metadataPath();
 const item = (key: string, version = 'v2.1'): string => `${metadataPath({ version })}/${key}`;
 const UNKNOWN_SERVER = 'b8a7f1c2-0000-4000-8000-000000000000';
@@ -14,21 +13,8 @@ const itemNotFound = { itemNotFound: { code: 404, message: 'Metadata item was no
 const serverNotFound = (serverId: string): unknown => ({ itemNotFound: { code: 404, message: `Instance ${serverId} could not be found.` } });
 const manyItems = (count: number, prefix = 'k'): Record<string, string> => Object.fromEntries(Array.from({ length: count }, (_, index) => [`${prefix}${index}`, 'v']));
 
-function send(
-  mock: MockProvider,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = JSON_HEADERS,
-): Promise<RawResponse> {
-  return rawRequest(mock.url, path, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-}
 
-const answer = (res: RawResponse): [number, unknown] => [res.status, res.text === '' ? '' : JSON.parse(res.text)];
+const answer = answerOf;
 
 describe('the Nova metadata family at the mock (spec §3.2-§3.6)', () => {
   let mock: MockProvider;

@@ -46,3 +46,24 @@ export function metadataPath(options: { version?: string; projectId?: string; se
 
 /** Headers carrying the default fixture's token. */
 export const AUTH_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'X-Auth-Token': DEMO_TOKEN });
+
+/** {@link AUTH_HEADERS} with a JSON content type: what a metadata write sends. */
+export const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...AUTH_HEADERS, 'Content-Type': 'application/json' });
+
+/** One request to the mock (or any server with a `url`); `body` is sent as is when a string, else as JSON. */
+export function sendJson(
+  server: { readonly url: string },
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Readonly<Record<string, string>> = JSON_HEADERS,
+): Promise<RawResponse> {
+  return rawRequest(server.url, path, {
+    method,
+    headers: { ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+}
+
+/** `[status, parsed body]` of a response (`''` for an empty body): one value to compare. */
+export const answerOf = (res: RawResponse): [number, unknown] => [res.status, res.text === '' ? '' : JSON.parse(res.text)];
