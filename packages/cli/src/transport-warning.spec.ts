@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '@ecs-metadata/client';
+import { EXAMPLE_SERVER_ID } from '@ecs-metadata/core';
 import type { MockProvider } from '@ecs-metadata/mock-provider';
 import { runBin } from './test-support/run-bin.js';
 import { plainHttpWarning } from './transport-warning.js';
@@ -84,7 +85,6 @@ describe('the catalog downgrade warning, through the real bin', () => {
 
   it('warns once when an https login hands out a plain-http compute endpoint, and still reads', async () => {
     const { DEMO_USER } = await import('@ecs-metadata/mock-provider');
-    const { EXAMPLE_SERVER_ID } = await import('@ecs-metadata/core');
     const result = await runBin(['get', EXAMPLE_SERVER_ID], {
       NODE_EXTRA_CA_CERTS: tls('crt'),
       OS_AUTH_URL: authUrl,
